@@ -1,0 +1,12 @@
+import { CLOUD_ENV } from './config'
+
+App<IAppOption>({
+  globalData: {},
+  onLaunch() {
+    if (!wx.cloud) {
+      wx.showModal({ title: '提示', content: '请将微信更新到最新版本后再使用', showCancel: false })
+      return
+    }
+    wx.cloud.init({ ...(CLOUD_ENV ? { env: CLOUD_ENV } : {}), traceUser: true })
+  },
+})

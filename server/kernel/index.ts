@@ -1,0 +1,7 @@
+export { AppError, DEFAULT_MESSAGES, isAppError } from './errors'
+export { action, defineFunction } from './router'
+export type { Access, ActionContext, ActionDef, Caller, FunctionDef, IdentitySource } from './router'
+export { hasRole, scopeCovers } from './permissions'
+export { parseInput } from './validate'
+export * from './time'
+export { z } from 'zod'

@@ -1,0 +1,42 @@
+// A wx.cloud for page tests: callFunction goes to handlers the test registers (or fails like a dropped network).
+export interface CallRecord {
+  name: string
+  data: Record<string, unknown>
+}
+
+type Handler = (data: Record<string, unknown>) => unknown
+
+export class FakeCloud {
+  readonly calls: CallRecord[] = []
+  private handlers = new Map<string, Handler>()
+  initialised: Record<string, unknown> | undefined
+
+  /** Answer calls to `name` with whatever `handler` returns (the function's `main` result). */
+  on(name: string, handler: Handler): this {
+    this.handlers.set(name, handler)
+    return this
+  }
+
+  /** Forget calls and handlers between tests; the app's init from launch stays. */
+  reset(): void {
+    this.calls.length = 0
+    this.handlers.clear()
+  }
+
+  init = (config: Record<string, unknown> = {}): void => {
+    this.initialised = config
+  }
+
+  callFunction = async (param: {
+    name: string
+    data?: Record<string, unknown>
+  }): Promise<{ result: unknown; errMsg: string }> => {
+    const data = param.data ?? {}
+    this.calls.push({ name: param.name, data })
+    const handler = this.handlers.get(param.name)
+    if (!handler)
+      throw { errMsg: `cloud.callFunction:fail -504002 functions execute fail. no handler for ${param.name}` }
+    const result = await handler(JSON.parse(JSON.stringify(data)) as Record<string, unknown>)
+    return { result, errMsg: 'cloud.callFunction:ok' }
+  }
+}
