@@ -1,0 +1,6 @@
+// localcloud: a local CloudBase emulator that wx-server-sdk and @cloudbase/node-sdk talk to unmodified.
+export { startLocalCloud } from './src/server'
+export type { LocalCloud, LocalCloudOptions } from './src/server'
+export type { CallRecord, DbStats } from './src/stats'
+export type { OutboxMessage } from './src/openapi'
+export type { FaultConfig } from './src/faults'

@@ -1,0 +1,483 @@
+// The HTTP face of localcloud: the SDK endpoint (/admin), storage URLs, the client gateway for functions,
+// the admin API and the inspector page.
+import http from 'node:http'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { DatabaseEngine, type OpCounter } from './db/engine'
+import { Store } from './db/store'
+import { decode, encode, type Doc } from './ejson'
+import { CloudError, E } from './errors'
+import { Faults, type FaultConfig } from './faults'
+import { FunctionRuntime, type Identity } from './functions/runtime'
+import { inspectorPage } from './inspector'
+import { OpenApi, parseMultipart, type OutboxMessage } from './openapi'
+import { CallLog } from './stats'
+import { DEFAULT_URL_MAX_AGE_S, Storage, cleanPath } from './storage'
+
+export interface LocalCloudOptions {
+  /** 0 picks a free port. */
+  port?: number
+  host?: string
+  /** Directory for the SQLite file and stored files; null keeps everything in memory. */
+  dataDir?: string | null
+  functionsDir?: string
+  env?: string
+  /** Collections created at start and after every reset. */
+  collections?: string[]
+  /** Fire timer triggers on schedule. */
+  timers?: boolean
+  maxInstances?: number
+  quiet?: boolean
+}
+
+export interface LocalCloud {
+  url: string
+  port: number
+  /** The SDK endpoint: pass as `serviceUrl` or in TCB_CONTEXT_CNFG. */
+  serviceUrl: string
+  env: string
+  store: Store
+  engine: DatabaseEngine
+  storage: Storage
+  openapi: OpenApi
+  functions: FunctionRuntime
+  log: CallLog
+  faults: Faults
+  reset(): void
+  stop(): Promise<void>
+}
+
+const MAX_BODY = 64 * 1024 * 1024
+const MIME: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.txt': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.csv': 'text/csv; charset=utf-8',
+}
+const GATEWAY_ERR_CODES: Record<string, number> = {
+  FUNCTIONS_EXECUTE_FAIL: -504002,
+  FUNCTIONS_TIME_LIMIT_EXCEEDED: -504003,
+  FUNCTIONS_NOT_EXIST: -501000,
+  INVALID_PARAM: -501001,
+  SYS_ERR: -501001,
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, 'body too large'))
+        req.destroy()
+      } else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  })
+  res.end(body)
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function parseJson(buf: Buffer): unknown {
+  if (buf.length === 0) return {}
+  try {
+    return JSON.parse(buf.toString('utf8'))
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON')
+  }
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const env = options.env ?? 'local'
+  const host = options.host ?? '127.0.0.1'
+  const dataDir = options.dataDir ?? null
+  const store = new Store(dataDir ? path.join(dataDir, 'localcloud.sqlite') : null)
+  const engine = new DatabaseEngine(store)
+  const storage = new Storage(dataDir ? path.join(dataDir, 'storage') : null, env)
+  const openapi = new OpenApi(store.sqlite)
+  const log = new CallLog()
+  const faults = new Faults()
+  const collections = options.collections ?? []
+  for (const name of collections) store.createCollection(name)
+  let baseUrl = ''
+  let requestSeq = 0
+  const functions = new FunctionRuntime({
+    dir: path.resolve(options.functionsDir ?? 'cloudfunctions'),
+    env,
+    serviceUrl: () => `${baseUrl}/admin`,
+    log,
+    ...(options.maxInstances !== undefined ? { maxInstances: options.maxInstances } : {}),
+    ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
+  })
+
+  const reset = () => {
+    engine.transactions.clear()
+    store.reset()
+    storage.clear()
+    openapi.clear()
+    log.clear()
+    faults.clear()
+    for (const name of collections) store.createCollection(name)
+  }
+
+  async function sdk(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = `local-${++requestSeq}`
+    const raw = await readBody(req)
+    const contentType = req.headers['content-type'] ?? ''
+    let body: Record<string, unknown>
+    let parts: Map<string, Buffer> | null = null
+    if (contentType.startsWith('multipart/form-data')) {
+      parts = parseMultipart(raw, contentType)
+      body = Object.fromEntries([...parts].filter(([k]) => k !== 'requestData').map(([k, v]) => [k, v.toString()]))
+    } else {
+      const parsed = parseJson(raw)
+      body = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+    }
+    const action = typeof body.action === 'string' ? body.action : ''
+    const token = body.wxCloudApiToken
+    try {
+      if (faults.applies(action)) {
+        if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs)
+        if (faults.shouldFail(action)) throw E.sys('injected fault')
+      }
+      if (action === 'wx.openApi' && parts) {
+        const inv = functions.invocationFor(token)
+        const reply = openapi.handle(parts, { invocation: inv?.id ?? null, function: inv?.fn ?? null })
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': reply.length })
+        res.end(reply)
+        return
+      }
+      let result: Record<string, unknown>
+      if (action.startsWith('database.')) {
+        const counter: OpCounter = { read: 0, written: 0 }
+        try {
+          result = engine.handle(action, body, counter)
+        } finally {
+          functions.countDb(token, action, counter.read, counter.written)
+        }
+      } else if (action === 'storage.getUploadMetadata') {
+        result = { data: storage.uploadMetadata(body.path, baseUrl) }
+      } else if (action === 'storage.batchGetDownloadUrl') {
+        const list = Array.isArray(body.file_list) ? (body.file_list as { fileid?: unknown; max_age?: unknown }[]) : []
+        result = {
+          data: {
+            download_list: list.map((f) => {
+              const fileID = String(f.fileid ?? '')
+              const p = storage.pathOf(fileID)
+              if (!p || !storage.exists(p)) return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST' }
+              const maxAge = typeof f.max_age === 'number' && f.max_age > 0 ? f.max_age : DEFAULT_URL_MAX_AGE_S
+              return { fileID, tempFileURL: storage.downloadUrl(p, baseUrl, maxAge), code: 'SUCCESS', maxAge }
+            }),
+          },
+        }
+      } else if (action === 'storage.batchDeleteFile') {
+        const list = Array.isArray(body.fileid_list) ? (body.fileid_list as unknown[]) : []
+        result = {
+          data: {
+            delete_list: list.map((id) => {
+              const fileID = String(id)
+              const p = storage.pathOf(fileID)
+              return { fileID, code: p && storage.remove(p) ? 'SUCCESS' : 'STORAGE_FILE_NONEXIST' }
+            }),
+          },
+        }
+      } else if (action === 'functions.invokeFunction') {
+        const name = typeof body.function_name === 'string' ? body.function_name : ''
+        let event: unknown = {}
+        if (typeof body.request_data === 'string' && body.request_data) {
+          try {
+            event = JSON.parse(body.request_data)
+          } catch {
+            throw E.invalidParam('request_data is not JSON')
+          }
+        }
+        const parent = functions.invocationFor(token)
+        const value = await functions.invoke(name, event, parent ? { parent } : { source: 'scf' })
+        result = { data: { response_data: JSON.stringify(value) } }
+      } else {
+        throw E.invalidParam(`localcloud does not support action ${action || '(none)'}`)
+      }
+      sendJson(res, 200, { requestId, ...result })
+    } catch (err) {
+      if (err instanceof CloudError) sendJson(res, 200, { requestId, code: err.code, message: err.message })
+      else {
+        if (!options.quiet) console.error(`[localcloud] ${action} failed`, err)
+        sendJson(res, 200, { requestId, code: 'SYS_ERR', message: err instanceof Error ? err.message : String(err) })
+      }
+    }
+  }
+
+  async function gateway(name: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const event = parseJson(await readBody(req))
+    const header = (h: string) => {
+      const v = req.headers[h]
+      return typeof v === 'string' && v ? v : undefined
+    }
+    const identity: Identity = {}
+    const openid = header('x-wx-openid')
+    if (openid) {
+      identity.openid = openid
+      identity.appid = header('x-wx-appid') ?? 'wx0000000000000000'
+      const unionid = header('x-wx-unionid')
+      if (unionid) identity.unionid = unionid
+    }
+    try {
+      sendJson(res, 200, await functions.invoke(name, event, { identity, source: 'wx_client' }))
+    } catch (err) {
+      const code = err instanceof CloudError ? err.code : 'SYS_ERR'
+      const message = err instanceof Error ? err.message : String(err)
+      sendJson(res, code === 'FUNCTIONS_NOT_EXIST' ? 404 : 502, {
+        errCode: GATEWAY_ERR_CODES[code] ?? -501001,
+        errMsg: `cloud.callFunction:fail ${code} ${message}`,
+      })
+    }
+  }
+
+  function exportAll() {
+    const data: Record<string, unknown[]> = {}
+    for (const [name, coll] of store.collections)
+      data[name] = [...coll.docs.values()].map((c) => JSON.parse(encode(c.doc)) as unknown)
+    return {
+      version: 1,
+      env,
+      exportedAt: new Date().toISOString(),
+      collections: data,
+      files: storage
+        .list()
+        .map((f) => ({ path: f.path, base64: (storage.read(f.path) ?? Buffer.alloc(0)).toString('base64') })),
+      subscriptions: openapi.allCredits(),
+      outbox: openapi.outbox(),
+    }
+  }
+
+  function importAll(value: unknown): { collections: number; documents: number; files: number } {
+    const v = value as {
+      collections?: Record<string, unknown[]>
+      files?: { path: string; base64: string }[]
+      subscriptions?: { openid: string; templateId: string; count: number }[]
+      outbox?: OutboxMessage[]
+    }
+    if (typeof v !== 'object' || v === null || typeof v.collections !== 'object' || v.collections === null) {
+      throw new HttpError(400, 'import needs { collections: { name: [documents] } }')
+    }
+    const writes: { collection: string; id: string; doc: Doc }[] = []
+    for (const [name, docs] of Object.entries(v.collections)) {
+      if (!Array.isArray(docs)) throw new HttpError(400, `collection ${name} must be an array`)
+      for (const d of docs) {
+        const doc = decode(JSON.stringify(d)) as Doc
+        if (typeof doc._id !== 'string') throw new HttpError(400, `a document in ${name} has no string _id`)
+        writes.push({ collection: name, id: doc._id, doc })
+      }
+    }
+    reset()
+    for (const name of Object.keys(v.collections)) store.createCollection(name)
+    store.commit(writes)
+    for (const f of v.files ?? []) {
+      const p = cleanPath(f.path)
+      if (p) storage.write(p, Buffer.from(f.base64, 'base64'))
+    }
+    openapi.import(v.subscriptions ?? [], v.outbox ?? [])
+    return { collections: Object.keys(v.collections).length, documents: writes.length, files: (v.files ?? []).length }
+  }
+
+  async function admin(route: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET'
+    const body = method === 'GET' ? {} : (parseJson(await readBody(req)) as Record<string, unknown>)
+    const m = (pattern: RegExp) => pattern.exec(route)
+    let match: RegExpExecArray | null
+    if (route === 'health') {
+      sendJson(res, 200, {
+        ok: true,
+        env,
+        url: baseUrl,
+        serviceUrl: `${baseUrl}/admin`,
+        collections: store.collections.size,
+        functions: functions.list().map((f) => f.name),
+      })
+    } else if (route === 'reset' && method === 'POST') {
+      reset()
+      sendJson(res, 200, { ok: true })
+    } else if (route === 'collections' && method === 'GET') {
+      sendJson(
+        res,
+        200,
+        [...store.collections.values()].map((c) => ({ name: c.name, count: c.docs.size })),
+      )
+    } else if (route === 'collections' && method === 'POST') {
+      const names = Array.isArray(body.names)
+        ? body.names.filter((n): n is string => typeof n === 'string' && n !== '')
+        : []
+      sendJson(res, 200, { created: names.filter((n) => store.createCollection(n)) })
+    } else if ((match = m(/^collections\/([^/]+)$/)) && method === 'GET') {
+      const coll = store.collection(decodeURIComponent(match[1] as string))
+      const skip = Math.max(0, Number(url.searchParams.get('skip') ?? 0) || 0)
+      const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50))
+      const docs = [...coll.docs.values()].slice(skip, skip + limit).map((c) => JSON.parse(encode(c.doc)) as unknown)
+      sendJson(res, 200, { name: coll.name, total: coll.docs.size, skip, limit, documents: docs })
+    } else if (route === 'export' && method === 'GET') {
+      sendJson(res, 200, exportAll())
+    } else if (route === 'import' && method === 'POST') {
+      sendJson(res, 200, importAll(body))
+    } else if (route === 'outbox' && method === 'GET') {
+      sendJson(res, 200, openapi.outbox())
+    } else if (route === 'outbox' && method === 'DELETE') {
+      store.sqlite.exec('DELETE FROM outbox')
+      sendJson(res, 200, { ok: true })
+    } else if (route === 'subscribe' && method === 'POST') {
+      const count = body.count === undefined ? 1 : Number(body.count)
+      const templateIds = Array.isArray(body.templateIds) ? body.templateIds : [body.templateId]
+      const credits: Record<string, number> = {}
+      for (const t of templateIds) credits[String(t)] = openapi.grant(String(body.openid ?? ''), String(t ?? ''), count)
+      sendJson(res, 200, { openid: body.openid, credits })
+    } else if (route === 'subscriptions' && method === 'GET') {
+      sendJson(res, 200, openapi.allCredits())
+    } else if (route === 'calls' && method === 'GET') {
+      const since = url.searchParams.get('since')
+      const fn = url.searchParams.get('function')
+      sendJson(res, 200, {
+        external: log.external,
+        calls: log.list({ ...(fn ? { function: fn } : {}), ...(since ? { since: Date.parse(since) } : {}) }),
+      })
+    } else if (route === 'calls' && method === 'DELETE') {
+      log.clear()
+      sendJson(res, 200, { ok: true })
+    } else if (route === 'faults' && method === 'GET') {
+      sendJson(res, 200, { ...faults.config, injected: faults.injected })
+    } else if (route === 'faults' && method === 'POST') {
+      try {
+        sendJson(res, 200, faults.set(body as Partial<FaultConfig>))
+      } catch (err) {
+        throw new HttpError(400, err instanceof Error ? err.message : String(err))
+      }
+    } else if (route === 'faults' && method === 'DELETE') {
+      faults.clear()
+      sendJson(res, 200, { ok: true })
+    } else if (route === 'functions' && method === 'GET') {
+      sendJson(res, 200, functions.list())
+    } else if ((match = m(/^functions\/([\w-]+)\/trigger$/)) && method === 'POST') {
+      const trigger = typeof body.trigger === 'string' ? body.trigger : undefined
+      sendJson(res, 200, { result: await functions.trigger(match[1] as string, trigger) })
+    } else if (route === 'files' && method === 'GET') {
+      sendJson(
+        res,
+        200,
+        storage.list().map((f) => ({ ...f, fileID: storage.fileId(f.path) })),
+      )
+    } else {
+      throw new HttpError(404, `no admin route ${method} /__admin/${route}`)
+    }
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const p = url.pathname
+    try {
+      if (p === '/admin' && req.method === 'POST') return await sdk(req, res)
+      if (p.startsWith('/functions/') && req.method === 'POST')
+        return await gateway(decodeURIComponent(p.slice('/functions/'.length)), req, res)
+      if (p.startsWith('/__admin/')) return await admin(p.slice('/__admin/'.length), url, req, res)
+      if (p.startsWith('/__storage/upload/') && req.method === 'PUT') {
+        const token = req.headers['x-cos-security-token']
+        storage.completeUpload(
+          p.slice('/__storage/upload/'.length),
+          typeof token === 'string' ? token : undefined,
+          await readBody(req),
+        )
+        res.writeHead(200, { 'content-length': 0 })
+        res.end()
+        return
+      }
+      if (p.startsWith('/__storage/download/') && req.method === 'GET') {
+        const cloudPath = cleanPath(decodeURIComponent(p.slice('/__storage/download/'.length)))
+        const verdict = cloudPath
+          ? storage.verifyDownload(cloudPath, url.searchParams.get('sign'), url.searchParams.get('t'))
+          : 'forbidden'
+        if (verdict !== 'ok')
+          throw new HttpError(403, verdict === 'expired' ? 'temporary URL expired' : 'bad signature')
+        const data = storage.read(cloudPath as string)
+        if (!data) throw new HttpError(404, 'file not found')
+        res.writeHead(200, {
+          'content-type': MIME[path.extname(cloudPath as string).toLowerCase()] ?? 'application/octet-stream',
+          'content-length': data.length,
+        })
+        res.end(data)
+        return
+      }
+      if (p === '/' && req.method === 'GET') {
+        const html = inspectorPage(env)
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) })
+        res.end(html)
+        return
+      }
+      throw new HttpError(404, `not found: ${req.method} ${p}`)
+    } catch (err) {
+      if (res.headersSent) return void res.end()
+      if (err instanceof HttpError) sendJson(res, err.status, { error: err.message })
+      else if (err instanceof CloudError) sendJson(res, 400, { error: err.message, code: err.code })
+      else {
+        if (!options.quiet) console.error('[localcloud]', err)
+        sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) })
+      }
+    }
+  }
+
+  const server = http.createServer((req, res) => void handle(req, res))
+  server.keepAliveTimeout = 30_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 8787, host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  baseUrl = `http://${host}:${port}`
+  if (options.timers)
+    functions.startTimers((name, err) =>
+      console.error(`[localcloud] timer of ${name} failed:`, err instanceof Error ? err.message : err),
+    )
+
+  return {
+    url: baseUrl,
+    port,
+    serviceUrl: `${baseUrl}/admin`,
+    env,
+    store,
+    engine,
+    storage,
+    openapi,
+    functions,
+    log,
+    faults,
+    reset,
+    async stop() {
+      await functions.close()
+      engine.stop()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      store.close()
+    },
+  }
+}
