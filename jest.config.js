@@ -1,5 +1,5 @@
-// Three projects: pure logic (node), pages and components (jsdom + miniprogram-simulate),
-// cloud functions through wx-server-sdk (node). Dates: pages run in Asia/Shanghai like users' phones,
+// Projects: pure logic (node), pages and components (jsdom + miniprogram-simulate), the localcloud
+// conformance suite (real wx-server-sdk against the emulator), and our cloud functions run by localcloud. Dates: pages run in Asia/Shanghai like users' phones,
 // node projects in UTC like CloudBase, which is what catches time-zone mistakes on both sides.
 const ts = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig, diagnostics: false }] })
 
@@ -19,6 +19,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/miniprogram.ts'],
       transform: ts('tsconfig.pages.json'),
+    },
+    {
+      displayName: 'localcloud',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/localcloud/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/setup/utc.ts'],
+      transform: ts('tsconfig.json'),
     },
     {
       displayName: 'cloud',

@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   timers?: boolean
   maxInstances?: number
   quiet?: boolean
+  /** How long a transaction lives (CloudBase: 30 s); shorter in tests of expiry. */
+  transactionTtlMs?: number
 }
 
 export interface LocalCloud {
@@ -117,7 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1'
   const dataDir = options.dataDir ?? null
   const store = new Store(dataDir ? path.join(dataDir, 'localcloud.sqlite') : null)
-  const engine = new DatabaseEngine(store)
+  const engine = new DatabaseEngine(store, Date.now, options.transactionTtlMs)
   const storage = new Storage(dataDir ? path.join(dataDir, 'storage') : null, env)
   const openapi = new OpenApi(store.sqlite)
   const log = new CallLog()
@@ -313,6 +315,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (route === 'health') {
       sendJson(res, 200, {
         ok: true,
+        pid: process.pid,
         env,
         url: baseUrl,
         serviceUrl: `${baseUrl}/admin`,
