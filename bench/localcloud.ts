@@ -9,7 +9,9 @@ import path from 'node:path'
 import { ROOT } from '../scripts/lib/paths'
 import { defineBench, percentile, type Figure } from './lib'
 
-type WxServerSdk = typeof import('wx-server-sdk')
+import type * as WxServerSdkModule from 'wx-server-sdk'
+
+type WxServerSdk = typeof WxServerSdkModule
 
 const FIXTURES = path.join(ROOT, 'test', 'localcloud', 'fixtures', 'functions')
 

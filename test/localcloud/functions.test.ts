@@ -100,7 +100,7 @@ describe('cloud-to-cloud calls', () => {
   })
 
   it('works from a plain SDK client outside any function', async () => {
-    const res = await t.sdk.callFunction({ name: 'echo', data: { x: 1 } })
+    const res = (await t.sdk.callFunction({ name: 'echo', data: { x: 1 } })) as { result: unknown }
     expect((res.result as Echo).event).toEqual({ x: 1 })
   })
 
@@ -121,7 +121,9 @@ describe('timer triggers', () => {
   it('runs a timer trigger on demand with no caller identity', async () => {
     const r = await t.admin<{ result: unknown }>('functions/ticker/trigger', { body: {} })
     expect(r.result).toEqual({ ticked: 'everySecond' })
-    const { data } = await t.sdk.database().collection('ticks').where({ trigger: 'everySecond' }).get()
+    const { data } = (await t.sdk.database().collection('ticks').where({ trigger: 'everySecond' }).get()) as {
+      data: unknown[]
+    }
     expect(data[0]).toMatchObject({ type: 'Timer', openid: null, source: 'wx_trigger' })
   })
 
@@ -133,7 +135,7 @@ describe('timer triggers', () => {
     const scheduled = await startTestCloud({ functionsDir: FIXTURES, collections: ['ticks'], timers: true })
     try {
       await new Promise((r) => setTimeout(r, 2600))
-      const { total } = await scheduled.sdk.database().collection('ticks').count()
+      const { total } = (await scheduled.sdk.database().collection('ticks').count()) as { total: number }
       expect(total).toBeGreaterThanOrEqual(1)
     } finally {
       await scheduled.stop()

@@ -6,7 +6,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { ROOT } from '../support/localcloud'
 
-type WxServerSdk = typeof import('wx-server-sdk')
+import type * as WxServerSdkModule from 'wx-server-sdk'
+
+type WxServerSdk = typeof WxServerSdkModule
 
 let dataDir: string
 let port: number
@@ -81,7 +83,7 @@ describe('persistence', () => {
 
     child = await start()
     try {
-      expect((await db.collection('notes').doc('n1').get()).data).toEqual({
+      expect(((await db.collection('notes').doc('n1').get()) as { data: unknown }).data).toEqual({
         _id: 'n1',
         text: '你好，世界',
         at: new Date('2026-11-24T01:00:00Z'),
@@ -120,9 +122,11 @@ describe('persistence', () => {
     child = await start()
     try {
       const found = new Set<string>()
-      const { total } = await db.collection('burst').count()
+      const { total } = (await db.collection('burst').count()) as { total: number }
       for (let skip = 0; skip < total; skip += 1000) {
-        const { data } = await db.collection('burst').skip(skip).limit(1000).field({ _id: true }).get()
+        const { data } = (await db.collection('burst').skip(skip).limit(1000).field({ _id: true }).get()) as {
+          data: unknown[]
+        }
         for (const d of data as { _id: string }[]) found.add(d._id)
       }
       expect(acknowledged.filter((id) => !found.has(id))).toEqual([])

@@ -27,7 +27,11 @@ async function raw(body: Record<string, unknown>): Promise<Record<string, unknow
   return (await res.json()) as Record<string, unknown>
 }
 
-const balance = async (id: string) => ((await accounts().doc(id).get()).data as { balance: number }).balance
+const read = async (ref: { get(): unknown }): Promise<unknown> => ((await ref.get()) as { data: unknown }).data
+
+type Tx = Awaited<ReturnType<ReturnType<TestCloud['sdk']['database']>['startTransaction']>>
+
+const balance = async (id: string) => ((await read(accounts().doc(id))) as { balance: number }).balance
 
 beforeEach(seed)
 
@@ -70,8 +74,8 @@ describe('commit and rollback', () => {
   })
 
   it('runTransaction returns the callback’s value', async () => {
-    const moved = await db().runTransaction(async (tx) => {
-      const a = (await tx.collection('accounts').doc('a').get()).data as { balance: number }
+    const moved = await db().runTransaction(async (tx: Tx) => {
+      const a = (await read(tx.collection('accounts').doc('a'))) as { balance: number }
       await tx
         .collection('accounts')
         .doc('a')
@@ -88,7 +92,7 @@ describe('commit and rollback', () => {
 
   it('runTransaction rolls back when the callback throws', async () => {
     await expect(
-      db().runTransaction(async (tx) => {
+      db().runTransaction(async (tx: Tx) => {
         await tx
           .collection('accounts')
           .doc('a')
@@ -123,11 +127,11 @@ describe('commit and rollback', () => {
 describe('snapshot reads', () => {
   it('reads the state as of the start, not later commits', async () => {
     const tx = await db().startTransaction()
-    expect(((await tx.collection('accounts').doc('a').get()).data as { balance: number }).balance).toBe(100)
+    expect(((await read(tx.collection('accounts').doc('a'))) as { balance: number }).balance).toBe(100)
     await accounts()
       .doc('a')
       .update({ data: { balance: 5 } })
-    expect(((await tx.collection('accounts').doc('a').get()).data as { balance: number }).balance).toBe(100)
+    expect(((await read(tx.collection('accounts').doc('a'))) as { balance: number }).balance).toBe(100)
     await tx.rollback()
   })
 
@@ -141,7 +145,7 @@ describe('snapshot reads', () => {
   it('still sees a document deleted after it started', async () => {
     const tx = await db().startTransaction()
     await accounts().doc('b').remove()
-    expect((await tx.collection('accounts').doc('b').get()).data).toMatchObject({ balance: 50 })
+    expect(await read(tx.collection('accounts').doc('b'))).toMatchObject({ balance: 50 })
     await tx.rollback()
   })
 
@@ -151,7 +155,7 @@ describe('snapshot reads', () => {
       .collection('accounts')
       .doc('a')
       .update({ data: { balance: db().command.inc(1) } })
-    expect(((await tx.collection('accounts').doc('a').get()).data as { balance: number }).balance).toBe(101)
+    expect(((await read(tx.collection('accounts').doc('a'))) as { balance: number }).balance).toBe(101)
     await tx.rollback()
   })
 
@@ -165,7 +169,7 @@ describe('snapshot reads', () => {
   it('answers null for a missing document when throwOnNotFound is false', async () => {
     const lenient = t.sdk.database({ throwOnNotFound: false } as never)
     const tx = await lenient.startTransaction()
-    expect((await tx.collection('accounts').doc('none').get()).data).toBeNull()
+    expect(await read(tx.collection('accounts').doc('none'))).toBeNull()
     await tx.rollback()
   })
 })
@@ -233,9 +237,9 @@ describe('write conflicts', () => {
 
   it('lets runTransaction retry after a conflict and succeed', async () => {
     let attempts = 0
-    await db().runTransaction(async (tx) => {
+    await db().runTransaction(async (tx: Tx) => {
       attempts++
-      const a = (await tx.collection('accounts').doc('a').get()).data as { balance: number }
+      const a = (await read(tx.collection('accounts').doc('a'))) as { balance: number }
       if (attempts === 1)
         await accounts()
           .doc('a')
@@ -255,8 +259,8 @@ describe('write conflicts', () => {
       .add({ data: { _id: 'n', value: 0 } })
     const outcomes = await Promise.allSettled(
       Array.from({ length: 6 }, () =>
-        db().runTransaction(async (tx) => {
-          const c = (await tx.collection('counters').doc('n').get()).data as { value: number }
+        db().runTransaction(async (tx: Tx) => {
+          const c = (await read(tx.collection('counters').doc('n'))) as { value: number }
           await tx
             .collection('counters')
             .doc('n')
@@ -265,7 +269,7 @@ describe('write conflicts', () => {
       ),
     )
     const ok = outcomes.filter((o) => o.status === 'fulfilled').length
-    const value = ((await db().collection('counters').doc('n').get()).data as { value: number }).value
+    const value = ((await read(db().collection('counters').doc('n'))) as { value: number }).value
     expect(value).toBe(ok)
     for (const o of outcomes)
       if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' })

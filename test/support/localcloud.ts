@@ -5,7 +5,9 @@ import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../
 export const ROOT = path.resolve(__dirname, '../..')
 export const FUNCTIONS_DIR = path.join(ROOT, 'cloudfunctions')
 
-type WxServerSdk = typeof import('wx-server-sdk')
+import type * as WxServerSdkModule from 'wx-server-sdk'
+
+type WxServerSdk = typeof WxServerSdkModule
 
 export interface TestCloud {
   cloud: LocalCloud

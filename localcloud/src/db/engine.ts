@@ -1,6 +1,5 @@
 // The `database.*` actions of the CloudBase wire protocol.
 import { randomBytes } from 'node:crypto'
-import { aggregate as runPipeline } from 'mingo'
 import { decode, encode, isPlainObject, toQueryValues, type Doc } from '../ejson'
 import { E } from '../errors'
 import {
@@ -11,6 +10,7 @@ import {
   normaliseQuery,
   normaliseUpdate,
   replacement,
+  runPipeline,
   select,
   updated,
   type Criteria,
@@ -38,8 +38,9 @@ export class DatabaseEngine {
   constructor(
     readonly store: Store,
     private readonly clock: () => number = Date.now,
+    transactionTtlMs?: number,
   ) {
-    this.transactions = new Transactions(store, undefined, clock)
+    this.transactions = new Transactions(store, transactionTtlMs, clock)
   }
 
   /** Runs one action; the result is merged into the response next to `requestId`. */
@@ -248,10 +249,9 @@ export class DatabaseEngine {
     }
     counter.read += source.length
     try {
-      return runPipeline(source, pipeline, {
-        collectionResolver: (name: string) =>
-          [...(this.store.collections.get(name)?.docs.values() ?? [])].map((c) => c.doc),
-      }) as Doc[]
+      return runPipeline(source, pipeline, (name) =>
+        [...(this.store.collections.get(name)?.docs.values() ?? [])].map((c) => c.doc),
+      )
     } catch (err) {
       throw E.requestFailed(`aggregate failed: ${err instanceof Error ? err.message : String(err)}`)
     }
