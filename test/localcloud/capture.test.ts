@@ -1,10 +1,9 @@
-// Replays the requests wx-server-sdk 4.0.2 was captured sending (shared/data/cloudbase-wire-capture.jsonl)
+// Replays the requests wx-server-sdk 4.0.2 was captured sending (fixtures/cloudbase-wire-capture.jsonl)
 // and checks that every answer has the shape the SDK was seen to parse, with the same documents.
 import fs from 'node:fs'
 import path from 'node:path'
 import { EJSON } from 'bson'
 import { startLocalCloud, type LocalCloud } from '../../localcloud'
-import { ROOT } from '../support/localcloud'
 
 interface Line {
   method?: string
@@ -14,7 +13,7 @@ interface Line {
   response?: Record<string, unknown>
 }
 
-const CAPTURE = path.resolve(ROOT, '..', 'shared', 'data', 'cloudbase-wire-capture.jsonl')
+const CAPTURE = path.join(__dirname, 'fixtures', 'cloudbase-wire-capture.jsonl')
 const lines: Line[] = fs.existsSync(CAPTURE)
   ? fs
       .readFileSync(CAPTURE, 'utf8')
