@@ -1,11 +1,10 @@
 // localcloud figures through wx-server-sdk: latency of doc().get() and add(), insert throughput with concurrent
 // clients, start-up time, resident memory with 100,000 documents, and the cost of one function invocation.
 // The emulator runs as its own process (the real command line, durable data dir), the SDK in this one.
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { freePort, spawnLocalCloud, useLocalCloudSdk } from '../localcloud/spawn'
 import { ROOT } from '../scripts/lib/paths'
 import { defineBench, percentile, type Figure } from './lib'
 
@@ -14,56 +13,6 @@ import type * as WxServerSdkModule from 'wx-server-sdk'
 type WxServerSdk = typeof WxServerSdkModule
 
 const FIXTURES = path.join(ROOT, 'test', 'localcloud', 'fixtures', 'functions')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port
-      srv.close(() => resolve(p))
-    })
-  })
-}
-
-async function startServer(port: number, dataDir: string): Promise<{ child: ChildProcess; ms: number; pid: number }> {
-  const started = performance.now()
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'localcloud/cli.ts',
-      '--port',
-      String(port),
-      '--data',
-      dataDir,
-      '--functions',
-      FIXTURES,
-      '--quiet',
-      '--no-timers',
-    ],
-    {
-      cwd: ROOT,
-      stdio: 'ignore',
-    },
-  )
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/__admin/health`)
-      if (res.ok) return { child, ms: performance.now() - started, pid: ((await res.json()) as { pid: number }).pid }
-    } catch {
-      // not yet
-    }
-    if (performance.now() - started > 60_000) throw new Error('localcloud did not start')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
-}
 
 function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -98,21 +47,16 @@ export default defineBench({
     const figures: Figure[] = []
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localcloud-bench-'))
     const port = await freePort()
-    Object.assign(process.env, {
-      TENCENTCLOUD_SECRETID: 'bench',
-      TENCENTCLOUD_SECRETKEY: 'bench',
-      TENCENTCLOUD: 'true',
-      SILENCE: 'true',
-      TCB_CONTEXT_CNFG: JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` }),
-    })
+    useLocalCloudSdk(`http://127.0.0.1:${port}`)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const cloud = require('wx-server-sdk') as WxServerSdk
     cloud.init({ env: 'local' })
     const db = cloud.database()
-    let server = await startServer(port, dataDir)
+    const args = ['--data', dataDir, '--functions', FIXTURES, '--no-timers']
+    let server = await spawnLocalCloud(port, args)
     figures.push({
       name: 'startup.empty',
-      value: server.ms,
+      value: server.startupMs,
       unit: 'ms',
       params: { note: 'process spawn to health 200, durable data dir' },
     })
@@ -216,9 +160,9 @@ export default defineBench({
         unit: 'ms',
         params: { documents: docs, note: 'equality on a field, 100 rows' },
       })
-      await stopServer(server.child)
-      server = await startServer(port, dataDir)
-      figures.push({ name: 'startup.loaded', value: server.ms, unit: 'ms', params: { documents: docs } })
+      await server.stop()
+      server = await spawnLocalCloud(port, args)
+      figures.push({ name: 'startup.loaded', value: server.startupMs, unit: 'ms', params: { documents: docs } })
       figures.push({
         name: 'memory.rss.afterRestart',
         value: rssMiB(server.pid),
@@ -226,7 +170,7 @@ export default defineBench({
         params: { documents: docs },
       })
     } finally {
-      await stopServer(server.child)
+      await server.stop()
       fs.rmSync(dataDir, { recursive: true, force: true })
     }
     return figures

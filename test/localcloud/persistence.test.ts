@@ -1,10 +1,8 @@
 // Durability: the real command line, a data directory, a clean restart and a kill -9 mid-burst.
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { ROOT } from '../support/localcloud'
+import { freePort, spawnLocalCloud, useLocalCloudSdk, type LocalCloudProcess } from '../../localcloud/spawn'
 
 import type * as WxServerSdkModule from 'wx-server-sdk'
 
@@ -14,53 +12,16 @@ let dataDir: string
 let port: number
 let sdk: WxServerSdk
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as net.AddressInfo).port
-      srv.close(() => resolve(p))
-    })
-  })
-}
-
-async function start(): Promise<ChildProcess> {
+async function start(): Promise<LocalCloudProcess> {
   // Nothing may still be listening from a previous run (a survivor would make every check below vacuous).
   await expect(fetch(`http://127.0.0.1:${port}/__admin/health`)).rejects.toThrow()
-  // One process (no tsx wrapper), so SIGKILL really kills the server.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'localcloud/cli.ts', '--port', String(port), '--data', dataDir, '--quiet', '--no-timers'],
-    { cwd: ROOT, stdio: 'ignore' },
-  )
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/__admin/health`)
-      if (res.ok && ((await res.json()) as { pid: number }).pid === child.pid) return child
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  child.kill('SIGKILL')
-  throw new Error('localcloud did not start')
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-  )
+  return spawnLocalCloud(port, ['--data', dataDir, '--no-timers'])
 }
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'localcloud-persist-'))
   port = await freePort()
-  Object.assign(process.env, {
-    TENCENTCLOUD_SECRETID: 'localcloud',
-    TENCENTCLOUD_SECRETKEY: 'localcloud',
-    TENCENTCLOUD: 'true',
-    SILENCE: 'true',
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` }),
-  })
+  useLocalCloudSdk(`http://127.0.0.1:${port}`)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   sdk = require('wx-server-sdk') as WxServerSdk
   sdk.init({ env: 'local' })
@@ -69,7 +30,7 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
 describe('persistence', () => {
   it('keeps documents, collections and files across a clean restart', async () => {
-    let child = await start()
+    let server = await start()
     const db = sdk.database()
     await db.createCollection('notes')
     await db.collection('notes').add({ data: { _id: 'n1', text: '你好', at: new Date('2026-11-24T01:00:00Z') } })
@@ -78,10 +39,9 @@ describe('persistence', () => {
       .doc('n1')
       .update({ data: { text: '你好，世界' } })
     const { fileID } = await sdk.uploadFile({ cloudPath: 'keep/me.txt', fileContent: Buffer.from('persist') })
-    child.kill('SIGTERM')
-    await exited(child)
+    await server.stop()
 
-    child = await start()
+    server = await start()
     try {
       expect(((await db.collection('notes').doc('n1').get()) as { data: unknown }).data).toEqual({
         _id: 'n1',
@@ -90,13 +50,12 @@ describe('persistence', () => {
       })
       expect((await sdk.downloadFile({ fileID })).fileContent.toString()).toBe('persist')
     } finally {
-      child.kill('SIGTERM')
-      await exited(child)
+      await server.stop()
     }
   })
 
   it('loses no acknowledged write when killed with SIGKILL in the middle of a burst', async () => {
-    let child = await start()
+    let server = await start()
     const db = sdk.database()
     await db.createCollection('burst').catch(() => undefined)
     const acknowledged: string[] = []
@@ -113,13 +72,13 @@ describe('persistence', () => {
       }
     })
     await new Promise((r) => setTimeout(r, 700))
-    child.kill('SIGKILL')
+    const killed = server.stop('SIGKILL')
     stop = true
     await Promise.all(writers)
-    await exited(child)
+    await killed
     expect(acknowledged.length).toBeGreaterThan(50)
 
-    child = await start()
+    server = await start()
     try {
       const found = new Set<string>()
       const { total } = (await db.collection('burst').count()) as { total: number }
@@ -131,8 +90,7 @@ describe('persistence', () => {
       }
       expect(acknowledged.filter((id) => !found.has(id))).toEqual([])
     } finally {
-      child.kill('SIGTERM')
-      await exited(child)
+      await server.stop()
     }
   })
 })
