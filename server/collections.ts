@@ -3,4 +3,18 @@
  * console or `db.createCollection`); localcloud creates these at start and after every reset, and the README's
  * deployment steps list them for production.
  */
-export const COLLECTIONS: readonly string[] = []
+export const COLLECTIONS = [
+  'communities',
+  'zones',
+  'groups',
+  'buildings',
+  'households',
+  'roles',
+  'invites',
+  'joinRequests',
+  'consents',
+  'imports',
+  'importRows',
+] as const
+
+export type CollectionName = (typeof COLLECTIONS)[number]

@@ -10,6 +10,21 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   CONFLICT: '内容已被他人修改，请刷新后再试',
   INTERNAL: '系统繁忙，请稍后再试',
   NETWORK: '网络不太好，请检查网络后再试',
+  INVITE_INVALID: '邀请码不正确，请向楼组长核对',
+  INVITE_EXPIRED: '邀请码已过期，请向楼组长索取新的邀请码',
+  INVITE_USED_UP: '邀请码已用完，请向楼组长索取新的邀请码',
+  ROOM_NOT_FOUND: '本楼没有这个房号，请核对后再填',
+  NAME_MISMATCH: '姓名与本户登记的不一致，请核对或联系楼组长',
+  ALREADY_JOINED: '您已经是这一户的成员了',
+  REQUEST_DECIDED: '这条申请已经处理过了',
+  CONSENT_REQUIRED: '请先阅读并同意个人信息授权',
+  CONSENT_OUTDATED: '授权说明已更新，请重新阅读后再同意',
+  NOT_LINKED: '这位居民还没有绑定微信，请先让其加入本户',
+  VOLUNTEER_CAP_REACHED: '这类志愿者人数已满',
+  ROLE_EXISTS: '此人已经担任这个角色',
+  FILE_UNREADABLE: '文件无法读取，请上传 .xlsx 或 .csv 表格',
+  IMPORT_HAS_ERRORS: '表格中有错误行，请修改后重新上传',
+  IMPORT_STATE: '这次导入的状态不允许此操作，请刷新后再试',
 }
 
 /** An expected failure: its code and message go to the client unchanged. */

@@ -14,6 +14,20 @@ export interface Caller {
 export interface ActionContext {
   caller: Caller
   grants: RoleGrant[]
+  /** Per-invocation memo: a document loaded to resolve a scope is not loaded again by the handler. */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>
+}
+
+function newMemo(): ActionContext['memo'] {
+  const cache = new Map<string, Promise<unknown>>()
+  return <T>(key: string, load: () => Promise<T>) => {
+    let hit = cache.get(key) as Promise<T> | undefined
+    if (!hit) {
+      hit = load()
+      cache.set(key, hit)
+    }
+    return hit
+  }
 }
 
 /**
@@ -39,6 +53,7 @@ export interface FunctionDef {
   identity: IdentitySource
   /** Loads the caller's role grants; called once per invocation, after input validation. */
   loadGrants: (caller: Caller) => Promise<RoleGrant[]>
+  // Grants may carry more than RoleGrant (ids, names); handlers read them through ctx.grants.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous action table; each entry is typed by `action()`
   actions: Record<string, ActionDef<any, any>>
   /** Handlers for timer triggers, by trigger name (timer invocations carry no OPENID). */
@@ -88,7 +103,7 @@ export function defineFunction(def: FunctionDef) {
 
     const input: unknown = parseInput(spec.input, payload ?? {})
     const grants = await def.loadGrants(caller)
-    const actionCtx: ActionContext = { caller, grants }
+    const actionCtx: ActionContext = { caller, grants, memo: newMemo() }
     await authorize(spec.access, input, actionCtx)
     return { ok: true, data: await spec.handler(input, actionCtx) }
   }

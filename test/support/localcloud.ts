@@ -1,6 +1,7 @@
 // Starts an in-memory localcloud for one test file and points the real wx-server-sdk of this process at it.
 import path from 'node:path'
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../localcloud'
+import { Data, type RawDatabase } from '../../server/kernel/db'
 
 export const ROOT = path.resolve(__dirname, '../..')
 export const FUNCTIONS_DIR = path.join(ROOT, 'cloudfunctions')
@@ -13,6 +14,8 @@ export interface TestCloud {
   cloud: LocalCloud
   /** wx-server-sdk initialised against this emulator, as a cloud function or script would use it. */
   sdk: WxServerSdk
+  /** Typed data access through that SDK, as the functions have it. */
+  data: Data
   /** Call a function through the client gateway as the mini-program would, as `openid`. */
   call<T = unknown>(name: string, event: unknown, openid?: string): Promise<T>
   /** Raw gateway call: status and parsed body. */
@@ -46,6 +49,7 @@ export async function startTestCloud(options: LocalCloudOptions = {}): Promise<T
   return {
     cloud,
     sdk,
+    data: new Data(sdk.database({ throwOnNotFound: false } as never) as unknown as RawDatabase),
     gateway,
     async call<T>(name: string, event: unknown, openid?: string): Promise<T> {
       const { status, body } = await gateway(name, event, openid ? { 'x-wx-openid': openid } : {})

@@ -2,6 +2,9 @@
  * The API contract between the mini-program and the cloud functions.
  * Both sides import these types; nothing here exists at run time.
  */
+import type { CommunityApi } from './community'
+
+export * from './community'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
 export type ErrorCode =
@@ -14,6 +17,24 @@ export type ErrorCode =
   | 'INTERNAL'
   /** Client side only: the call never reached the function or its reply was unreadable. */
   | 'NETWORK'
+  // Onboarding
+  | 'INVITE_INVALID'
+  | 'INVITE_EXPIRED'
+  | 'INVITE_USED_UP'
+  | 'ROOM_NOT_FOUND'
+  | 'NAME_MISMATCH'
+  | 'ALREADY_JOINED'
+  | 'REQUEST_DECIDED'
+  | 'CONSENT_REQUIRED'
+  | 'CONSENT_OUTDATED'
+  // Roles and structure
+  | 'NOT_LINKED'
+  | 'VOLUNTEER_CAP_REACHED'
+  | 'ROLE_EXISTS'
+  // Ledger import
+  | 'FILE_UNREADABLE'
+  | 'IMPORT_HAS_ERRORS'
+  | 'IMPORT_STATE'
 
 export interface Ok<T> {
   ok: true
@@ -37,35 +58,9 @@ export interface CallEvent<A extends string = string, P = unknown> {
   payload?: P
 }
 
-/** Roles are always held at a place in the community tree. */
-export type Role = 'resident' | 'buildingLead' | 'groupLead' | 'communityLead' | 'committee' | 'merchant' | 'volunteer'
-
-export type VolunteerType = 'online' | 'testing' | 'building' | 'patrol' | 'transport' | 'emergency'
-
-/** A place in the tree: the deeper the fields, the narrower the scope. */
-export interface Scope {
-  communityId: string
-  groupId?: string
-  buildingId?: string
-  householdId?: string
-}
-
-export interface RoleGrant {
-  role: Role
-  scope: Scope
-  volunteerType?: VolunteerType
-}
-
-export interface WhoAmI {
-  openid: string
-  roles: RoleGrant[]
-}
-
 /** Every function's actions: input and output per action name. */
 export interface Api {
-  community: {
-    whoami: { input: Record<string, never>; output: WhoAmI }
-  }
+  community: CommunityApi
 }
 
 export type FunctionName = keyof Api

@@ -1,20 +1,22 @@
-// Cloud function `community`: identity, structure and roles of a community.
-import cloud from 'wx-server-sdk'
-import { action, defineFunction, z } from '../../../server/kernel'
-import type { WhoAmI } from '../../../typings/api'
-
-cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
+// Cloud function `community`: structure, households, roles, onboarding, consent and the household ledger.
+import { defineFunction } from '../../../server/kernel'
+import { cloud } from './cloud'
+import { loadGrants } from './grants'
+import { householdActions } from './household'
+import { identityActions } from './identity'
+import { onboardingActions } from './onboarding'
+import { rolesActions } from './roles'
+import { structureActions } from './structure'
 
 export const main = defineFunction({
   name: 'community',
   identity: cloud,
-  // Role grants are stored per community once households and roles exist; until then nobody holds one.
-  loadGrants: async () => [],
+  loadGrants,
   actions: {
-    whoami: action({
-      input: z.object({}).strict(),
-      access: { signedIn: true },
-      handler: async (_input, ctx): Promise<WhoAmI> => ({ openid: ctx.caller.openid, roles: ctx.grants }),
-    }),
+    ...identityActions,
+    ...onboardingActions,
+    ...householdActions,
+    ...structureActions,
+    ...rolesActions,
   },
 })

@@ -1,0 +1,92 @@
+// Turning stored grants and requests into the views the mini-program shows.
+import type { JoinRequestView, RoleView } from '../../../typings/api'
+import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, JoinRequestDoc } from '../../../server/model'
+import { householdLabel } from '../../../server/domain/structure'
+import { maskName } from '../../../server/domain/mask'
+import { VOLUNTEER_LABELS } from '../../../server/domain/labels'
+import { data } from './cloud'
+import type { Grant } from './grants'
+import { iso } from './common'
+
+const ROLE_NAMES: Record<RoleView['role'], string> = {
+  resident: '住户',
+  floorLead: '层长',
+  buildingLead: '楼组长',
+  groupLead: '营长',
+  communityLead: '团长',
+  committee: '居委',
+  merchant: '商家',
+  volunteer: '志愿者',
+}
+
+async function byIds<T extends { _id: string }>(coll: 'communities' | 'buildings' | 'groups' | 'households', ids: string[]) {
+  const unique = [...new Set(ids)]
+  const map = new Map<string, T>()
+  for (let i = 0; i < unique.length; i += 100) {
+    const chunk = unique.slice(i, i + 100)
+    for (const d of await data.find<T>(coll, { _id: data._.in(chunk) }, { limit: 100 })) map.set(d._id, d)
+  }
+  return map
+}
+
+/** Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」. */
+export async function roleViews(grants: Grant[], holders?: Map<string, string>): Promise<RoleView[]> {
+  const [communities, buildings, groups, households] = await Promise.all([
+    byIds<CommunityDoc>('communities', grants.map((g) => g.scope.communityId)),
+    byIds<BuildingDoc>('buildings', grants.flatMap((g) => [...(g.scope.buildingId ? [g.scope.buildingId] : []), ...(g.posts ?? [])])),
+    byIds<GroupDoc>('groups', grants.flatMap((g) => (g.scope.groupId ? [g.scope.groupId] : []))),
+    byIds<HouseholdDoc>('households', grants.flatMap((g) => (g.role === 'resident' && g.scope.householdId ? [g.scope.householdId] : []))),
+  ])
+  return grants.map((g) => {
+    const community = communities.get(g.scope.communityId)?.name ?? ''
+    const building = g.scope.buildingId ? (buildings.get(g.scope.buildingId)?.name ?? '') : ''
+    let place: string
+    switch (g.role) {
+      case 'resident': {
+        const h = g.scope.householdId ? households.get(g.scope.householdId) : undefined
+        place = `${community} ${h ? householdLabel(building, h.room) : building}${g.proxy ? '（代管）' : ''}`
+        break
+      }
+      case 'floorLead':
+        place = `${building} ${g.scope.floor ?? ''}层`
+        break
+      case 'buildingLead':
+        place = building
+        break
+      case 'groupLead':
+        place = g.scope.groupId ? (groups.get(g.scope.groupId)?.name ?? '') : ''
+        break
+      case 'volunteer': {
+        const posts = (g.posts ?? []).map((id) => buildings.get(id)?.name).filter(Boolean)
+        place = `${g.volunteerType ? VOLUNTEER_LABELS[g.volunteerType] : ''}${posts.length ? ` · ${posts.join('、')}` : ''}`
+        break
+      }
+      default:
+        place = community
+    }
+    const view: RoleView = { id: g.id, role: g.role, scope: g.scope, place: `${place} ${ROLE_NAMES[g.role]}`.trim() }
+    if (g.volunteerType) view.volunteerType = g.volunteerType
+    if (g.posts) view.posts = g.posts
+    if (g.proxy) view.proxy = true
+    const holder = holders?.get(g.id)
+    if (holder) view.holder = holder
+    return view
+  })
+}
+
+export function joinRequestView(r: JoinRequestDoc, buildingName: string, fullName: boolean): JoinRequestView {
+  const view: JoinRequestView = {
+    id: r._id,
+    householdId: r.householdId,
+    label: householdLabel(buildingName, r.room),
+    name: fullName ? r.name : maskName(r.name),
+    asProxy: r.asProxy,
+    status: r.status,
+    createdAt: iso(r.createdAt),
+  }
+  if (r.decidedAt) view.decidedAt = iso(r.decidedAt)
+  if (r.reason) view.reason = r.reason
+  return view
+}
+
+export { byIds }

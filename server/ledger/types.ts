@@ -1,0 +1,40 @@
+// Documents and results of the ledger import beyond what server/model.ts and typings/api declare (fields the
+// import needs to resume, undo and report; see the report that introduced them for the proposed model change).
+import type { ImportPreview } from '../../typings/api'
+import type { ImportDoc, ImportRowDoc } from '../model'
+import type { PlannedMember } from './validate'
+
+/** A member linked to WeChat who is not in the file: kept, and listed so the committee knows. */
+export interface KeptMember {
+  building: string
+  room: string
+  name: string
+}
+
+export interface LedgerImportDoc extends ImportDoc {
+  /** No errors: the import can be committed. */
+  ready: boolean
+  newHouseholds: number
+  updatedHouseholds: number
+  /** In the file and already exactly so in the ledger: nothing staged for them. */
+  unchangedHouseholds: number
+  keptMembers: KeptMember[]
+  /** Set once the commit has created the new buildings and their groups. */
+  structureDone?: boolean
+  createdBuildingIds?: string[]
+  createdGroupIds?: string[]
+  /** Set while a rollback is under way: rows with seq below `cursor` are restored. */
+  rollback?: { cursor: number; kept: number; skipped: number }
+}
+
+/** A staged household. `planned` is the file's members, so a commit can merge again if the ledger moved on. */
+export interface LedgerImportRowDoc extends ImportRowDoc {
+  communityId: string
+  buildingId: string
+  planned: PlannedMember[]
+}
+
+export interface LedgerPreview extends ImportPreview {
+  unchangedHouseholds: number
+  keptMembers: KeptMember[]
+}
