@@ -1,17 +1,22 @@
-// npm start [-- --port <p>]: build, then run the product locally on localcloud (durable data in .localcloud/)
-// with the product's functions and collections, and print where to look.
+// npm start [-- --port <p>] [--no-demo]: build, then run the product locally on localcloud (durable data in
+// .localcloud/) with the product's functions and collections, load the demo communities into an empty database,
+// and print where to look.
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { startLocalCloud } from '../localcloud'
 import { parseArgs } from '../localcloud/cli'
 import { COLLECTIONS } from '../server/collections'
+import { demoDataset } from '../server/demo/generate'
+import { isEmpty, loadCollections } from '../server/demo/load'
 import { ROOT } from './lib/paths'
 
 // CloudBase runs functions in UTC; so does the emulator process that hosts them.
 process.env.TZ = 'UTC'
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2))
+  const argv = process.argv.slice(2)
+  const demo = !argv.includes('--no-demo')
+  const opts = parseArgs(argv.filter((a) => a !== '--no-demo'))
   const build = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -27,7 +32,7 @@ async function main() {
 邻里接力 本地环境已启动 / running locally
   检查器 inspector      ${cloud.url}/
   云函数 functions      POST ${cloud.url}/functions/<name>   (header x-wx-openid: <openid>)
-                        例 e.g. curl -s -X POST ${cloud.url}/functions/community -H 'x-wx-openid: demo' -d '{"action":"whoami"}'
+                        例 e.g. curl -s -X POST ${cloud.url}/functions/community -H 'x-wx-openid: demo-lead-1' -d '{"action":"whoami"}'
   SDK 端点 endpoint     ${cloud.serviceUrl}
   数据 data             ${opts.dataDir ?? '内存 in memory'}
 按 Ctrl+C 停止 / Ctrl+C to stop.`)
@@ -37,6 +42,23 @@ async function main() {
   }
   process.on('SIGINT', () => void stop())
   process.on('SIGTERM', () => void stop())
+  if (demo) await loadDemoIfEmpty(cloud.url)
+}
+
+async function loadDemoIfEmpty(url: string): Promise<void> {
+  try {
+    if (!(await isEmpty(url))) return
+    const dataset = demoDataset()
+    const { documents, ms } = await loadCollections(url, dataset.collections)
+    const names = dataset.summaries.map((s) => s.name).join('、')
+    const who = ['demo-committee-1', 'demo-lead-1', 'demo-resident-1', 'demo-elderly-1'].join(' / ')
+    console.log(
+      `数据库为空，已载入示范小区 demo data loaded: ${names} (${documents} docs, ${ms} ms); try x-wx-openid ${who} — see ${url}/ and docs/demo.md (--no-demo to skip)`,
+    )
+  } catch (err) {
+    // The product runs without demo data; say why it is missing and keep going.
+    console.error(`示范数据未载入 demo data not loaded: ${err instanceof Error ? err.message : String(err)}`)
+  }
 }
 
 main().catch((err: unknown) => {

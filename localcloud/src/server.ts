@@ -1,5 +1,6 @@
 // The HTTP face of localcloud: the SDK endpoint (/admin), storage URLs, the client gateway for functions,
 // the admin API and the inspector page.
+import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -118,6 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const env = options.env ?? 'local'
   const host = options.host ?? '127.0.0.1'
   const dataDir = options.dataDir ?? null
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true })
   const store = new Store(dataDir ? path.join(dataDir, 'localcloud.sqlite') : null)
   const engine = new DatabaseEngine(store, Date.now, options.transactionTtlMs)
   const storage = new Storage(dataDir ? path.join(dataDir, 'storage') : null, env)

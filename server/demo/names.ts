@@ -52,7 +52,7 @@ const SURNAMES: readonly (readonly [string, number])[] = [
 
 const words = (text: string): readonly string[] => text.split(' ')
 
-/** Given names by generation: born before 1966, 1966–2005, after 2005. */
+/** Given names by generation, chosen by age so that a person keeps their name as the demo year moves on. */
 const GIVEN: Record<'old' | 'mid' | 'young', Record<Sex, readonly string[]>> = {
   old: {
     m: words(
@@ -84,7 +84,7 @@ export function surname(rng: Rng): string {
   return rng.weighted(SURNAMES)
 }
 
-export function givenName(rng: Rng, sex: Sex, birthYear: number): string {
-  const generation = birthYear < 1966 ? 'old' : birthYear <= 2005 ? 'mid' : 'young'
+export function givenName(rng: Rng, sex: Sex, age: number): string {
+  const generation = age >= 58 ? 'old' : age >= 18 ? 'mid' : 'young'
   return rng.pick(GIVEN[generation][sex])
 }

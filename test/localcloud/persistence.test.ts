@@ -94,3 +94,15 @@ describe('persistence', () => {
     }
   })
 })
+
+describe('data directory', () => {
+  it('creates a data directory that does not exist yet', async () => {
+    const fresh = path.join(dataDir, 'not', 'yet', 'there')
+    const server = await spawnLocalCloud(port, ['--data', fresh, '--no-timers'])
+    try {
+      expect(fs.existsSync(path.join(fresh, 'localcloud.sqlite'))).toBe(true)
+    } finally {
+      await server.stop()
+    }
+  })
+})

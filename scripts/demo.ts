@@ -1,0 +1,118 @@
+// npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--year <yyyy>]
+// Loads the demo communities into a running localcloud (replacing all of its data), or prints what they contain.
+import { demoDataset, type DemoDataset, type DemoIdentity } from '../server/demo/generate'
+import { isEmpty, loadCollections } from '../server/demo/load'
+
+const USAGE = `usage: npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--year <yyyy>]
+  --print       print the demo communities and identities; load nothing
+  --yes         replace the data of a localcloud that already has a community`
+
+interface Args {
+  url: string
+  yes: boolean
+  print: boolean
+  year?: number
+  help: boolean
+}
+
+export function parseDemoArgs(argv: string[]): Args {
+  const args: Args = { url: 'http://127.0.0.1:8787', yes: false, print: false, help: false }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    const value = () => {
+      const v = argv[++i]
+      if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value`)
+      return v
+    }
+    if (arg === '--localcloud') args.url = value().replace(/\/+$/, '')
+    else if (arg === '--yes' || arg === '-y') args.yes = true
+    else if (arg === '--print') args.print = true
+    else if (arg === '--year') {
+      const year = Number(value())
+      if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new Error('--year must be a year like 2026')
+      args.year = year
+    } else if (arg === '--help' || arg === '-h') args.help = true
+    else throw new Error(`unknown option ${arg}`)
+  }
+  return args
+}
+
+function curl(url: string, who: DemoIdentity): string {
+  const body = JSON.stringify(who.example)
+  return `curl -s -X POST ${url}/functions/community -H 'x-wx-openid: ${who.openid}' -d '${body}'`
+}
+
+function describe(dataset: DemoDataset, url: string): string {
+  const lines: string[] = []
+  for (const s of dataset.summaries) {
+    const roles = Object.entries(s.roles)
+      .filter(([, n]) => n > 0)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(', ')
+    const volunteers = Object.entries(s.volunteers)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')
+    lines.push(
+      `${s.name} (${s.communityId}, seed ${s.seed}, ages as of ${s.year})`,
+      `  ${s.buildings} 楼道 buildings in ${s.groups} 营 groups · ${s.households} 户 households · ${s.residents} 居民 residents · ${s.elderly} aged 60+`,
+      `  linked households ${s.linkedHouseholds} · no WeChat member ${s.unlinkedHouseholds} (代管 proxy ${s.proxyHouseholds}) · linked residents ${s.linkedResidents}`,
+      `  flags: ${Object.entries(s.flags)
+        .map(([f, n]) => `${f} ${n}`)
+        .join(', ')}`,
+      `  roles: ${roles}`,
+      `  volunteers: ${volunteers}`,
+      ...(s.inviteCode ? [`  invite code for 1号: ${s.inviteCode}`] : []),
+    )
+  }
+  lines.push('', '示范身份 demo identities (header x-wx-openid):')
+  for (const who of dataset.identities) {
+    const person = who.name ? ` ${who.name}` : ''
+    lines.push(`  ${who.openid.padEnd(30)} ${who.label} · ${who.communityName} ${who.place}${person}`)
+    if (who.communityId === dataset.identities[0]?.communityId)
+      lines.push(`      ${who.try}`, `      ${curl(url, who)}`)
+  }
+  return lines.join('\n')
+}
+
+async function main() {
+  let args: Args
+  try {
+    args = parseDemoArgs(process.argv.slice(2))
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`)
+    process.exit(2)
+  }
+  if (args.help) {
+    console.log(USAGE)
+    return
+  }
+  const dataset = demoDataset({ year: args.year })
+  if (args.print) {
+    console.log(describe(dataset, args.url))
+    return
+  }
+
+  let empty: boolean
+  try {
+    empty = await isEmpty(args.url)
+  } catch (err) {
+    console.error(`连不上 localcloud ${args.url}（先运行 npm start）/ cannot reach localcloud: ${String(err)}`)
+    process.exit(1)
+  }
+  if (!empty && !args.yes) {
+    console.error(
+      `${args.url} 已有小区数据，载入示范数据会替换全部数据；确认请加 --yes\n` +
+        `${args.url} already has data; the demo replaces all of it. Run again with --yes to confirm.`,
+    )
+    process.exit(1)
+  }
+  const { documents, ms } = await loadCollections(args.url, dataset.collections)
+  console.log(`已载入 loaded ${documents} documents into ${args.url} in ${ms} ms\n`)
+  console.log(describe(dataset, args.url))
+}
+
+if (require.main === module)
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err)
+    process.exit(1)
+  })
