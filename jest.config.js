@@ -1,6 +1,7 @@
-// Projects: pure logic (node), pages and components (jsdom + miniprogram-simulate), the localcloud
-// conformance suite (real wx-server-sdk against the emulator), and our cloud functions run by localcloud. Dates: pages run in Asia/Shanghai like users' phones,
-// node projects in UTC like CloudBase, which is what catches time-zone mistakes on both sides.
+// Projects: pure logic (node), pages and components (jsdom + miniprogram-simulate), the localcloud conformance
+// suite (real wx-server-sdk against the emulator), and our cloud functions run by localcloud. Dates: pages run in
+// Asia/Shanghai like users' phones, node projects in UTC like CloudBase, which catches time-zone mistakes on both
+// sides; the test environments set the zone on the worker process itself.
 const ts = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig, diagnostics: false }] })
 
 module.exports = {
@@ -8,30 +9,27 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/setup/node-utc.js',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/setup/utc.ts'],
       transform: ts('tsconfig.json'),
     },
     {
       displayName: 'pages',
-      testEnvironment: 'jsdom',
+      testEnvironment: '<rootDir>/test/setup/jsdom-shanghai.js',
       testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/miniprogram.ts'],
       transform: ts('tsconfig.pages.json'),
     },
     {
       displayName: 'localcloud',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/setup/node-utc.js',
       testMatch: ['<rootDir>/test/localcloud/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/setup/utc.ts'],
       transform: ts('tsconfig.json'),
     },
     {
       displayName: 'cloud',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/setup/node-utc.js',
       testMatch: ['<rootDir>/test/cloud/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/setup/utc.ts'],
       globalSetup: '<rootDir>/test/setup/build-functions.ts',
       transform: ts('tsconfig.json'),
     },

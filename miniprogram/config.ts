@@ -3,3 +3,15 @@
  * project has; set it to your env id (云开发控制台 → 设置) when the app has several.
  */
 export const CLOUD_ENV = ''
+
+/**
+ * Subscription-message templates the pages ask the user to accept. These are placeholders that work on
+ * localcloud; production ids come from the mini-program admin console (订阅消息 → 我的模板) and must be the same
+ * ids the cloud function sends with (its TPL_* environment variables, server/templates.ts).
+ */
+export const TEMPLATES = {
+  /** To building leads: a new join request waits for approval. */
+  joinRequest: 'TPL_JOIN_REQUEST',
+  /** To the applicant: the lead approved or rejected the request. */
+  joinResult: 'TPL_JOIN_RESULT',
+} as const

@@ -158,7 +158,9 @@ export interface ImportRowDoc {
   importId: string
   seq: number
   building: string
-  household: Omit<HouseholdDoc, 'groupId' | 'buildingId' | 'updatedAt' | 'linkedOpenids' | 'proxy'> & { buildingName: string }
+  household: Omit<HouseholdDoc, 'groupId' | 'buildingId' | 'updatedAt' | 'linkedOpenids' | 'proxy'> & {
+    buildingName: string
+  }
   before?: HouseholdDoc | null
   written: boolean
 }

@@ -42,7 +42,8 @@ export function parseFlags(text: string): { flags: ResidentFlag[]; unknown: stri
 }
 
 /** 60 or older in the given Shanghai calendar year. */
-export const isElderly = (birthYear: number | undefined, year: number) => birthYear !== undefined && year - birthYear >= 60
+export const isElderly = (birthYear: number | undefined, year: number) =>
+  birthYear !== undefined && year - birthYear >= 60
 
 /** Flags as stored, with 60岁以上 derived from the birth year so the two never disagree. */
 export function withDerivedFlags(flags: ResidentFlag[], birthYear: number | undefined, year: number): ResidentFlag[] {

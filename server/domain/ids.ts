@@ -6,11 +6,13 @@ const digest = (...parts: (string | number)[]) => createHash('sha256').update(pa
 export const householdId = (communityId: string, buildingId: string, room: string) =>
   `hh_${digest(communityId, buildingId, room).slice(0, 24)}`
 
-export const roleId = (openid: string, role: string, place: string) => `role_${digest(openid, role, place).slice(0, 24)}`
+export const roleId = (openid: string, role: string, place: string) =>
+  `role_${digest(openid, role, place).slice(0, 24)}`
 
 export const joinRequestId = (openid: string, householdId: string) => `jr_${digest(openid, householdId).slice(0, 24)}`
 
-export const consentId = (openid: string, kind: string, version: string) => `cs_${digest(openid, kind, version).slice(0, 24)}`
+export const consentId = (openid: string, kind: string, version: string) =>
+  `cs_${digest(openid, kind, version).slice(0, 24)}`
 
 export const randomId = (prefix: string, bytes = 8) => `${prefix}_${randomBytes(bytes).toString('hex')}`
 

@@ -135,12 +135,14 @@ export class Data {
 
   /** Update one document; returns how many changed (0 when missing or already so). */
   async update(coll: CollectionName, id: string, patch: object): Promise<number> {
-    return ((await this.raw.collection(coll).doc(id).update({ data: patch })) as { stats: { updated: number } }).stats.updated
+    return ((await this.raw.collection(coll).doc(id).update({ data: patch })) as { stats: { updated: number } }).stats
+      .updated
   }
 
   /** Update every match; with a condition in `where` this is a compare-and-set. */
   async updateWhere(coll: CollectionName, where: Where, patch: object): Promise<number> {
-    return ((await this.raw.collection(coll).where(where).update({ data: patch })) as { stats: { updated: number } }).stats.updated
+    return ((await this.raw.collection(coll).where(where).update({ data: patch })) as { stats: { updated: number } })
+      .stats.updated
   }
 
   async remove(coll: CollectionName, id: string): Promise<number> {

@@ -55,8 +55,7 @@ export async function readTable(bytes: Uint8Array, fileName = ''): Promise<Table
   if (extension(fileName) === 'xlsx')
     throw new AppError('FILE_UNREADABLE', '这个文件不是有效的 .xlsx 表格，请在 Excel 中另存为 .xlsx 后重新上传')
   const text = decodeText(bytes)
-  if (text.includes('\u0000'))
-    throw new AppError('FILE_UNREADABLE', '无法识别文件格式，请上传 .xlsx 或 .csv 表格')
+  if (text.includes('\u0000')) throw new AppError('FILE_UNREADABLE', '无法识别文件格式，请上传 .xlsx 或 .csv 表格')
   return parseCsv(text).map((cells, i) => ({ row: i + 1, cells }))
 }
 

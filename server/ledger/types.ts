@@ -19,6 +19,8 @@ export interface LedgerImportDoc extends ImportDoc {
   /** In the file and already exactly so in the ledger: nothing staged for them. */
   unchangedHouseholds: number
   keptMembers: KeptMember[]
+  /** Previewed without staging (command line --dry-run): it cannot be committed. */
+  dryRun?: boolean
   /** Set once the commit has created the new buildings and their groups. */
   structureDone?: boolean
   createdBuildingIds?: string[]

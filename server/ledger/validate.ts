@@ -59,6 +59,9 @@ export interface ValidatedLedger {
   errors: ImportRowError[]
 }
 
+/** Rooms by floor, then naturally: 201, 202, 1101, 12-01. */
+export const roomCompare = (a: string, b: string) => floorOf(a) - floorOf(b) || naturalCompare(a, b)
+
 /** Person's name: no spaces of any width (Chinese names have none; spreadsheets add them for alignment). */
 export const normaliseName = (raw: string) => raw.replace(/[\s\u3000]+/g, '')
 
@@ -183,7 +186,7 @@ export function validateLedger(rows: readonly LedgerRow[], opts: ValidateOptions
   }
 
   const sorted = [...households.values()].sort(
-    (a, b) => naturalCompare(a.buildingName, b.buildingName) || naturalCompare(a.room, b.room),
+    (a, b) => naturalCompare(a.buildingName, b.buildingName) || roomCompare(a.room, b.room),
   )
   return {
     rows: rows.length,

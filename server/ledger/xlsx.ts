@@ -10,7 +10,8 @@ async function newWorkbook(): Promise<Workbook> {
 }
 
 /** ZIP local-file header: every .xlsx starts with it. */
-export const isZip = (bytes: Uint8Array) => bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+export const isZip = (bytes: Uint8Array) =>
+  bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
 
 /** Old binary Excel (.xls, OLE2 compound file). */
 export const isOle2 = (bytes: Uint8Array) =>

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const call = <T>(openid: string | undefined, action: string, payload: object = {}) => t.call<Envelope<T>>('community', { action, payload }, openid)
+const call = <T>(openid: string | undefined, action: string, payload: object = {}) =>
+  t.call<Envelope<T>>('community', { action, payload }, openid)
 const ok = async <T>(openid: string, action: string, payload: object = {}): Promise<T> => {
   const r = await call<T>(openid, action, payload)
   if (!r.ok) throw new Error(`${action} failed: ${r.code} ${r.message}`)
@@ -25,7 +26,16 @@ describe('whoami', () => {
     const me = await ok<WhoAmI>(WHO.floorLead, 'whoami')
     expect(me.openid).toBe(WHO.floorLead)
     expect(me.roles.map((r) => r.place).sort()).toEqual(['1号 2层 层长', '测试小区 1-201 住户'])
-    expect(me.households).toEqual([{ id: H.b1r201._id, communityId: C1, communityName: '测试小区', buildingId: B.b1._id, label: '1-201', proxy: false }])
+    expect(me.households).toEqual([
+      {
+        id: H.b1r201._id,
+        communityId: C1,
+        communityName: '测试小区',
+        buildingId: B.b1._id,
+        label: '1-201',
+        proxy: false,
+      },
+    ])
   })
 
   it('labels every kind of role', async () => {
@@ -38,7 +48,13 @@ describe('whoami', () => {
   })
 
   it('answers a new user with nothing', async () => {
-    expect(await ok<WhoAmI>(WHO.stranger, 'whoami')).toEqual({ openid: WHO.stranger, roles: [], households: [], consents: [], pendingRequests: [] })
+    expect(await ok<WhoAmI>(WHO.stranger, 'whoami')).toEqual({
+      openid: WHO.stranger,
+      roles: [],
+      households: [],
+      consents: [],
+      pendingRequests: [],
+    })
   })
 
   it('refuses a call without a WeChat identity and an unknown action', async () => {
@@ -52,7 +68,14 @@ describe('building roster and what each role sees', () => {
     const roster = await ok<Roster>(WHO.buildingLead, 'buildingRoster', { buildingId: B.b1._id })
     expect(roster.households.map((h) => h.label)).toEqual(['1-101', '1-102', '1-201'])
     const h101 = roster.households[0] as HouseholdView
-    expect(h101.members[0]).toEqual({ id: 'm-zhang', name: '张三', phone: '138****1111', birthYear: 1980, flags: [], linked: true })
+    expect(h101.members[0]).toEqual({
+      id: 'm-zhang',
+      name: '张三',
+      phone: '138****1111',
+      birthYear: 1980,
+      flags: [],
+      linked: true,
+    })
     expect(roster.households[1]?.members[0]).toMatchObject({ name: '王五', flags: ['elderly', 'alone'] })
     expect(roster.unlinked.map((h) => h.label)).toEqual(['1-102'])
     expect(roster.pending).toEqual([expect.objectContaining({ id: 'jr-b1', label: '1-102', name: '王五' })])
@@ -79,11 +102,21 @@ describe('building roster and what each role sees', () => {
   })
 
   it('lets the lead mark a household as 代管 and set flags, deriving 60+ from the birth year', async () => {
-    expect((await ok<HouseholdView>(WHO.buildingLead, 'setProxy', { householdId: H.b1r102._id, proxy: true })).proxy).toBe(true)
-    const h = await ok<HouseholdView>(WHO.buildingLead, 'setFlags', { householdId: H.b1r102._id, memberId: 'm-wang', flags: ['chronic'] })
+    expect(
+      (await ok<HouseholdView>(WHO.buildingLead, 'setProxy', { householdId: H.b1r102._id, proxy: true })).proxy,
+    ).toBe(true)
+    const h = await ok<HouseholdView>(WHO.buildingLead, 'setFlags', {
+      householdId: H.b1r102._id,
+      memberId: 'm-wang',
+      flags: ['chronic'],
+    })
     expect(h.members[0]?.flags).toEqual(['elderly', 'chronic'])
-    expect(await call(WHO.buildingLead, 'setFlags', { householdId: H.b1r102._id, memberId: 'm-nobody', flags: [] })).toMatchObject({ code: 'NOT_FOUND', field: 'memberId' })
-    expect(await call(WHO.buildingLead, 'setFlags', { householdId: H.b1r102._id, memberId: 'm-wang', flags: ['vip'] })).toMatchObject({ code: 'INVALID_INPUT', field: 'flags.0' })
+    expect(
+      await call(WHO.buildingLead, 'setFlags', { householdId: H.b1r102._id, memberId: 'm-nobody', flags: [] }),
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'memberId' })
+    expect(
+      await call(WHO.buildingLead, 'setFlags', { householdId: H.b1r102._id, memberId: 'm-wang', flags: ['vip'] }),
+    ).toMatchObject({ code: 'INVALID_INPUT', field: 'flags.0' })
   })
 })
 
@@ -99,14 +132,22 @@ describe('consent', () => {
   })
 
   it('refuses an outdated version', async () => {
-    expect(await call(WHO.resident, 'giveConsent', { kind: 'health', version: 'old' })).toMatchObject({ code: 'CONSENT_OUTDATED' })
+    expect(await call(WHO.resident, 'giveConsent', { kind: 'health', version: 'old' })).toMatchObject({
+      code: 'CONSENT_OUTDATED',
+    })
   })
 })
 
 describe('seeing and deleting one’s data', () => {
   it('shows everything stored about the household', async () => {
     const mine = await ok<MyData>(WHO.resident, 'myData')
-    expect(mine.households).toEqual([expect.objectContaining({ label: '1-101', communityName: '测试小区', members: expect.arrayContaining([expect.objectContaining({ name: '李四', phone: '13800002222' })]) })])
+    expect(mine.households).toEqual([
+      expect.objectContaining({
+        label: '1-101',
+        communityName: '测试小区',
+        members: expect.arrayContaining([expect.objectContaining({ name: '李四', phone: '13800002222' })]),
+      }),
+    ])
     expect(mine.roles.map((r) => r.role)).toEqual(['resident'])
   })
 
@@ -123,7 +164,10 @@ describe('seeing and deleting one’s data', () => {
 
   it('requires the typed confirmation and writes nothing without it', async () => {
     const before = await snapshot(t)
-    expect(await call(WHO.resident, 'deleteMyData', { householdId: H.b1r101._id, confirm: 'yes' })).toMatchObject({ code: 'INVALID_INPUT', field: 'confirm' })
+    expect(await call(WHO.resident, 'deleteMyData', { householdId: H.b1r101._id, confirm: 'yes' })).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'confirm',
+    })
     expect(await snapshot(t)).toBe(before)
   })
 })
@@ -136,7 +180,14 @@ describe('structure', () => {
       ['第1营', ['1号:3', '2号:1']],
       ['第2营', ['3号:1']],
     ])
-    expect(s.community.volunteerCaps).toEqual({ online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 })
+    expect(s.community.volunteerCaps).toEqual({
+      online: null,
+      testing: 5,
+      building: 5,
+      patrol: 5,
+      transport: 5,
+      emergency: 5,
+    })
   })
 
   it('regroups buildings automatically and moves their households along', async () => {
@@ -155,23 +206,43 @@ describe('structure', () => {
     await ok(WHO.committee, 'upsertBuilding', { communityId: C1, name: '１０号' })
     const s = await ok<StructureView>(WHO.committee, 'structure', { communityId: C1 })
     expect(s.groups.flatMap((g) => g.buildings.map((b) => b.name))).toEqual(['1号', '2号', '3号', '10号'])
-    expect(await call(WHO.committee, 'upsertBuilding', { communityId: C1, name: '10号' })).toMatchObject({ code: 'CONFLICT', field: 'name' })
+    expect(await call(WHO.committee, 'upsertBuilding', { communityId: C1, name: '10号' })).toMatchObject({
+      code: 'CONFLICT',
+      field: 'name',
+    })
   })
 
   it('moves one building to another group', async () => {
     await ok(WHO.committee, 'moveBuilding', { buildingId: B.b3._id, groupId: 'g1' })
     expect((await t.data.get<HouseholdDoc>('households', H.b3r301._id))?.groupId).toBe('g1')
-    expect(await call(WHO.committee, 'moveBuilding', { buildingId: B.b3._id, groupId: 'gx' })).toMatchObject({ code: 'NOT_FOUND', field: 'groupId' })
+    expect(await call(WHO.committee, 'moveBuilding', { buildingId: B.b3._id, groupId: 'gx' })).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'groupId',
+    })
   })
 })
 
 describe('roles', () => {
   it('grants a role to a linked resident and lists it with the holder’s name', async () => {
-    const view = await ok<RoleView>(WHO.committee, 'grantRole', { communityId: C1, householdId: H.b2r101._id, memberId: 'm-qian', role: 'buildingLead', buildingId: B.b2._id })
+    const view = await ok<RoleView>(WHO.committee, 'grantRole', {
+      communityId: C1,
+      householdId: H.b2r101._id,
+      memberId: 'm-qian',
+      role: 'buildingLead',
+      buildingId: B.b2._id,
+    })
     expect(view).toMatchObject({ role: 'buildingLead', place: '2号 楼组长', holder: '钱七' })
     const list = await ok<RoleView[]>(WHO.committee, 'listRoles', { communityId: C1, role: 'buildingLead' })
     expect(list.map((r) => r.holder).sort()).toEqual(['钱七'])
-    expect(await call(WHO.committee, 'grantRole', { communityId: C1, householdId: H.b2r101._id, memberId: 'm-qian', role: 'buildingLead', buildingId: B.b2._id })).toMatchObject({ code: 'ROLE_EXISTS' })
+    expect(
+      await call(WHO.committee, 'grantRole', {
+        communityId: C1,
+        householdId: H.b2r101._id,
+        memberId: 'm-qian',
+        role: 'buildingLead',
+        buildingId: B.b2._id,
+      }),
+    ).toMatchObject({ code: 'ROLE_EXISTS' })
   })
 
   it('masks holders’ names for a 团长 reading the list', async () => {
@@ -180,7 +251,15 @@ describe('roles', () => {
   })
 
   it('refuses a member without WeChat', async () => {
-    expect(await call(WHO.committee, 'grantRole', { communityId: C1, householdId: H.b1r102._id, memberId: 'm-wang', role: 'volunteer', volunteerType: 'patrol' })).toMatchObject({ code: 'NOT_LINKED' })
+    expect(
+      await call(WHO.committee, 'grantRole', {
+        communityId: C1,
+        householdId: H.b1r102._id,
+        memberId: 'm-wang',
+        role: 'volunteer',
+        volunteerType: 'patrol',
+      }),
+    ).toMatchObject({ code: 'NOT_LINKED' })
   })
 
   it('keeps each capped volunteer type within its cap, also under concurrent grants', async () => {
@@ -191,25 +270,72 @@ describe('roles', () => {
       { householdId: H.b2r101._id, memberId: 'm-qian' },
       { householdId: H.b3r301._id, memberId: 'm-sun' },
     ]
-    const replies = await Promise.all(people.map((p) => call(WHO.committee, 'grantRole', { communityId: C1, ...p, role: 'volunteer', volunteerType: 'patrol', posts: [B.b1._id] })))
+    const replies = await Promise.all(
+      people.map((p) =>
+        call(WHO.committee, 'grantRole', {
+          communityId: C1,
+          ...p,
+          role: 'volunteer',
+          volunteerType: 'patrol',
+          posts: [B.b1._id],
+        }),
+      ),
+    )
     expect(replies.filter((r) => r.ok)).toHaveLength(2)
-    expect(replies.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.code))).toEqual(['VOLUNTEER_CAP_REACHED', 'VOLUNTEER_CAP_REACHED'])
+    expect(replies.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.code))).toEqual([
+      'VOLUNTEER_CAP_REACHED',
+      'VOLUNTEER_CAP_REACHED',
+    ])
     expect(await t.data.count('roles', { role: 'volunteer', volunteerType: 'patrol' })).toBe(2)
   })
 
   it('leaves 云上 volunteers unlimited', async () => {
     await ok(WHO.committee, 'setVolunteerCaps', { communityId: C1, caps: { patrol: 0 } })
-    await ok(WHO.committee, 'grantRole', { communityId: C1, householdId: H.b1r101._id, memberId: 'm-zhang', role: 'volunteer', volunteerType: 'online', posts: [B.b1._id] })
-    expect(await call(WHO.committee, 'grantRole', { communityId: C1, householdId: H.b1r101._id, memberId: 'm-zhang', role: 'volunteer', volunteerType: 'patrol' })).toMatchObject({ code: 'VOLUNTEER_CAP_REACHED' })
+    await ok(WHO.committee, 'grantRole', {
+      communityId: C1,
+      householdId: H.b1r101._id,
+      memberId: 'm-zhang',
+      role: 'volunteer',
+      volunteerType: 'online',
+      posts: [B.b1._id],
+    })
+    expect(
+      await call(WHO.committee, 'grantRole', {
+        communityId: C1,
+        householdId: H.b1r101._id,
+        memberId: 'm-zhang',
+        role: 'volunteer',
+        volunteerType: 'patrol',
+      }),
+    ).toMatchObject({ code: 'VOLUNTEER_CAP_REACHED' })
   })
 
   it('lets only the committee make committee members, and keeps at least one', async () => {
-    expect(await call(WHO.communityLead, 'grantRole', { communityId: C1, householdId: H.b2r101._id, memberId: 'm-qian', role: 'committee' })).toMatchObject({ code: 'FORBIDDEN' })
+    expect(
+      await call(WHO.communityLead, 'grantRole', {
+        communityId: C1,
+        householdId: H.b2r101._id,
+        memberId: 'm-qian',
+        role: 'committee',
+      }),
+    ).toMatchObject({ code: 'FORBIDDEN' })
     const committee = (await t.data.find<RoleDoc>('roles', { role: 'committee', communityId: C1 }))[0] as RoleDoc
-    expect(await call(WHO.committee, 'revokeRole', { roleId: committee._id })).toMatchObject({ code: 'CONFLICT', message: '社区至少要保留一名居委管理员' })
+    expect(await call(WHO.committee, 'revokeRole', { roleId: committee._id })).toMatchObject({
+      code: 'CONFLICT',
+      message: '社区至少要保留一名居委管理员',
+    })
   })
 
   it('refuses posts in another community', async () => {
-    expect(await call(WHO.committee, 'grantRole', { communityId: C1, householdId: H.b1r101._id, memberId: 'm-zhang', role: 'volunteer', volunteerType: 'online', posts: [B.x1._id] })).toMatchObject({ code: 'NOT_FOUND', field: 'posts' })
+    expect(
+      await call(WHO.committee, 'grantRole', {
+        communityId: C1,
+        householdId: H.b1r101._id,
+        memberId: 'm-zhang',
+        role: 'volunteer',
+        volunteerType: 'online',
+        posts: [B.x1._id],
+      }),
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'posts' })
   })
 })

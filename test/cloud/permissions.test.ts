@@ -3,7 +3,7 @@
 import type { ActionName, Envelope } from '../../typings/api'
 import { CONSENTS } from '../../server/consent'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
-import { B, C1, C2, H, loadFixture, ROLES, snapshot, WHO } from '../support/community'
+import { B, C1, C2, fileIdOf, H, LEDGER_FILES, loadFixture, ROLES, snapshot, WHO } from '../support/community'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -21,18 +21,64 @@ interface Place {
   requestId: string
   invite: string
   roleId: string
+  importId: string
+  fileID: string
 }
 
+const ledger = (communityId: string) => ({
+  importId: `imp-${communityId}`,
+  fileID: fileIdOf(LEDGER_FILES[communityId] as string),
+})
 const volunteerRole = ROLES.find((r) => r.role === 'volunteer')?._id as string
 const place = {
   // 1号-101 (张三's household), 第1营, community c1
-  b1: { communityId: C1, groupId: 'g1', buildingId: B.b1._id, householdId: H.b1r101._id, memberId: 'm-zhang', requestId: 'jr-b1', invite: 'INVB1AAA', roleId: volunteerRole },
+  b1: {
+    communityId: C1,
+    groupId: 'g1',
+    buildingId: B.b1._id,
+    householdId: H.b1r101._id,
+    memberId: 'm-zhang',
+    requestId: 'jr-b1',
+    invite: 'INVB1AAA',
+    roleId: volunteerRole,
+    ...ledger(C1),
+  },
   // 1号-201: the floor lead's floor
-  b1f2: { communityId: C1, groupId: 'g1', buildingId: B.b1._id, householdId: H.b1r201._id, memberId: 'm-zhao', requestId: 'jr-b1', invite: 'INVB1AAA', roleId: volunteerRole },
+  b1f2: {
+    communityId: C1,
+    groupId: 'g1',
+    buildingId: B.b1._id,
+    householdId: H.b1r201._id,
+    memberId: 'm-zhao',
+    requestId: 'jr-b1',
+    invite: 'INVB1AAA',
+    roleId: volunteerRole,
+    ...ledger(C1),
+  },
   // 3号-301, 第2营
-  b3: { communityId: C1, groupId: 'g2', buildingId: B.b3._id, householdId: H.b3r301._id, memberId: 'm-sun', requestId: 'jr-b3', invite: 'INVB3AAA', roleId: volunteerRole },
+  b3: {
+    communityId: C1,
+    groupId: 'g2',
+    buildingId: B.b3._id,
+    householdId: H.b3r301._id,
+    memberId: 'm-sun',
+    requestId: 'jr-b3',
+    invite: 'INVB3AAA',
+    roleId: volunteerRole,
+    ...ledger(C1),
+  },
   // the other community
-  c2: { communityId: C2, groupId: 'gx', buildingId: B.x1._id, householdId: H.x1r101._id, memberId: 'm-other', requestId: 'jr-x1', invite: 'INVX1AAA', roleId: ROLES.find((r) => r.openid === 'o-committee2')?._id as string },
+  c2: {
+    communityId: C2,
+    groupId: 'gx',
+    buildingId: B.x1._id,
+    householdId: H.x1r101._id,
+    memberId: 'm-other',
+    requestId: 'jr-x1',
+    invite: 'INVX1AAA',
+    roleId: ROLES.find((r) => r.openid === 'o-committee2')?._id as string,
+    ...ledger(C2),
+  },
 } satisfies Record<string, Place>
 
 type Caller = keyof typeof WHO
@@ -40,7 +86,10 @@ type Caller = keyof typeof WHO
 const TARGETS: Record<Caller, { inside: Place; outside: Place }> = {
   stranger: { inside: place.b1, outside: place.c2 },
   resident: { inside: place.b1, outside: place.b3 },
-  residentB2: { inside: { ...place.b1, householdId: H.b2r101._id, memberId: 'm-qian', buildingId: B.b2._id }, outside: place.b1 },
+  residentB2: {
+    inside: { ...place.b1, householdId: H.b2r101._id, memberId: 'm-qian', buildingId: B.b2._id },
+    outside: place.b1,
+  },
   floorLead: { inside: place.b1f2, outside: place.b3 },
   buildingLead: { inside: place.b1, outside: place.b3 },
   groupLead: { inside: place.b1, outside: place.b3 },
@@ -74,8 +123,7 @@ interface Rule {
 
 const consent = { personalConsent: CONSENTS.personal.version }
 /** Typed against the contract: leaving out an action of the community function fails the type check. */
-type LedgerAction = 'importPreview' | 'importCommit' | 'importStatus' | 'importRollback' | 'exportLedger'
-const MATRIX: Record<Exclude<ActionName<'community'>, LedgerAction>, Rule> = {
+const MATRIX: Record<ActionName<'community'>, Rule> = {
   whoami: { payload: () => ({}), allowed: ANYONE },
   consentText: { payload: () => ({ kind: 'health' }), allowed: ANYONE },
   giveConsent: { payload: () => ({ kind: 'health', version: CONSENTS.health.version }), allowed: ANYONE },
@@ -89,9 +137,15 @@ const MATRIX: Record<Exclude<ActionName<'community'>, LedgerAction>, Rule> = {
   createInvite: { payload: (p) => ({ buildingId: p.buildingId }), allowed: ['buildingLead', 'committee'] },
   listInvites: { payload: (p) => ({ buildingId: p.buildingId }), allowed: ['buildingLead', 'committee'] },
   revokeInvite: { payload: (p) => ({ code: p.invite }), allowed: ['buildingLead', 'committee'] },
-  buildingRoster: { payload: (p) => ({ buildingId: p.buildingId }), allowed: ['buildingLead', 'floorLead', 'committee'] },
+  buildingRoster: {
+    payload: (p) => ({ buildingId: p.buildingId }),
+    allowed: ['buildingLead', 'floorLead', 'committee'],
+  },
   setProxy: { payload: (p) => ({ householdId: p.householdId, proxy: true }), allowed: ['buildingLead', 'committee'] },
-  setFlags: { payload: (p) => ({ householdId: p.householdId, memberId: p.memberId, flags: ['chronic'] }), allowed: ['buildingLead', 'floorLead', 'committee'] },
+  setFlags: {
+    payload: (p) => ({ householdId: p.householdId, memberId: p.memberId, flags: ['chronic'] }),
+    allowed: ['buildingLead', 'floorLead', 'committee'],
+  },
   myHousehold: { payload: (p) => ({ householdId: p.householdId }), allowed: ['resident'] },
   deleteMyData: { payload: (p) => ({ householdId: p.householdId, confirm: '删除' }), allowed: ['resident'] },
   structure: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee', 'communityLead'] },
@@ -102,35 +156,51 @@ const MATRIX: Record<Exclude<ActionName<'community'>, LedgerAction>, Rule> = {
   renameGroup: { payload: (p) => ({ groupId: p.groupId, name: '一营' }), allowed: ['committee'] },
   listRoles: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee', 'communityLead'] },
   grantRole: {
-    payload: (p) => ({ communityId: p.communityId, householdId: p.householdId, memberId: p.memberId, role: 'volunteer', volunteerType: 'patrol' }),
+    payload: (p) => ({
+      communityId: p.communityId,
+      householdId: p.householdId,
+      memberId: p.memberId,
+      role: 'volunteer',
+      volunteerType: 'patrol',
+    }),
     allowed: ['committee', 'communityLead'],
   },
   revokeRole: { payload: (p) => ({ roleId: p.roleId }), allowed: ['committee', 'communityLead'] },
   setVolunteerCaps: { payload: (p) => ({ communityId: p.communityId, caps: { patrol: 3 } }), allowed: ['committee'] },
+  importPreview: { payload: (p) => ({ communityId: p.communityId, fileID: p.fileID }), allowed: ['committee'] },
+  importCommit: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
+  importStatus: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
+  importRollback: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
+  exportLedger: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
 }
 
 const callers = Object.keys(WHO) as Caller[]
 const cases = Object.entries(MATRIX).flatMap(([action, rule]) =>
   callers.flatMap((caller) =>
     (['inside', 'outside'] as const).map((where) => {
-      const allowed = rule.allowed === ANYONE || (where === 'inside' && ROLES_OF[caller].some((r) => (rule.allowed as Role[]).includes(r)))
+      const allowed =
+        rule.allowed === ANYONE ||
+        (where === 'inside' && ROLES_OF[caller].some((r) => (rule.allowed as Role[]).includes(r)))
       return { action, caller, where, allowed, payload: rule.payload(TARGETS[caller][where]) }
     }),
   ),
 )
 
 describe('permission matrix', () => {
-  it.each(cases)('$action as $caller on a target $where the scope → allowed: $allowed', async ({ action, caller, allowed, payload }) => {
-    await loadFixture(t)
-    const before = allowed ? '' : await snapshot(t)
-    const reply = await t.call<Envelope<unknown>>('community', { action, payload }, WHO[caller])
-    if (allowed) {
-      expect(reply.ok ? 'ok' : reply.code).not.toBe('FORBIDDEN')
-      expect(reply.ok ? 'ok' : reply.code).not.toBe('INTERNAL')
-      expect(reply.ok ? 'ok' : reply.code).not.toBe('UNKNOWN_ACTION')
-    } else {
-      expect(reply).toEqual({ ok: false, code: 'FORBIDDEN', message: '您没有权限进行此操作' })
-      expect(await snapshot(t)).toBe(before)
-    }
-  })
+  it.each(cases)(
+    '$action as $caller on a target $where the scope → allowed: $allowed',
+    async ({ action, caller, allowed, payload }) => {
+      await loadFixture(t)
+      const before = allowed ? '' : await snapshot(t)
+      const reply = await t.call<Envelope<unknown>>('community', { action, payload }, WHO[caller])
+      if (allowed) {
+        expect(reply.ok ? 'ok' : reply.code).not.toBe('FORBIDDEN')
+        expect(reply.ok ? 'ok' : reply.code).not.toBe('INTERNAL')
+        expect(reply.ok ? 'ok' : reply.code).not.toBe('UNKNOWN_ACTION')
+      } else {
+        expect(reply).toEqual({ ok: false, code: 'FORBIDDEN', message: '您没有权限进行此操作' })
+        expect(await snapshot(t)).toBe(before)
+      }
+    },
+  )
 })

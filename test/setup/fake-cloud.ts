@@ -1,13 +1,22 @@
-// A wx.cloud for page tests: callFunction goes to handlers the test registers (or fails like a dropped network).
+// A wx.cloud for page tests: callFunction goes to handlers the test registers (or fails like a dropped network);
+// uploadFile records what was uploaded and answers with a cloud file id.
 export interface CallRecord {
   name: string
   data: Record<string, unknown>
 }
 
+export interface UploadRecord {
+  cloudPath: string
+  filePath: string
+}
+
 type Handler = (data: Record<string, unknown>) => unknown
+
+const ENV = 'test-env'
 
 export class FakeCloud {
   readonly calls: CallRecord[] = []
+  readonly uploads: UploadRecord[] = []
   private handlers = new Map<string, Handler>()
   initialised: Record<string, unknown> | undefined
 
@@ -20,6 +29,7 @@ export class FakeCloud {
   /** Forget calls and handlers between tests; the app's init from launch stays. */
   reset(): void {
     this.calls.length = 0
+    this.uploads.length = 0
     this.handlers.clear()
   }
 
@@ -38,5 +48,14 @@ export class FakeCloud {
       throw { errMsg: `cloud.callFunction:fail -504002 functions execute fail. no handler for ${param.name}` }
     const result = await handler(JSON.parse(JSON.stringify(data)) as Record<string, unknown>)
     return { result, errMsg: 'cloud.callFunction:ok' }
+  }
+
+  /** Stores nothing: records the upload and answers like CloudBase (fileID `cloud://<env>.<bucket>/<cloudPath>`). */
+  uploadFile = async (param: {
+    cloudPath: string
+    filePath: string
+  }): Promise<{ fileID: string; statusCode: number; errMsg: string }> => {
+    this.uploads.push({ cloudPath: param.cloudPath, filePath: param.filePath })
+    return { fileID: `cloud://${ENV}.${ENV}-bucket/${param.cloudPath}`, statusCode: 200, errMsg: 'cloud.uploadFile:ok' }
   }
 }

@@ -1,8 +1,7 @@
-// Shared set-up for page tests: the user's time zone, a wx.cloud and storage that behave, App/getApp.
+// Shared set-up for page tests: a wx.cloud and storage that behave, App/getApp. (The users' time zone is set by
+// the test environment, jsdom-shanghai.js: setting TZ here would only change this file's copy of process.env.)
 import path from 'node:path'
 import { FakeCloud } from './fake-cloud'
-
-process.env.TZ = 'Asia/Shanghai'
 
 // Loading miniprogram-simulate installs its global `wx`, Component and Behavior.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,21 +1,52 @@
 // A small hand-made community (and a neighbouring one) whose every person and place a test can name.
-import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, InviteDoc, JoinRequestDoc, MemberDoc, RoleDoc } from '../../server/model'
+import type {
+  BuildingDoc,
+  CommunityDoc,
+  GroupDoc,
+  HouseholdDoc,
+  InviteDoc,
+  JoinRequestDoc,
+  MemberDoc,
+  RoleDoc,
+} from '../../server/model'
 import { COLLECTIONS } from '../../server/collections'
 import { householdId, roleId } from '../../server/domain/ids'
+import type { LedgerImportDoc } from '../../server/ledger'
 import type { TestCloud } from './localcloud'
 
 const at = new Date('2026-11-01T00:00:00Z')
 const caps = { online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 }
 
-const community = (id: string, name: string): CommunityDoc => ({ _id: id, name, settings: { groupSize: 20, volunteerCaps: caps }, createdAt: at })
-const group = (id: string, communityId: string, name: string, order: number): GroupDoc => ({ _id: id, communityId, name, order })
-const building = (id: string, communityId: string, groupId: string, name: string, order: number): BuildingDoc => ({ _id: id, communityId, groupId, name, order })
+const community = (id: string, name: string): CommunityDoc => ({
+  _id: id,
+  name,
+  settings: { groupSize: 20, volunteerCaps: caps },
+  createdAt: at,
+})
+const group = (id: string, communityId: string, name: string, order: number): GroupDoc => ({
+  _id: id,
+  communityId,
+  name,
+  order,
+})
+const building = (id: string, communityId: string, groupId: string, name: string, order: number): BuildingDoc => ({
+  _id: id,
+  communityId,
+  groupId,
+  name,
+  order,
+})
 
 function member(id: string, name: string, extra: Partial<MemberDoc> = {}): MemberDoc {
   return { id, name, flags: [], ...extra }
 }
 
-function household(b: BuildingDoc, room: string, members: MemberDoc[], extra: Partial<HouseholdDoc> = {}): HouseholdDoc {
+function household(
+  b: BuildingDoc,
+  room: string,
+  members: MemberDoc[],
+  extra: Partial<HouseholdDoc> = {},
+): HouseholdDoc {
   return {
     _id: householdId(b.communityId, b._id, room),
     communityId: b.communityId,
@@ -32,8 +63,26 @@ function household(b: BuildingDoc, room: string, members: MemberDoc[], extra: Pa
 }
 
 function role(openid: string, r: RoleDoc['role'], scope: RoleDoc['scope'], extra: Partial<RoleDoc> = {}): RoleDoc {
-  const place = [scope.communityId, scope.groupId, scope.buildingId, scope.floor, scope.householdId, extra.volunteerType].filter((x) => x !== undefined).join('/')
-  return { _id: roleId(openid, r, place), openid, communityId: scope.communityId, role: r, scope, grantedBy: 'fixture', grantedAt: at, ...extra }
+  const place = [
+    scope.communityId,
+    scope.groupId,
+    scope.buildingId,
+    scope.floor,
+    scope.householdId,
+    extra.volunteerType,
+  ]
+    .filter((x) => x !== undefined)
+    .join('/')
+  return {
+    _id: roleId(openid, r, place),
+    openid,
+    communityId: scope.communityId,
+    role: r,
+    scope,
+    grantedBy: 'fixture',
+    grantedAt: at,
+    ...extra,
+  }
 }
 
 function joinRequest(id: string, h: HouseholdDoc, openid: string, name: string): JoinRequestDoc {
@@ -56,8 +105,51 @@ function joinRequest(id: string, h: HouseholdDoc, openid: string, name: string):
 }
 
 function invite(code: string, b: BuildingDoc): InviteDoc {
-  return { _id: code, communityId: b.communityId, buildingId: b._id, maxUses: 50, uses: 0, createdBy: 'fixture', createdAt: at, expiresAt: new Date('2099-01-01T00:00:00Z'), revoked: false }
+  return {
+    _id: code,
+    communityId: b.communityId,
+    buildingId: b._id,
+    maxUses: 50,
+    uses: 0,
+    createdBy: 'fixture',
+    createdAt: at,
+    expiresAt: new Date('2099-01-01T00:00:00Z'),
+    revoked: false,
+  }
 }
+
+/** A previewed import with nothing to write (the ledger tests cover real imports). */
+function importDoc(id: string, communityId: string): LedgerImportDoc {
+  return {
+    _id: id,
+    communityId,
+    createdBy: 'fixture',
+    createdAt: at,
+    fileName: 'ledger.csv',
+    status: 'previewed',
+    createBuildings: false,
+    rows: 0,
+    households: 0,
+    residents: 0,
+    newBuildings: [],
+    errors: [],
+    done: 0,
+    total: 0,
+    ready: true,
+    newHouseholds: 0,
+    updatedHouseholds: 0,
+    unchangedHouseholds: 0,
+    keptMembers: [],
+  }
+}
+
+/** One small ledger file per community in storage, as the import page uploads them. */
+export const LEDGER_FILES: Record<string, string> = {
+  c1: 'ledger/c1/fixture.csv',
+  c2: 'ledger/c2/fixture.csv',
+}
+export const fileIdOf = (cloudPath: string) => `cloud://local.local-localcloud/${cloudPath}`
+const LEDGER_CSV = '楼栋,房号,姓名,电话,出生年份,标记\n1号,101,张三,13800001111,1980,\n'
 
 export const C1 = 'c1'
 export const C2 = 'c2'
@@ -72,18 +164,29 @@ export const H = {
     member('m-zhang', '张三', { phone: '13800001111', birthYear: 1980, openid: 'o-zhang' }),
     member('m-li', '李四', { phone: '13800002222', birthYear: 1982 }),
   ]),
-  b1r102: household(B.b1, '102', [member('m-wang', '王五', { phone: '13800003333', birthYear: 1940, flags: ['elderly', 'alone'] })]),
+  b1r102: household(B.b1, '102', [
+    member('m-wang', '王五', { phone: '13800003333', birthYear: 1940, flags: ['elderly', 'alone'] }),
+  ]),
   b1r201: household(B.b1, '201', [
     member('m-zhao', '赵六', { phone: '13800004444', birthYear: 1990, openid: 'o-zhao' }),
     member('m-zhao2', '赵小六', { birthYear: 2020, flags: ['infant'] }),
   ]),
-  b2r101: household(B.b2, '101', [member('m-qian', '钱七', { phone: '13800005555', birthYear: 1975, openid: 'o-qian' })]),
+  b2r101: household(B.b2, '101', [
+    member('m-qian', '钱七', { phone: '13800005555', birthYear: 1975, openid: 'o-qian' }),
+  ]),
   b3r301: household(B.b3, '301', [member('m-sun', '孙八', { phone: '13800006666', birthYear: 1960, openid: 'o-sun' })]),
-  x1r101: household(B.x1, '101', [member('m-other', '周九', { phone: '13800007777', birthYear: 1970, openid: 'o-other' })]),
+  x1r101: household(B.x1, '101', [
+    member('m-other', '周九', { phone: '13800007777', birthYear: 1970, openid: 'o-other' }),
+  ]),
 }
 
 const resident = (openid: string, h: HouseholdDoc, memberId: string) =>
-  role(openid, 'resident', { communityId: h.communityId, buildingId: h.buildingId, householdId: h._id }, { householdId: h._id, memberId })
+  role(
+    openid,
+    'resident',
+    { communityId: h.communityId, buildingId: h.buildingId, householdId: h._id },
+    { householdId: h._id, memberId },
+  )
 
 /** Who is who: one caller per role, inside community c1 unless named otherwise. */
 export const WHO = {
@@ -105,12 +208,22 @@ export const ROLES: RoleDoc[] = [
   resident('o-qian', H.b2r101, 'm-qian'),
   resident('o-sun', H.b3r301, 'm-sun'),
   resident('o-other', H.x1r101, 'm-other'),
-  role('o-zhao', 'floorLead', { communityId: C1, buildingId: 'b1', floor: 2 }, { householdId: H.b1r201._id, memberId: 'm-zhao' }),
+  role(
+    'o-zhao',
+    'floorLead',
+    { communityId: C1, buildingId: 'b1', floor: 2 },
+    { householdId: H.b1r201._id, memberId: 'm-zhao' },
+  ),
   role('o-lead1', 'buildingLead', { communityId: C1, buildingId: 'b1' }),
   role('o-ying1', 'groupLead', { communityId: C1, groupId: 'g1' }),
   role('o-tuan', 'communityLead', { communityId: C1 }),
   role('o-committee', 'committee', { communityId: C1 }),
-  role('o-sun', 'volunteer', { communityId: C1 }, { volunteerType: 'transport', posts: ['b1'], householdId: H.b3r301._id, memberId: 'm-sun' }),
+  role(
+    'o-sun',
+    'volunteer',
+    { communityId: C1 },
+    { volunteerType: 'transport', posts: ['b1'], householdId: H.b3r301._id, memberId: 'm-sun' },
+  ),
   role('o-committee2', 'committee', { communityId: C2 }),
 ]
 
@@ -121,8 +234,13 @@ export function fixture(): Record<string, unknown[]> {
   collections.buildings = Object.values(B)
   collections.households = Object.values(H)
   collections.roles = ROLES
-  collections.joinRequests = [joinRequest('jr-b1', H.b1r102, 'o-applicant1', '王五'), joinRequest('jr-b3', H.b3r301, 'o-applicant3', '孙八'), joinRequest('jr-x1', H.x1r101, 'o-applicantx', '周九')]
+  collections.joinRequests = [
+    joinRequest('jr-b1', H.b1r102, 'o-applicant1', '王五'),
+    joinRequest('jr-b3', H.b3r301, 'o-applicant3', '孙八'),
+    joinRequest('jr-x1', H.x1r101, 'o-applicantx', '周九'),
+  ]
   collections.invites = [invite('INVB1AAA', B.b1), invite('INVB3AAA', B.b3), invite('INVX1AAA', B.x1)]
+  collections.imports = [importDoc('imp-c1', C1), importDoc('imp-c2', C2)]
   return collections
 }
 
@@ -135,7 +253,11 @@ export async function loadFixture(t: TestCloud): Promise<void> {
       return raw instanceof Date ? { $date: raw.toISOString() } : value
     }),
   ) as unknown
-  await t.admin('import', { body: { collections: encoded } })
+  const files = Object.values(LEDGER_FILES).map((p) => ({
+    path: p,
+    base64: Buffer.from(LEDGER_CSV).toString('base64'),
+  }))
+  await t.admin('import', { body: { collections: encoded, files } })
 }
 
 export async function snapshot(t: TestCloud): Promise<string> {

@@ -2,14 +2,7 @@
 
 /** Roles are always held at a place in the community tree. */
 export type Role =
-  | 'resident'
-  | 'floorLead'
-  | 'buildingLead'
-  | 'groupLead'
-  | 'communityLead'
-  | 'committee'
-  | 'merchant'
-  | 'volunteer'
+  'resident' | 'floorLead' | 'buildingLead' | 'groupLead' | 'communityLead' | 'committee' | 'merchant' | 'volunteer'
 
 /** 云上 / 核酸 / 楼栋 / 巡逻 / 运输 / 应急 */
 export type VolunteerType = 'online' | 'testing' | 'building' | 'patrol' | 'transport' | 'emergency'
@@ -100,6 +93,8 @@ export interface ConsentView {
   kind: ConsentKind
   version: string
   acceptedAt: string
+  /** Only in `myData`, which lists withdrawn consents too. */
+  withdrawnAt?: string
 }
 
 export interface ConsentText {
@@ -195,10 +190,19 @@ export interface ImportPreview {
   errors: ImportRowError[]
   /** No errors: the import can be committed. */
   ready: boolean
+  /** In the file and already exactly so in the ledger: nothing to write for them. */
+  unchangedHouseholds: number
+  /** Members linked to WeChat who are not in the file: kept, listed so the committee knows. */
+  keptMembers: { building: string; room: string; name: string }[]
 }
 
 export type ImportStatus = 'previewed' | 'committing' | 'committed' | 'failed' | 'rolledBack'
 
+/**
+ * Commit and rollback run in chunks: call again while the status is `committing` (or, for a rollback, until it is
+ * `rolledBack`); `done`/`total` count households written (or restored). A failed chunk keeps `committing` with a
+ * `message` and can be resumed; `failed` cannot be continued, only rolled back.
+ */
 export interface ImportProgress {
   importId: string
   status: ImportStatus
@@ -256,7 +260,10 @@ export interface CommunityApi {
 
   myHousehold: { input: { householdId: string }; output: HouseholdView }
   myData: { input: Empty; output: MyData }
-  deleteMyData: { input: { householdId: string; confirm: '删除' }; output: { householdId: string; members: number; roles: number } }
+  deleteMyData: {
+    input: { householdId: string; confirm: '删除' }
+    output: { householdId: string; members: number; roles: number }
+  }
 
   structure: { input: { communityId: string }; output: StructureView }
   upsertZone: { input: { communityId: string; zoneId?: string; name: string }; output: { id: string } }
@@ -294,5 +301,8 @@ export interface CommunityApi {
   importCommit: { input: { importId: string }; output: ImportProgress }
   importStatus: { input: { importId: string }; output: ImportProgress }
   importRollback: { input: { importId: string }; output: ImportProgress }
-  exportLedger: { input: { communityId: string }; output: { fileID: string; tempFileURL: string; households: number } }
+  exportLedger: {
+    input: { communityId: string }
+    output: { fileID: string; tempFileURL: string; fileName: string; households: number; residents: number }
+  }
 }

@@ -41,7 +41,11 @@ export function loadHousehold(ctx: ActionContext, id: string): Promise<Household
   })
 }
 
-export const buildingScope = (b: BuildingDoc): Scope => ({ communityId: b.communityId, groupId: b.groupId, buildingId: b._id })
+export const buildingScope = (b: BuildingDoc): Scope => ({
+  communityId: b.communityId,
+  groupId: b.groupId,
+  buildingId: b._id,
+})
 
 export const householdScope = (h: HouseholdDoc, b: BuildingDoc): Scope => ({
   communityId: h.communityId,

@@ -43,16 +43,29 @@ export const householdActions = {
       const scope = buildingScope(building)
       // A floor lead holds a narrower grant: the roster shows only the floors they lead.
       const wholeBuilding = hasRole(ctx.grants, ['buildingLead', 'committee'], scope)
-      const floors = (ctx.grants as Grant[]).filter((g) => g.role === 'floorLead' && g.scope.buildingId === building._id).map((g) => g.scope.floor)
+      const floors = (ctx.grants as Grant[])
+        .filter((g) => g.role === 'floorLead' && g.scope.buildingId === building._id)
+        .map((g) => g.scope.floor)
       const [households, pending] = await Promise.all([
         data.findAll<HouseholdDoc>('households', { buildingId: building._id }),
-        data.find<JoinRequestDoc>('joinRequests', { buildingId: building._id, status: 'pending' }, { limit: 200, orderBy: [['createdAt', 'asc']] }),
+        data.find<JoinRequestDoc>(
+          'joinRequests',
+          { buildingId: building._id, status: 'pending' },
+          { limit: 200, orderBy: [['createdAt', 'asc']] },
+        ),
       ])
       const visible = households.filter((h) => wholeBuilding || floors.includes(h.floor)).sort(byRoom)
-      const views = visible.map((h) => householdView(h, building.name, visibilityFor(ctx.grants, { ...scope, floor: h.floor, householdId: h._id })))
+      const views = visible.map((h) =>
+        householdView(h, building.name, visibilityFor(ctx.grants, { ...scope, floor: h.floor, householdId: h._id })),
+      )
       const requests = pending.filter((r) => wholeBuilding || visible.some((h) => h._id === r.householdId))
       return {
-        building: { id: building._id, name: building.name, communityId: building.communityId, groupId: building.groupId },
+        building: {
+          id: building._id,
+          name: building.name,
+          communityId: building.communityId,
+          groupId: building.groupId,
+        },
         households: views,
         pending: requests.map((r) => joinRequestView(r, building.name, true)),
         unlinked: views.filter((h) => h.linkedCount === 0 && h.members.length > 0),
@@ -73,20 +86,33 @@ export const householdActions = {
       const household = await loadHousehold(ctx, input.householdId)
       const building = await loadBuilding(ctx, household.buildingId)
       await data.update('households', household._id, { proxy: input.proxy, updatedAt: new Date() })
-      return householdView({ ...household, proxy: input.proxy }, building.name, visibilityFor(ctx.grants, householdScope(household, building)))
+      return householdView(
+        { ...household, proxy: input.proxy },
+        building.name,
+        visibilityFor(ctx.grants, householdScope(household, building)),
+      )
     },
   }),
 
   setFlags: action({
-    input: z.object({ householdId: id('住户'), memberId: id('成员'), flags: z.array(FLAG).max(6).describe('特殊人群标记') }).strict(),
-    access: { roles: ['buildingLead', 'floorLead', 'committee'], scope: (i, ctx) => householdTarget(ctx, i.householdId) },
+    input: z
+      .object({ householdId: id('住户'), memberId: id('成员'), flags: z.array(FLAG).max(6).describe('特殊人群标记') })
+      .strict(),
+    access: {
+      roles: ['buildingLead', 'floorLead', 'committee'],
+      scope: (i, ctx) => householdTarget(ctx, i.householdId),
+    },
     handler: async (input, ctx): Promise<HouseholdView> => {
       const household = await loadHousehold(ctx, input.householdId)
       const building = await loadBuilding(ctx, household.buildingId)
       const member = household.members.find((m) => m.id === input.memberId)
       if (!member) throw new AppError('NOT_FOUND', '这一户没有这位成员', 'memberId')
       const flags = withDerivedFlags(input.flags, member.birthYear, now().year())
-      await data.updateWhere('households', { _id: household._id, 'members.id': member.id }, { 'members.$.flags': flags, updatedAt: new Date() })
+      await data.updateWhere(
+        'households',
+        { _id: household._id, 'members.id': member.id },
+        { 'members.$.flags': flags, updatedAt: new Date() },
+      )
       const next = { ...household, members: household.members.map((m) => (m.id === member.id ? { ...m, flags } : m)) }
       return householdView(next, building.name, visibilityFor(ctx.grants, householdScope(household, building)))
     },
@@ -109,7 +135,13 @@ export const householdActions = {
       const household = await loadHousehold(ctx, input.householdId)
       const members = household.members.length
       // The room stays in the structure (the building still has it); the people in it are erased.
-      await data.update('households', household._id, { members: [], linkedOpenids: [], proxy: false, erasedAt: new Date(), updatedAt: new Date() })
+      await data.update('households', household._id, {
+        members: [],
+        linkedOpenids: [],
+        proxy: false,
+        erasedAt: new Date(),
+        updatedAt: new Date(),
+      })
       const grants = await data.find<RoleDoc>('roles', { role: 'resident', householdId: household._id }, { limit: 100 })
       await Promise.all(grants.map((g) => data.remove('roles', g._id)))
       await data.removeWhere('joinRequests', { householdId: household._id })

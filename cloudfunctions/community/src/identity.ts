@@ -26,24 +26,45 @@ async function activeConsents(openid: string): Promise<ConsentView[]> {
 export async function recordConsent(openid: string, k: 'personal' | 'health', version: string): Promise<ConsentView> {
   if (version !== CONSENTS[k].version) throw new AppError('CONSENT_OUTDATED')
   const acceptedAt = new Date()
-  const doc: ConsentDoc = { _id: consentId(openid, k, version), openid, kind: k, version, textHash: consentHash(k), acceptedAt }
+  const doc: ConsentDoc = {
+    _id: consentId(openid, k, version),
+    openid,
+    kind: k,
+    version,
+    textHash: consentHash(k),
+    acceptedAt,
+  }
   await data.set('consents', doc)
   return { kind: k, version, acceptedAt: iso(acceptedAt) }
 }
 
 async function householdsOf(grants: Grant[]) {
-  const ids = grants.filter((g) => g.role === 'resident' && g.scope.householdId).map((g) => g.scope.householdId as string)
+  const ids = grants
+    .filter((g) => g.role === 'resident' && g.scope.householdId)
+    .map((g) => g.scope.householdId as string)
   const households = [...(await byIds<HouseholdDoc>('households', ids)).values()]
   const [buildings, communities] = await Promise.all([
-    byIds<BuildingDoc>('buildings', households.map((h) => h.buildingId)),
-    byIds<CommunityDoc>('communities', households.map((h) => h.communityId)),
+    byIds<BuildingDoc>(
+      'buildings',
+      households.map((h) => h.buildingId),
+    ),
+    byIds<CommunityDoc>(
+      'communities',
+      households.map((h) => h.communityId),
+    ),
   ])
   return { households, buildings, communities }
 }
 
 async function requestsOf(openid: string, status?: 'pending') {
-  const docs = await data.find<JoinRequestDoc>('joinRequests', status ? { openid, status } : { openid }, { limit: 100, orderBy: [['createdAt', 'desc']] })
-  const buildings = await byIds<BuildingDoc>('buildings', docs.map((d) => d.buildingId))
+  const docs = await data.find<JoinRequestDoc>('joinRequests', status ? { openid, status } : { openid }, {
+    limit: 100,
+    orderBy: [['createdAt', 'desc']],
+  })
+  const buildings = await byIds<BuildingDoc>(
+    'buildings',
+    docs.map((d) => d.buildingId),
+  )
   return docs.map((d) => joinRequestView(d, buildings.get(d.buildingId)?.name ?? '', true))
 }
 
@@ -87,7 +108,11 @@ export const identityActions = {
     input: z.object({ kind }).strict(),
     access: signedIn,
     handler: async (input, ctx) => {
-      const n = await data.updateWhere('consents', { openid: ctx.caller.openid, kind: input.kind, withdrawnAt: data._.exists(false) }, { withdrawnAt: new Date() })
+      const n = await data.updateWhere(
+        'consents',
+        { openid: ctx.caller.openid, kind: input.kind, withdrawnAt: data._.exists(false) },
+        { withdrawnAt: new Date() },
+      )
       return { withdrawn: n > 0 }
     },
   }),
@@ -115,7 +140,12 @@ export const identityActions = {
           communityName: communities.get(h.communityId)?.name ?? '',
         })),
         roles,
-        consents: consentDocs.map((c) => ({ kind: c.kind, version: c.version, acceptedAt: iso(c.acceptedAt), ...(c.withdrawnAt ? { withdrawnAt: iso(c.withdrawnAt) } : {}) })),
+        consents: consentDocs.map((c) => ({
+          kind: c.kind,
+          version: c.version,
+          acceptedAt: iso(c.acceptedAt),
+          ...(c.withdrawnAt ? { withdrawnAt: iso(c.withdrawnAt) } : {}),
+        })),
         joinRequests,
       }
     },

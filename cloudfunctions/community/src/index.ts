@@ -4,6 +4,7 @@ import { cloud } from './cloud'
 import { loadGrants } from './grants'
 import { householdActions } from './household'
 import { identityActions } from './identity'
+import { ledgerActions } from './ledger'
 import { onboardingActions } from './onboarding'
 import { rolesActions } from './roles'
 import { structureActions } from './structure'
@@ -18,5 +19,6 @@ export const main = defineFunction({
     ...householdActions,
     ...structureActions,
     ...rolesActions,
+    ...ledgerActions,
   },
 })

@@ -1,7 +1,12 @@
 // Subscription messages: sent when the user has a credit; a missing credit (43101) is normal and not an error.
 import { cloud } from './cloud'
 
-export async function sendSubscribe(touser: string, templateId: string, page: string, fields: Record<string, string>): Promise<boolean> {
+export async function sendSubscribe(
+  touser: string,
+  templateId: string,
+  page: string,
+  fields: Record<string, string>,
+): Promise<boolean> {
   const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { value: v }]))
   try {
     await cloud.openapi.subscribeMessage.send({ touser, templateId, page, data, miniprogramState: 'formal' } as never)

@@ -15,6 +15,7 @@ import { joinRequestView } from './views'
 
 const HOUR = 3600_000
 export const JOIN_PAGE = 'pages/join/index'
+export const ROSTER_PAGE = 'packageLead/pages/roster'
 
 const code = z
   .string()
@@ -55,23 +56,34 @@ function inviteView(i: InviteDoc, buildingName: string): InviteView {
 /** A usable invite, or the reason it is not (nothing written either way). */
 async function usableInvite(codeValue: string, communityId?: string, checkUses = true): Promise<InviteDoc> {
   const invite = await data.get<InviteDoc>('invites', codeValue)
-  if (!invite || invite.revoked) throw new AppError('INVITE_INVALID')
-  if (communityId && invite.communityId !== communityId) throw new AppError('INVITE_INVALID', '这个邀请码不属于本小区')
-  if (new Date(invite.expiresAt).getTime() < Date.now()) throw new AppError('INVITE_EXPIRED')
-  if (checkUses && invite.uses >= invite.maxUses) throw new AppError('INVITE_USED_UP')
+  if (!invite || invite.revoked) throw new AppError('INVITE_INVALID', undefined, 'code')
+  if (communityId && invite.communityId !== communityId)
+    throw new AppError('INVITE_INVALID', '这个邀请码不属于本小区', 'code')
+  if (new Date(invite.expiresAt).getTime() < Date.now()) throw new AppError('INVITE_EXPIRED', undefined, 'code')
+  if (checkUses && invite.uses >= invite.maxUses) throw new AppError('INVITE_USED_UP', undefined, 'code')
   return invite
 }
 
 const sameName = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '')
 
 async function notifyLeads(request: JoinRequestDoc, building: BuildingDoc): Promise<void> {
-  const leads = await data.find<RoleDoc>('roles', { communityId: request.communityId, role: 'buildingLead', 'scope.buildingId': building._id }, { limit: 20 })
+  const leads = await data.find<RoleDoc>(
+    'roles',
+    { communityId: request.communityId, role: 'buildingLead', 'scope.buildingId': building._id },
+    { limit: 20 },
+  )
   const fields = {
-    thing1: thing(`${householdLabel(building.name, request.room)} ${maskName(request.name)}${request.asProxy ? '（代管）' : ''}`),
+    thing1: thing(
+      `${householdLabel(building.name, request.room)} ${maskName(request.name)}${request.asProxy ? '（代管）' : ''}`,
+    ),
     time2: formatShanghai(request.createdAt),
     thing3: '请在「楼栋名册」中审核',
   }
-  await Promise.all(leads.map((l) => sendSubscribe(l.openid, TEMPLATES.joinRequest, `pages/lead/roster?buildingId=${building._id}`, fields)))
+  await Promise.all(
+    leads.map((l) =>
+      sendSubscribe(l.openid, TEMPLATES.joinRequest, `${ROSTER_PAGE}?buildingId=${building._id}&tab=pending`, fields),
+    ),
+  )
 }
 
 export const onboardingActions = {
@@ -85,7 +97,11 @@ export const onboardingActions = {
         data.get<BuildingDoc>('buildings', invite.buildingId),
       ])
       if (!community || !building) throw new AppError('INVITE_INVALID')
-      const preview: InvitePreview = { communityName: community.name, buildingName: building.name, expiresAt: new Date(invite.expiresAt).toISOString() }
+      const preview: InvitePreview = {
+        communityName: community.name,
+        buildingName: building.name,
+        expiresAt: new Date(invite.expiresAt).toISOString(),
+      }
       if (invite.room) preview.room = invite.room
       return preview
     },
@@ -107,28 +123,39 @@ export const onboardingActions = {
     handler: async (input, ctx): Promise<JoinRequestView> => {
       const openid = ctx.caller.openid
       if (input.personalConsent !== CONSENTS.personal.version) throw new AppError('CONSENT_OUTDATED')
-      if (input.healthConsent !== undefined && input.healthConsent !== CONSENTS.health.version) throw new AppError('CONSENT_OUTDATED')
+      if (input.healthConsent !== undefined && input.healthConsent !== CONSENTS.health.version)
+        throw new AppError('CONSENT_OUTDATED')
       // Uses are checked after looking for this person's own earlier request: a retry must not count as reuse.
       const invite = await usableInvite(input.code, input.communityId, false)
-      if (invite.room && invite.room !== input.room) throw new AppError('ROOM_NOT_FOUND', `这个邀请码只能用于 ${invite.room} 室`)
+      if (invite.room && invite.room !== input.room)
+        throw new AppError('ROOM_NOT_FOUND', `这个邀请码只能用于 ${invite.room} 室`, 'room')
       const building = await loadBuilding(ctx, invite.buildingId)
-      const [household] = await data.find<HouseholdDoc>('households', { buildingId: building._id, room: input.room }, { limit: 1 })
-      if (!household) throw new AppError('ROOM_NOT_FOUND', `${building.name}没有 ${input.room} 室，请核对房号`)
+      const [household] = await data.find<HouseholdDoc>(
+        'households',
+        { buildingId: building._id, room: input.room },
+        { limit: 1 },
+      )
+      if (!household) throw new AppError('ROOM_NOT_FOUND', `${building.name}没有 ${input.room} 室，请核对房号`, 'room')
       if (household.linkedOpenids.includes(openid)) throw new AppError('ALREADY_JOINED')
       const asProxy = input.asProxy === true
       const member = household.members.find((m) => sameName(m.name, input.name))
-      if (!asProxy && household.members.length > 0 && !member) throw new AppError('NAME_MISMATCH')
-      if (member?.openid && member.openid !== openid) throw new AppError('NAME_MISMATCH', '这位住户已经绑定了其他微信，如有疑问请联系楼组长')
+      if (!asProxy && household.members.length > 0 && !member) throw new AppError('NAME_MISMATCH', undefined, 'name')
+      if (member?.openid && member.openid !== openid)
+        throw new AppError('NAME_MISMATCH', '这位住户已经绑定了其他微信，如有疑问请联系楼组长', 'name')
 
       const id = joinRequestId(openid, household._id)
       const existing = await data.get<JoinRequestDoc>('joinRequests', id)
       if (existing?.status === 'pending') return joinRequestView(existing, building.name, true)
       if (existing?.status === 'approved') throw new AppError('ALREADY_JOINED')
-      if (invite.uses >= invite.maxUses) throw new AppError('INVITE_USED_UP')
+      if (invite.uses >= invite.maxUses) throw new AppError('INVITE_USED_UP', undefined, 'code')
 
       // Every check passed: now spend one use of the invite, atomically (a concurrent join may take the last one).
-      const spent = await data.updateWhere('invites', { _id: invite._id, revoked: false, uses: data._.lt(invite.maxUses) }, { uses: data._.inc(1) })
-      if (spent === 0) throw new AppError('INVITE_USED_UP')
+      const spent = await data.updateWhere(
+        'invites',
+        { _id: invite._id, revoked: false, uses: data._.lt(invite.maxUses) },
+        { uses: data._.inc(1) },
+      )
+      if (spent === 0) throw new AppError('INVITE_USED_UP', undefined, 'code')
       const request: JoinRequestDoc = {
         _id: id,
         openid,
@@ -153,17 +180,35 @@ export const onboardingActions = {
   }),
 
   listJoinRequests: action({
-    input: z.object({ buildingId: z.string().min(1).max(64).describe('楼栋'), status: z.enum(['pending', 'approved', 'rejected']).optional().describe('状态') }).strict(),
-    access: { roles: ['buildingLead', 'committee'], scope: async (i, ctx) => buildingScope(await loadBuilding(ctx, i.buildingId)) },
+    input: z
+      .object({
+        buildingId: z.string().min(1).max(64).describe('楼栋'),
+        status: z.enum(['pending', 'approved', 'rejected']).optional().describe('状态'),
+      })
+      .strict(),
+    access: {
+      roles: ['buildingLead', 'committee'],
+      scope: async (i, ctx) => buildingScope(await loadBuilding(ctx, i.buildingId)),
+    },
     handler: async (input, ctx) => {
       const building = await loadBuilding(ctx, input.buildingId)
-      const docs = await data.find<JoinRequestDoc>('joinRequests', { buildingId: building._id, status: input.status ?? 'pending' }, { limit: 200, orderBy: [['createdAt', 'asc']] })
+      const docs = await data.find<JoinRequestDoc>(
+        'joinRequests',
+        { buildingId: building._id, status: input.status ?? 'pending' },
+        { limit: 200, orderBy: [['createdAt', 'asc']] },
+      )
       return docs.map((d) => joinRequestView(d, building.name, true))
     },
   }),
 
   decideJoin: action({
-    input: z.object({ requestId: z.string().min(1).max(64).describe('申请'), approve: z.boolean().describe('是否通过'), reason: z.string().trim().max(40).optional().describe('原因') }).strict(),
+    input: z
+      .object({
+        requestId: z.string().min(1).max(64).describe('申请'),
+        approve: z.boolean().describe('是否通过'),
+        reason: z.string().trim().max(40).optional().describe('原因'),
+      })
+      .strict(),
     access: {
       roles: ['buildingLead', 'committee'],
       scope: async (i, ctx) => {
@@ -173,10 +218,13 @@ export const onboardingActions = {
       },
     },
     handler: async (input, ctx): Promise<JoinRequestView> => {
-      const request = (await ctx.memo('request', () => data.get<JoinRequestDoc>('joinRequests', input.requestId))) as JoinRequestDoc
+      const request = (await ctx.memo('request', () =>
+        data.get<JoinRequestDoc>('joinRequests', input.requestId),
+      )) as JoinRequestDoc
       const building = await loadBuilding(ctx, request.buildingId)
       const status = input.approve ? 'approved' : 'rejected'
-      if (request.status !== 'pending' && !(request.status === 'approved' && input.approve)) throw new AppError('REQUEST_DECIDED')
+      if (request.status !== 'pending' && !(request.status === 'approved' && input.approve))
+        throw new AppError('REQUEST_DECIDED')
       const decided: Partial<JoinRequestDoc> = { status, decidedAt: new Date(), decidedBy: ctx.caller.openid }
       if (input.reason) decided.reason = input.reason
       if (request.status === 'pending') {
@@ -203,7 +251,11 @@ export const onboardingActions = {
         const patch: Record<string, unknown> = { linkedOpenids: data._.addToSet(request.openid), updatedAt: new Date() }
         if (request.asProxy) patch.proxy = true
         if (request.memberId) {
-          await data.updateWhere('households', { _id: household._id, 'members.id': request.memberId }, { ...patch, 'members.$.openid': request.openid })
+          await data.updateWhere(
+            'households',
+            { _id: household._id, 'members.id': request.memberId },
+            { ...patch, 'members.$.openid': request.openid },
+          )
         } else {
           await data.update('households', household._id, patch)
         }
@@ -228,7 +280,10 @@ export const onboardingActions = {
         maxUses: z.number().int().min(1).max(1000).optional().describe('可用次数'),
       })
       .strict(),
-    access: { roles: ['buildingLead', 'committee'], scope: async (i, ctx) => buildingScope(await loadBuilding(ctx, i.buildingId)) },
+    access: {
+      roles: ['buildingLead', 'committee'],
+      scope: async (i, ctx) => buildingScope(await loadBuilding(ctx, i.buildingId)),
+    },
     handler: async (input, ctx): Promise<InviteView> => {
       const building = await loadBuilding(ctx, input.buildingId)
       if (input.room) {
@@ -254,10 +309,17 @@ export const onboardingActions = {
 
   listInvites: action({
     input: z.object({ buildingId: z.string().min(1).max(64).describe('楼栋') }).strict(),
-    access: { roles: ['buildingLead', 'committee'], scope: async (i, ctx) => buildingScope(await loadBuilding(ctx, i.buildingId)) },
+    access: {
+      roles: ['buildingLead', 'committee'],
+      scope: async (i, ctx) => buildingScope(await loadBuilding(ctx, i.buildingId)),
+    },
     handler: async (input, ctx) => {
       const building = await loadBuilding(ctx, input.buildingId)
-      const docs = await data.find<InviteDoc>('invites', { buildingId: building._id, revoked: false, expiresAt: data._.gt(new Date()) }, { limit: 100, orderBy: [['createdAt', 'desc']] })
+      const docs = await data.find<InviteDoc>(
+        'invites',
+        { buildingId: building._id, revoked: false, expiresAt: data._.gt(new Date()) },
+        { limit: 100, orderBy: [['createdAt', 'desc']] },
+      )
       return docs.map((d) => inviteView(d, building.name))
     },
   }),
@@ -275,4 +337,3 @@ export const onboardingActions = {
     handler: async (input) => ({ revoked: (await data.update('invites', input.code, { revoked: true })) > 0 }),
   }),
 }
-

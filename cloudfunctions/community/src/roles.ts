@@ -18,10 +18,15 @@ const communityScope = (i: { communityId: string }) => ({ communityId: i.communi
 
 /** Names of role holders: full for the committee, masked for a 团长 reading the list. */
 async function holderNames(docs: RoleDoc[], full: boolean): Promise<Map<string, string>> {
-  const households = await byIds<HouseholdDoc>('households', docs.flatMap((d) => (d.householdId ? [d.householdId] : [])))
+  const households = await byIds<HouseholdDoc>(
+    'households',
+    docs.flatMap((d) => (d.householdId ? [d.householdId] : [])),
+  )
   const names = new Map<string, string>()
   for (const d of docs) {
-    const member = d.householdId ? households.get(d.householdId)?.members.find((m) => m.id === d.memberId || m.openid === d.openid) : undefined
+    const member = d.householdId
+      ? households.get(d.householdId)?.members.find((m) => m.id === d.memberId || m.openid === d.openid)
+      : undefined
     if (member) names.set(d._id, full ? member.name : maskName(member.name))
   }
   return names
@@ -32,7 +37,19 @@ export const rolesActions = {
     input: z
       .object({
         communityId: id('小区'),
-        role: z.enum(['resident', 'floorLead', 'buildingLead', 'groupLead', 'communityLead', 'committee', 'merchant', 'volunteer']).optional().describe('角色'),
+        role: z
+          .enum([
+            'resident',
+            'floorLead',
+            'buildingLead',
+            'groupLead',
+            'communityLead',
+            'committee',
+            'merchant',
+            'volunteer',
+          ])
+          .optional()
+          .describe('角色'),
       })
       .strict(),
     access: { roles: ['committee', 'communityLead'], scope: communityScope },
@@ -51,7 +68,9 @@ export const rolesActions = {
         communityId: id('小区'),
         householdId: id('住户'),
         memberId: id('成员'),
-        role: z.enum(['floorLead', 'buildingLead', 'groupLead', 'communityLead', 'committee', 'merchant', 'volunteer']).describe('角色'),
+        role: z
+          .enum(['floorLead', 'buildingLead', 'groupLead', 'communityLead', 'committee', 'merchant', 'volunteer'])
+          .describe('角色'),
         groupId: id('营').optional(),
         buildingId: id('楼栋').optional(),
         floor: z.number().int().min(-5).max(200).optional().describe('楼层'),
@@ -66,7 +85,10 @@ export const rolesActions = {
     handler: async (input, ctx): Promise<RoleView> => {
       const community = await loadCommunity(ctx, input.communityId)
       // Only the committee makes committee members and 团长.
-      if ((input.role === 'committee' || input.role === 'communityLead') && !hasRole(ctx.grants, ['committee'], communityScope(input))) {
+      if (
+        (input.role === 'committee' || input.role === 'communityLead') &&
+        !hasRole(ctx.grants, ['committee'], communityScope(input))
+      ) {
         throw new AppError('FORBIDDEN')
       }
       const household = await loadHousehold(ctx, input.householdId)
@@ -105,7 +127,8 @@ export const rolesActions = {
         posts = [...new Set(input.posts ?? [])]
         if (posts.length) {
           const found = await byIds<BuildingDoc>('buildings', posts)
-          if (posts.some((p) => found.get(p)?.communityId !== community._id)) throw new AppError('NOT_FOUND', '负责楼栋中有不属于本小区的楼栋', 'posts')
+          if (posts.some((p) => found.get(p)?.communityId !== community._id))
+            throw new AppError('NOT_FOUND', '负责楼栋中有不属于本小区的楼栋', 'posts')
         }
         place = type
       } else if (type || input.posts) {
@@ -126,12 +149,22 @@ export const rolesActions = {
       if (type) doc.volunteerType = type
       if (posts) doc.posts = posts
       const same = type
-        ? await data.count('roles', { communityId: community._id, openid: member.openid, role: 'volunteer', volunteerType: type })
-        : (await data.get<RoleDoc>('roles', doc._id)) ? 1 : 0
+        ? await data.count('roles', {
+            communityId: community._id,
+            openid: member.openid,
+            role: 'volunteer',
+            volunteerType: type,
+          })
+        : (await data.get<RoleDoc>('roles', doc._id))
+          ? 1
+          : 0
       if (same > 0) throw new AppError('ROLE_EXISTS')
 
       const cap = type ? ({ ...DEFAULT_CAPS, ...community.settings.volunteerCaps }[type] ?? null) : null
-      if (cap !== null && (await data.count('roles', { communityId: community._id, role: 'volunteer', volunteerType: type })) >= cap) {
+      if (
+        cap !== null &&
+        (await data.count('roles', { communityId: community._id, role: 'volunteer', volunteerType: type })) >= cap
+      ) {
         throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
       }
       if (cap === null) {
@@ -146,10 +179,16 @@ export const rolesActions = {
             doc._id = `vol_${community._id}_${type}_${slot}`
             placed = true
           } catch (err) {
-            if (!/duplicate|E11000/i.test(String((err as { errMsg?: string; message?: string }).errMsg ?? (err as Error).message))) throw err
+            if (
+              !/duplicate|E11000/i.test(
+                String((err as { errMsg?: string; message?: string }).errMsg ?? (err as Error).message),
+              )
+            )
+              throw err
           }
         }
-        if (!placed) throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
+        if (!placed)
+          throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
       }
       const [view] = await roleViews([toGrant(doc)], new Map([[doc._id, member.name]]))
       return view as RoleView
@@ -168,7 +207,10 @@ export const rolesActions = {
     },
     handler: async (input, ctx) => {
       const role = (await ctx.memo('role', () => data.get<RoleDoc>('roles', input.roleId))) as RoleDoc
-      if ((role.role === 'committee' || role.role === 'communityLead') && !hasRole(ctx.grants, ['committee'], { communityId: role.communityId })) {
+      if (
+        (role.role === 'committee' || role.role === 'communityLead') &&
+        !hasRole(ctx.grants, ['committee'], { communityId: role.communityId })
+      ) {
         throw new AppError('FORBIDDEN')
       }
       if (role.role === 'resident') throw new AppError('FORBIDDEN', '住户身份由住户自己在「我的数据」中解除')

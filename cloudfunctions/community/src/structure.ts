@@ -17,10 +17,22 @@ interface BuildingStats {
   linked: number
 }
 
-export const DEFAULT_CAPS: Record<VolunteerType, number | null> = { online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 }
+export const DEFAULT_CAPS: Record<VolunteerType, number | null> = {
+  online: null,
+  testing: 5,
+  building: 5,
+  patrol: 5,
+  transport: 5,
+  emergency: 5,
+}
 
 export function communityView(c: CommunityDoc): StructureView['community'] {
-  return { id: c._id, name: c.name, groupSize: c.settings.groupSize, volunteerCaps: { ...DEFAULT_CAPS, ...c.settings.volunteerCaps } }
+  return {
+    id: c._id,
+    name: c.name,
+    groupSize: c.settings.groupSize,
+    volunteerCaps: { ...DEFAULT_CAPS, ...c.settings.volunteerCaps },
+  }
 }
 
 /** Per-building household counts in one aggregation round trip. */
@@ -67,14 +79,25 @@ export async function structureOf(ctx: ActionContext, communityId: string): Prom
   const leadOf = (key: 'buildingId' | 'groupId', value: string) => leads.filter((l) => l.scope[key] === value).length
   const summary = (b: BuildingDoc): BuildingSummary => {
     const s = stats.get(b._id)
-    const view: BuildingSummary = { id: b._id, name: b.name, groupId: b.groupId, households: s?.households ?? 0, residents: s?.residents ?? 0, linkedHouseholds: s?.linked ?? 0 }
+    const view: BuildingSummary = {
+      id: b._id,
+      name: b.name,
+      groupId: b.groupId,
+      households: s?.households ?? 0,
+      residents: s?.residents ?? 0,
+      linkedHouseholds: s?.linked ?? 0,
+    }
     if (b.zoneId) view.zoneId = b.zoneId
     const n = leadOf('buildingId', b._id)
     if (n) view.lead = `${n} 位楼组长`
     return view
   }
   const groupViews: GroupSummary[] = groups.map((g) => {
-    const view: GroupSummary = { id: g._id, name: g.name, buildings: buildings.filter((b) => b.groupId === g._id).map(summary) }
+    const view: GroupSummary = {
+      id: g._id,
+      name: g.name,
+      buildings: buildings.filter((b) => b.groupId === g._id).map(summary),
+    }
     if (g.zoneId) view.zoneId = g.zoneId
     const n = leadOf('groupId', g._id)
     if (n) view.lead = `${n} 位营长`
@@ -120,7 +143,13 @@ export const structureActions = {
   }),
 
   upsertZone: action({
-    input: z.object({ communityId: id('小区'), zoneId: id('片区').optional(), name: z.string().trim().min(1).max(20).describe('片区名称') }).strict(),
+    input: z
+      .object({
+        communityId: id('小区'),
+        zoneId: id('片区').optional(),
+        name: z.string().trim().min(1).max(20).describe('片区名称'),
+      })
+      .strict(),
     access: { roles: ['committee'], scope: communityScope },
     handler: async (input, ctx) => {
       await loadCommunity(ctx, input.communityId)
@@ -151,7 +180,8 @@ export const structureActions = {
     handler: async (input, ctx): Promise<BuildingSummary> => {
       const community = await loadCommunity(ctx, input.communityId)
       const all = await data.findAll<BuildingDoc>('buildings', { communityId: community._id })
-      if (all.some((b) => b.name === input.name && b._id !== input.buildingId)) throw new AppError('CONFLICT', `已经有一栋「${input.name}」`, 'name')
+      if (all.some((b) => b.name === input.name && b._id !== input.buildingId))
+        throw new AppError('CONFLICT', `已经有一栋「${input.name}」`, 'name')
       if (input.groupId) {
         const g = await loadGroup(ctx, input.groupId)
         if (g.communityId !== community._id) throw new AppError('NOT_FOUND', '找不到这个营', 'groupId')
@@ -165,18 +195,31 @@ export const structureActions = {
         const existing = all.find((b) => b._id === input.buildingId)
         if (!existing) throw new AppError('NOT_FOUND', '找不到这栋楼', 'buildingId')
         building = { ...existing, name: input.name, ...(input.zoneId ? { zoneId: input.zoneId } : {}) }
-        await data.update('buildings', building._id, { name: building.name, ...(input.zoneId ? { zoneId: input.zoneId } : {}) })
+        await data.update('buildings', building._id, {
+          name: building.name,
+          ...(input.zoneId ? { zoneId: input.zoneId } : {}),
+        })
         if (input.groupId) await assignGroup(existing, input.groupId)
         building.groupId = input.groupId ?? existing.groupId
       } else {
-        const groups = await data.findAll<GroupDoc>('groups', { communityId: community._id }, { orderBy: [['order', 'asc']] })
+        const groups = await data.findAll<GroupDoc>(
+          'groups',
+          { communityId: community._id },
+          { orderBy: [['order', 'asc']] },
+        )
         let groupId = input.groupId
         if (!groupId) {
           // A new building joins the last 营 if it has room, else starts a new one.
           const last = groups[groups.length - 1]
-          if (last && all.filter((b) => b.groupId === last._id).length < community.settings.groupSize) groupId = last._id
+          if (last && all.filter((b) => b.groupId === last._id).length < community.settings.groupSize)
+            groupId = last._id
           else {
-            const g: GroupDoc = { _id: randomId('grp'), communityId: community._id, name: groupName(groups.length), order: groups.length }
+            const g: GroupDoc = {
+              _id: randomId('grp'),
+              communityId: community._id,
+              name: groupName(groups.length),
+              order: groups.length,
+            }
             await data.insert('groups', g)
             groupId = g._id
           }
@@ -187,14 +230,28 @@ export const structureActions = {
         building.order = sorted.indexOf(building)
         await data.insert('buildings', building)
         // Keep `order` dense and natural for everything after the new one.
-        await Promise.all(sorted.slice(building.order + 1).map((b, i) => data.update('buildings', b._id, { order: building.order + 1 + i })))
+        await Promise.all(
+          sorted
+            .slice(building.order + 1)
+            .map((b, i) => data.update('buildings', b._id, { order: building.order + 1 + i })),
+        )
       }
-      return { id: building._id, name: building.name, groupId: building.groupId, households: 0, residents: 0, linkedHouseholds: 0, ...(building.zoneId ? { zoneId: building.zoneId } : {}) }
+      return {
+        id: building._id,
+        name: building.name,
+        groupId: building.groupId,
+        households: 0,
+        residents: 0,
+        linkedHouseholds: 0,
+        ...(building.zoneId ? { zoneId: building.zoneId } : {}),
+      }
     },
   }),
 
   autoGroup: action({
-    input: z.object({ communityId: id('小区'), size: z.number().int().min(1).max(100).optional().describe('每营楼栋数') }).strict(),
+    input: z
+      .object({ communityId: id('小区'), size: z.number().int().min(1).max(100).optional().describe('每营楼栋数') })
+      .strict(),
     access: { roles: ['committee'], scope: communityScope },
     handler: async (input, ctx) => {
       const community = await loadCommunity(ctx, input.communityId)
@@ -203,7 +260,10 @@ export const structureActions = {
         data.findAll<GroupDoc>('groups', { communityId: community._id }, { orderBy: [['order', 'asc']] }),
         data.findAll<BuildingDoc>('buildings', { communityId: community._id }),
       ])
-      const chunks = chunkIntoGroups(buildings.sort((a, b) => naturalCompare(a.name, b.name)), size)
+      const chunks = chunkIntoGroups(
+        buildings.sort((a, b) => naturalCompare(a.name, b.name)),
+        size,
+      )
       // Reuse existing 营 in order (their leads keep their 营), create what is missing, drop the surplus.
       for (let i = 0; i < chunks.length; i++) {
         let group = groups[i]
@@ -211,10 +271,14 @@ export const structureActions = {
           group = { _id: randomId('grp'), communityId: community._id, name: groupName(i), order: i }
           await data.insert('groups', group)
         } else if (group.order !== i) await data.update('groups', group._id, { order: i })
-        await assignGroupMany((chunks[i] ?? []).map((b) => b._id), group._id)
+        await assignGroupMany(
+          (chunks[i] ?? []).map((b) => b._id),
+          group._id,
+        )
       }
       for (const surplus of groups.slice(chunks.length)) await data.remove('groups', surplus._id)
-      if (size !== community.settings.groupSize) await data.update('communities', community._id, { 'settings.groupSize': size })
+      if (size !== community.settings.groupSize)
+        await data.update('communities', community._id, { 'settings.groupSize': size })
       // Read the tree afresh: the memoised community and buildings are now out of date.
       return structureOf({ ...ctx, memo: (_k, load) => load() } as ActionContext, community._id)
     },
@@ -231,13 +295,23 @@ export const structureActions = {
       const group = await loadGroup(ctx, input.groupId)
       if (group.communityId !== building.communityId) throw new AppError('NOT_FOUND', '找不到这个营', 'groupId')
       await assignGroup(building, group._id)
-      return { id: building._id, name: building.name, groupId: group._id, households: 0, residents: 0, linkedHouseholds: 0 }
+      return {
+        id: building._id,
+        name: building.name,
+        groupId: group._id,
+        households: 0,
+        residents: 0,
+        linkedHouseholds: 0,
+      }
     },
   }),
 
   renameGroup: action({
     input: z.object({ groupId: id('营'), name: z.string().trim().min(1).max(20).describe('营名称') }).strict(),
-    access: { roles: ['committee'], scope: async (i, ctx) => ({ communityId: (await loadGroup(ctx, i.groupId)).communityId }) },
+    access: {
+      roles: ['committee'],
+      scope: async (i, ctx) => ({ communityId: (await loadGroup(ctx, i.groupId)).communityId }),
+    },
     handler: async (input) => {
       await data.update('groups', input.groupId, { name: input.name })
       return { id: input.groupId, name: input.name }

@@ -19,7 +19,10 @@ const ROLE_NAMES: Record<RoleView['role'], string> = {
   volunteer: '志愿者',
 }
 
-async function byIds<T extends { _id: string }>(coll: 'communities' | 'buildings' | 'groups' | 'households', ids: string[]) {
+async function byIds<T extends { _id: string }>(
+  coll: 'communities' | 'buildings' | 'groups' | 'households',
+  ids: string[],
+) {
   const unique = [...new Set(ids)]
   const map = new Map<string, T>()
   for (let i = 0; i < unique.length; i += 100) {
@@ -32,10 +35,22 @@ async function byIds<T extends { _id: string }>(coll: 'communities' | 'buildings
 /** Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」. */
 export async function roleViews(grants: Grant[], holders?: Map<string, string>): Promise<RoleView[]> {
   const [communities, buildings, groups, households] = await Promise.all([
-    byIds<CommunityDoc>('communities', grants.map((g) => g.scope.communityId)),
-    byIds<BuildingDoc>('buildings', grants.flatMap((g) => [...(g.scope.buildingId ? [g.scope.buildingId] : []), ...(g.posts ?? [])])),
-    byIds<GroupDoc>('groups', grants.flatMap((g) => (g.scope.groupId ? [g.scope.groupId] : []))),
-    byIds<HouseholdDoc>('households', grants.flatMap((g) => (g.role === 'resident' && g.scope.householdId ? [g.scope.householdId] : []))),
+    byIds<CommunityDoc>(
+      'communities',
+      grants.map((g) => g.scope.communityId),
+    ),
+    byIds<BuildingDoc>(
+      'buildings',
+      grants.flatMap((g) => [...(g.scope.buildingId ? [g.scope.buildingId] : []), ...(g.posts ?? [])]),
+    ),
+    byIds<GroupDoc>(
+      'groups',
+      grants.flatMap((g) => (g.scope.groupId ? [g.scope.groupId] : [])),
+    ),
+    byIds<HouseholdDoc>(
+      'households',
+      grants.flatMap((g) => (g.role === 'resident' && g.scope.householdId ? [g.scope.householdId] : [])),
+    ),
   ])
   return grants.map((g) => {
     const community = communities.get(g.scope.communityId)?.name ?? ''

@@ -1,0 +1,106 @@
+// Household-ledger import and export actions of the `community` function (committee only).
+import { action, AppError, z, type ActionContext } from '../../../server/kernel'
+import {
+  commitImport,
+  exportLedger,
+  importProgress,
+  loadImport,
+  previewImport,
+  rollbackImport,
+  type LedgerImportDoc,
+  type LedgerPreview,
+} from '../../../server/ledger'
+import { MAX_FILE_BYTES } from '../../../server/ledger/parse'
+import type { ImportProgress } from '../../../typings/api'
+import { cloud, data } from './cloud'
+
+const communityId = z.string().min(1).max(64).describe('小区')
+const importInput = z.object({ importId: z.string().min(1).max(64).describe('导入记录') }).strict()
+
+/** The import, loaded once per call: the scope check needs its community and the handler needs the rest. */
+const importDoc = (importId: string, ctx: ActionContext): Promise<LedgerImportDoc> =>
+  ctx.memo(`import:${importId}`, () => loadImport(data, importId))
+
+const committeeOfImport = {
+  roles: ['committee'] as const,
+  scope: async (input: { importId: string }, ctx: ActionContext) => ({
+    communityId: (await importDoc(input.importId, ctx)).communityId,
+  }),
+}
+
+async function download(fileID: string): Promise<Uint8Array> {
+  let content: unknown
+  try {
+    content = (await cloud.downloadFile({ fileID })).fileContent
+  } catch {
+    throw new AppError('FILE_UNREADABLE', '找不到上传的文件，请重新选择表格上传')
+  }
+  if (!Buffer.isBuffer(content)) throw new AppError('FILE_UNREADABLE', '找不到上传的文件，请重新选择表格上传')
+  if (content.length > MAX_FILE_BYTES)
+    throw new AppError('FILE_UNREADABLE', '文件超过 10 MB，请删去照片等无关内容，或按楼栋分成几个文件导入')
+  return content
+}
+
+function fileNameOf(fileID: string): string {
+  const last = fileID.split('/').pop() ?? ''
+  try {
+    return decodeURIComponent(last)
+  } catch {
+    return last
+  }
+}
+
+export const ledgerActions = {
+  importPreview: action({
+    input: z
+      .object({
+        communityId,
+        fileID: z.string().min(1).max(1024).describe('表格文件'),
+        createBuildings: z.boolean().optional().describe('自动创建楼栋'),
+      })
+      .strict(),
+    access: { roles: ['committee'], scope: (input) => ({ communityId: input.communityId }) },
+    handler: async (input, ctx): Promise<LedgerPreview> =>
+      previewImport(data, {
+        communityId: input.communityId,
+        fileName: fileNameOf(input.fileID),
+        bytes: await download(input.fileID),
+        createBuildings: input.createBuildings ?? false,
+        createdBy: ctx.caller.openid,
+      }),
+  }),
+
+  importCommit: action({
+    input: importInput,
+    access: committeeOfImport,
+    handler: async (input, ctx): Promise<ImportProgress> =>
+      commitImport(data, input.importId, { doc: await importDoc(input.importId, ctx) }),
+  }),
+
+  importStatus: action({
+    input: importInput,
+    access: committeeOfImport,
+    handler: async (input): Promise<ImportProgress> => importProgress(data, input.importId),
+  }),
+
+  importRollback: action({
+    input: importInput,
+    access: committeeOfImport,
+    handler: async (input, ctx): Promise<ImportProgress> =>
+      rollbackImport(data, input.importId, { doc: await importDoc(input.importId, ctx) }),
+  }),
+
+  exportLedger: action({
+    input: z.object({ communityId }).strict(),
+    access: { roles: ['committee'], scope: (input) => ({ communityId: input.communityId }) },
+    handler: async (input) => {
+      const out = await exportLedger(
+        data,
+        input.communityId,
+        async (cloudPath, fileContent) => (await cloud.uploadFile({ cloudPath, fileContent })).fileID,
+      )
+      const urls = (await cloud.getTempFileURL({ fileList: [out.fileID] })) as { fileList: { tempFileURL: string }[] }
+      return { ...out, tempFileURL: urls.fileList[0]?.tempFileURL ?? '' }
+    },
+  }),
+}

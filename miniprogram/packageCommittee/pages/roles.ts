@@ -1,0 +1,315 @@
+// Roles in the community: who holds what (grouped by role), granting a role to a resident who has linked WeChat,
+// revoking, and the per-type volunteer caps. A 团长 sees the lists only.
+import type { CommunityApi, Role, RoleView, StructureView, VolunteerType } from '../../../typings/api'
+import { call, CloudError } from '../../services/cloud'
+import { currentMe, holds } from '../../services/session'
+import { confirm, toast } from '../../utils/dialog'
+import { ROLE_LABELS, VOLUNTEER_LABELS, VOLUNTEER_TYPES } from '../../utils/labels'
+import { pageStore } from '../../utils/store'
+
+type LoadState = 'loading' | 'ready' | 'error'
+type GrantRole = Exclude<Role, 'resident'>
+
+/** Order of the sections, from the top of the tree down. */
+const ROLE_ORDER: GrantRole[] = [
+  'committee',
+  'communityLead',
+  'groupLead',
+  'buildingLead',
+  'floorLead',
+  'volunteer',
+  'merchant',
+]
+/** The order offered when granting: the everyday ones first. */
+const GRANTABLE: GrantRole[] = [
+  'buildingLead',
+  'floorLead',
+  'volunteer',
+  'groupLead',
+  'merchant',
+  'communityLead',
+  'committee',
+]
+
+interface Section {
+  role: string
+  title: string
+  rows: { id: string; place: string; holder: string }[]
+}
+
+interface PostRow {
+  id: string
+  name: string
+  on: boolean
+}
+
+const store = pageStore(() => ({
+  roles: [] as RoleView[],
+  buildings: [] as { id: string; name: string; groupId: string }[],
+  groups: [] as { id: string; name: string }[],
+  members: [] as { householdId: string; memberId: string; floor: number }[],
+}))
+
+function sections(roles: RoleView[]): Section[] {
+  return ROLE_ORDER.map((role) => ({
+    role,
+    title: ROLE_LABELS[role],
+    rows: roles
+      .filter((r) => r.role === role)
+      .map((r) => ({ id: r.id, place: r.place, holder: r.holder ?? '（未知）' })),
+  })).filter((s) => s.rows.length > 0)
+}
+
+const capRows = (caps: StructureView['community']['volunteerCaps']) =>
+  VOLUNTEER_TYPES.map((type) => ({
+    type,
+    label: VOLUNTEER_LABELS[type],
+    value: caps[type] === null || caps[type] === undefined ? '' : String(caps[type]),
+  }))
+
+Component({
+  data: {
+    state: 'loading' as LoadState,
+    errorMessage: '',
+    communityId: '',
+    canEdit: false,
+    sections: [] as Section[],
+    // grant form
+    buildingNames: [] as string[],
+    buildingIndex: -1,
+    memberState: 'idle' as 'idle' | 'loading' | 'ready' | 'error',
+    memberError: '',
+    memberNames: [] as string[],
+    memberIndex: -1,
+    roleNames: GRANTABLE.map((r) => ROLE_LABELS[r]),
+    roleIndex: -1,
+    role: '' as GrantRole | '',
+    groupNames: [] as string[],
+    groupIndex: -1,
+    floorText: '',
+    typeNames: VOLUNTEER_TYPES.map((t) => VOLUNTEER_LABELS[t]),
+    typeIndex: -1,
+    posts: [] as PostRow[],
+    grantError: '',
+    granting: false,
+    // caps
+    caps: [] as { type: VolunteerType; label: string; value: string }[],
+    capsError: '',
+    savingCaps: false,
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this.setData({ communityId: query.communityId ?? '' })
+      void this.load()
+    },
+
+    async load() {
+      this.setData({ state: 'loading', errorMessage: '' })
+      try {
+        const communityId = this.data.communityId
+        const [roles, structure, me] = await Promise.all([
+          call('community', 'listRoles', { communityId }, { silent: true }),
+          call('community', 'structure', { communityId }, { silent: true }),
+          currentMe(),
+        ])
+        const s = store(this)
+        s.roles = roles
+        s.groups = structure.groups.filter((g) => g.id).map((g) => ({ id: g.id, name: g.name }))
+        s.buildings = structure.groups.flatMap((g) =>
+          g.buildings.map((b) => ({ id: b.id, name: b.name, groupId: b.groupId })),
+        )
+        this.setData({
+          state: 'ready',
+          canEdit: holds(me, ['committee'], { communityId }),
+          sections: sections(roles),
+          buildingNames: s.buildings.map((b) => b.name),
+          groupNames: s.groups.map((g) => g.name),
+          caps: capRows(structure.community.volunteerCaps),
+        })
+      } catch (err) {
+        this.setData({ state: 'error', errorMessage: err instanceof CloudError ? err.message : '加载失败，请稍后再试' })
+      }
+    },
+
+    onRetry() {
+      void this.load()
+    },
+
+    async onBuilding(e: WechatMiniprogram.PickerChange) {
+      const buildingIndex = Number(e.detail.value)
+      const s = store(this)
+      const building = s.buildings[buildingIndex]
+      if (!building) return
+      s.members = []
+      this.setData({
+        buildingIndex,
+        memberState: 'loading',
+        memberError: '',
+        memberNames: [],
+        memberIndex: -1,
+        grantError: '',
+        groupIndex: s.groups.findIndex((g) => g.id === building.groupId),
+        // A volunteer covers nearby buildings: offer the ones of the same 营, this one ticked.
+        posts: s.buildings
+          .filter((b) => b.groupId === building.groupId)
+          .map((b) => ({ id: b.id, name: b.name, on: b.id === building.id })),
+      })
+      try {
+        const roster = await call('community', 'buildingRoster', { buildingId: building.id }, { silent: true })
+        const people = roster.households.flatMap((h) =>
+          h.members
+            .filter((m) => m.linked)
+            .map((m) => ({ householdId: h.id, memberId: m.id, floor: h.floor, label: `${h.label} ${m.name}` })),
+        )
+        s.members = people.map(({ householdId, memberId, floor }) => ({ householdId, memberId, floor }))
+        this.setData({
+          memberState: 'ready',
+          memberNames: people.map((p) => p.label),
+          memberError: people.length ? '' : '这栋楼还没有绑定微信的居民。只有加入本户、绑定了微信的居民才能担任角色。',
+        })
+      } catch (err) {
+        this.setData({
+          memberState: 'error',
+          memberError: err instanceof CloudError ? err.message : '住户没有加载成功',
+        })
+      }
+    },
+
+    onMember(e: WechatMiniprogram.PickerChange) {
+      const memberIndex = Number(e.detail.value)
+      const member = store(this).members[memberIndex]
+      this.setData({ memberIndex, grantError: '', ...(member ? { floorText: String(member.floor) } : {}) })
+    },
+
+    onRole(e: WechatMiniprogram.PickerChange) {
+      const roleIndex = Number(e.detail.value)
+      this.setData({ roleIndex, role: GRANTABLE[roleIndex] ?? '', grantError: '' })
+    },
+
+    onGroup(e: WechatMiniprogram.PickerChange) {
+      this.setData({ groupIndex: Number(e.detail.value), grantError: '' })
+    },
+
+    onFloorInput(e: WechatMiniprogram.Input) {
+      this.setData({ floorText: e.detail.value, grantError: '' })
+    },
+
+    onType(e: WechatMiniprogram.PickerChange) {
+      this.setData({ typeIndex: Number(e.detail.value), grantError: '' })
+    },
+
+    onTogglePost(e: WechatMiniprogram.TouchEvent) {
+      const index = (e.currentTarget.dataset as { index: number }).index
+      const post = this.data.posts[index]
+      if (post) this.setData({ [`posts[${index}].on`]: !post.on })
+    },
+
+    /** The grantRole payload for the form, or the first thing still missing. */
+    grantInput(): { input?: CommunityApi['grantRole']['input']; error?: string } {
+      const s = store(this)
+      const d = this.data
+      const building = s.buildings[d.buildingIndex]
+      const member = s.members[d.memberIndex]
+      if (!building) return { error: '请先选择楼栋' }
+      if (!member) return { error: '请选择一位居民' }
+      if (!d.role) return { error: '请选择角色' }
+      const base = {
+        communityId: d.communityId,
+        householdId: member.householdId,
+        memberId: member.memberId,
+        role: d.role,
+      }
+      switch (d.role) {
+        case 'buildingLead':
+          return { input: { ...base, buildingId: building.id } }
+        case 'floorLead': {
+          const floor = Number(d.floorText)
+          if (d.floorText.trim() === '' || !Number.isInteger(floor)) return { error: '请填写负责的楼层，例如 3' }
+          return { input: { ...base, buildingId: building.id, floor } }
+        }
+        case 'groupLead': {
+          const group = s.groups[d.groupIndex]
+          if (!group) return { error: '请选择负责的营' }
+          return { input: { ...base, groupId: group.id } }
+        }
+        case 'volunteer': {
+          const type = VOLUNTEER_TYPES[d.typeIndex]
+          if (!type) return { error: '请选择志愿者类型' }
+          return { input: { ...base, volunteerType: type, posts: d.posts.filter((p) => p.on).map((p) => p.id) } }
+        }
+        default:
+          return { input: base }
+      }
+    },
+
+    async onGrant() {
+      if (this.data.granting) return
+      const { input, error } = this.grantInput()
+      if (!input) {
+        this.setData({ grantError: error ?? '' })
+        return
+      }
+      this.setData({ granting: true, grantError: '' })
+      try {
+        const granted = await call('community', 'grantRole', input)
+        const s = store(this)
+        s.roles = [...s.roles.filter((r) => r.id !== granted.id), granted]
+        this.setData({ sections: sections(s.roles), memberIndex: -1, roleIndex: -1, role: '', typeIndex: -1 })
+        toast('已授予')
+      } catch {
+        // VOLUNTEER_CAP_REACHED, ROLE_EXISTS, NOT_LINKED…: shown in a dialog
+      } finally {
+        this.setData({ granting: false })
+      }
+    },
+
+    async onRevoke(e: WechatMiniprogram.TouchEvent) {
+      const { id, place, holder } = e.currentTarget.dataset as { id: string; place: string; holder: string }
+      const yes = await confirm('撤销角色', `撤销 ${holder} 的「${place}」？撤销后对方立即失去这个角色的权限。`, '撤销')
+      if (!yes) return
+      try {
+        await call('community', 'revokeRole', { roleId: id })
+        const s = store(this)
+        s.roles = s.roles.filter((r) => r.id !== id)
+        this.setData({ sections: sections(s.roles) })
+        toast('已撤销')
+      } catch {
+        // shown in a dialog
+      }
+    },
+
+    onCapInput(e: WechatMiniprogram.Input) {
+      const index = (e.currentTarget.dataset as { index: number }).index
+      this.setData({ [`caps[${index}].value`]: e.detail.value, capsError: '' })
+    },
+
+    async onSaveCaps() {
+      if (this.data.savingCaps) return
+      const caps: Partial<Record<VolunteerType, number | null>> = {}
+      for (const c of this.data.caps) {
+        const text = c.value.trim()
+        const n = Number(text)
+        if (text !== '' && (!Number.isInteger(n) || n < 0 || n > 1000)) {
+          this.setData({ capsError: `「${c.label}」请填 0 到 1000 的整数，不限人数请留空` })
+          return
+        }
+        caps[c.type] = text === '' ? null : n
+      }
+      this.setData({ savingCaps: true })
+      try {
+        const community = await call('community', 'setVolunteerCaps', { communityId: this.data.communityId, caps })
+        this.setData({ caps: capRows(community.volunteerCaps) })
+        toast('已保存')
+      } catch {
+        // shown in a dialog
+      } finally {
+        this.setData({ savingCaps: false })
+      }
+    },
+
+    async onPullDownRefresh() {
+      await this.load()
+      wx.stopPullDownRefresh()
+    },
+  },
+})

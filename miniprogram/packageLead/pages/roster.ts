@@ -1,0 +1,269 @@
+// A building lead's roster: households with their members (masked as the API returns them), join requests to
+// approve, households without WeChat, and the building's invite codes.
+import type { HouseholdView, InviteView, JoinRequestView, Roster } from '../../../typings/api'
+import { TEMPLATES } from '../../config'
+import { call, CloudError, showError } from '../../services/cloud'
+import { askSubscribe, currentMe, holds } from '../../services/session'
+import { confirm, prompt, toast } from '../../utils/dialog'
+import { formatDateTime, spacedCode } from '../../utils/format'
+import { memberRows, type MemberRow } from '../../utils/rows'
+
+type LoadState = 'loading' | 'ready' | 'error'
+type Tab = 'households' | 'pending' | 'unlinked'
+
+interface HouseholdRow {
+  id: string
+  label: string
+  members: MemberRow[]
+  linked: string
+  proxy: boolean
+  special: boolean
+  unlinked: boolean
+}
+
+interface PendingRow {
+  id: string
+  label: string
+  name: string
+  proxy: boolean
+  time: string
+}
+
+interface InviteRow {
+  code: string
+  spaced: string
+  scope: string
+  expires: string
+  uses: string
+}
+
+function householdRow(h: HouseholdView, unlinked: boolean): HouseholdRow {
+  return {
+    id: h.id,
+    label: h.label,
+    members: memberRows(h.members),
+    linked:
+      h.members.length === 0 ? '台账中没有成员' : h.linkedCount ? `${h.linkedCount} 人已绑定微信` : '没有人绑定微信',
+    proxy: h.proxy,
+    special: h.special === true,
+    unlinked,
+  }
+}
+
+const pendingRow = (r: JoinRequestView): PendingRow => ({
+  id: r.id,
+  label: r.label,
+  name: r.name,
+  proxy: r.asProxy,
+  time: formatDateTime(r.createdAt),
+})
+
+const inviteRow = (i: InviteView): InviteRow => ({
+  code: i.code,
+  spaced: spacedCode(i.code),
+  scope: i.room ? `仅限 ${i.room} 室` : `${i.buildingName}全楼`,
+  expires: formatDateTime(i.expiresAt),
+  uses: `已用 ${i.uses} / ${i.maxUses} 次`,
+})
+
+function rosterData(r: Roster) {
+  const unlinked = new Set(r.unlinked.map((h) => h.id))
+  return {
+    title: r.building.name,
+    summary: `${r.counts.households} 户 · ${r.counts.residents} 人 · ${r.counts.linkedHouseholds} 户已绑定微信 · ${r.counts.special} 户有特殊人群`,
+    households: r.households.map((h) => householdRow(h, unlinked.has(h.id))),
+    pending: r.pending.map(pendingRow),
+    unlinkedCount: unlinked.size,
+  }
+}
+
+Component({
+  data: {
+    state: 'loading' as LoadState,
+    errorMessage: '',
+    buildingId: '',
+    title: '',
+    summary: '',
+    tab: 'households' as Tab,
+    households: [] as HouseholdRow[],
+    pending: [] as PendingRow[],
+    unlinkedCount: 0,
+    canManage: false,
+    deciding: '',
+    inviteRoom: '',
+    inviteError: '',
+    creating: false,
+    invite: null as InviteRow | null,
+    invites: [] as InviteRow[],
+    invitesState: 'loading' as LoadState,
+    invitesError: '',
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this.setData({ buildingId: query.buildingId ?? '', tab: query.tab === 'pending' ? 'pending' : 'households' })
+      void this.load()
+    },
+
+    async load() {
+      if (!this.data.buildingId) {
+        this.setData({ state: 'error', errorMessage: '没有指定楼栋，请从首页的「楼栋名册」进入' })
+        return
+      }
+      this.setData({ state: 'loading', errorMessage: '' })
+      try {
+        const [roster, me] = await Promise.all([
+          call('community', 'buildingRoster', { buildingId: this.data.buildingId }, { silent: true }),
+          currentMe(),
+        ])
+        const b = roster.building
+        const canManage =
+          holds(me, ['buildingLead'], { communityId: b.communityId, groupId: b.groupId, buildingId: b.id }) ||
+          holds(me, ['committee'], { communityId: b.communityId })
+        this.setData({ state: 'ready', canManage, ...rosterData(roster) })
+        wx.setNavigationBarTitle({ title: `${b.name} 名册` })
+        if (canManage) void this.loadInvites()
+      } catch (err) {
+        this.setData({ state: 'error', errorMessage: err instanceof CloudError ? err.message : '加载失败，请稍后再试' })
+      }
+    },
+
+    /** After a change: fetch the roster again without the loading screen; keep what is shown if it fails. */
+    async reload() {
+      try {
+        const roster = await call('community', 'buildingRoster', { buildingId: this.data.buildingId }, { silent: true })
+        this.setData(rosterData(roster))
+      } catch {
+        // the change itself succeeded; pull down to refresh
+      }
+    },
+
+    async loadInvites() {
+      this.setData({ invitesState: 'loading', invitesError: '' })
+      try {
+        const invites = await call('community', 'listInvites', { buildingId: this.data.buildingId }, { silent: true })
+        this.setData({ invitesState: 'ready', invites: invites.map(inviteRow) })
+      } catch (err) {
+        this.setData({
+          invitesState: 'error',
+          invitesError: err instanceof CloudError ? err.message : '邀请码没有加载成功',
+        })
+      }
+    },
+
+    onRetry() {
+      void this.load()
+    },
+
+    onRetryInvites() {
+      void this.loadInvites()
+    },
+
+    onTab(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ tab: (e.currentTarget.dataset as { tab: Tab }).tab })
+    },
+
+    async onProxyToggle(e: WechatMiniprogram.TouchEvent) {
+      const { index } = e.currentTarget.dataset as { index: number }
+      const row = this.data.households[index]
+      if (!row || !this.data.canManage) return
+      try {
+        const h = await call('community', 'setProxy', { householdId: row.id, proxy: !row.proxy })
+        this.setData({ [`households[${index}]`]: householdRow(h, row.unlinked) })
+        toast(h.proxy ? '已设为代管' : '已取消代管')
+      } catch {
+        // shown in a dialog; the row keeps its state
+      }
+    },
+
+    onApprove(e: WechatMiniprogram.TouchEvent) {
+      void this.decide((e.currentTarget.dataset as { id: string }).id, true)
+    },
+
+    async onReject(e: WechatMiniprogram.TouchEvent) {
+      const id = (e.currentTarget.dataset as { id: string }).id
+      const reason = await prompt('不通过的原因', '如：房号不符（可不填，会告诉申请人）')
+      if (reason === null) return
+      await this.decide(id, false, reason.slice(0, 40))
+    },
+
+    async decide(requestId: string, approve: boolean, reason?: string) {
+      if (this.data.deciding) return
+      this.setData({ deciding: requestId })
+      try {
+        await call('community', 'decideJoin', { requestId, approve, ...(reason ? { reason } : {}) })
+        this.setData({ pending: this.data.pending.filter((p) => p.id !== requestId) })
+        toast(approve ? '已通过' : '已拒绝')
+        await this.reload()
+      } catch (err) {
+        // Another lead decided it first: show the list as it is now.
+        if (err instanceof CloudError && err.code === 'REQUEST_DECIDED') await this.reload()
+      } finally {
+        this.setData({ deciding: '' })
+      }
+    },
+
+    onInviteRoomInput(e: WechatMiniprogram.Input) {
+      this.setData({ inviteRoom: e.detail.value, inviteError: '' })
+    },
+
+    onCreateInvite() {
+      if (this.data.creating) return
+      // Inside the tap, before any await: WeChat shows the subscription dialog only then. Leads want to hear
+      // about the requests this invite will bring.
+      const asked = askSubscribe([TEMPLATES.joinRequest])
+      this.setData({ creating: true, inviteError: '' })
+      void asked.then(() => this.createInvite())
+    },
+
+    async createInvite() {
+      const room = this.data.inviteRoom.trim()
+      try {
+        const created = await call(
+          'community',
+          'createInvite',
+          { buildingId: this.data.buildingId, ...(room ? { room } : {}) },
+          { silent: true },
+        )
+        const row = inviteRow(created)
+        this.setData({ invite: row, invites: [row, ...this.data.invites], inviteRoom: '' })
+      } catch (err) {
+        if (err instanceof CloudError && (err.field === 'room' || err.code === 'ROOM_NOT_FOUND')) {
+          this.setData({ inviteError: err.message })
+        } else if (err instanceof CloudError) {
+          showError(err)
+        }
+      } finally {
+        this.setData({ creating: false })
+      }
+    },
+
+    onCopy(e: WechatMiniprogram.TouchEvent) {
+      wx.setClipboardData({ data: (e.currentTarget.dataset as { code: string }).code })
+    },
+
+    async onRevoke(e: WechatMiniprogram.TouchEvent) {
+      const code = (e.currentTarget.dataset as { code: string }).code
+      const yes = await confirm(
+        '撤销邀请码',
+        `撤销后 ${spacedCode(code)} 不能再用来申请加入，已加入的住户不受影响。`,
+        '撤销',
+      )
+      if (!yes) return
+      try {
+        await call('community', 'revokeInvite', { code })
+        this.setData({
+          invites: this.data.invites.filter((i) => i.code !== code),
+          invite: this.data.invite?.code === code ? null : this.data.invite,
+        })
+        toast('已撤销')
+      } catch {
+        // shown in a dialog
+      }
+    },
+
+    async onPullDownRefresh() {
+      await this.load()
+      wx.stopPullDownRefresh()
+    },
+  },
+})

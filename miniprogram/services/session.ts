@@ -1,0 +1,50 @@
+// Who the user is (whoami, cached in globalData for this launch) and what the pages may offer them.
+import type { Role, RoleView, WhoAmI } from '../../typings/api'
+import { call } from './cloud'
+
+/** Ask the cloud again and cache the answer; throws CloudError without showing it (callers render errors). */
+export async function refreshMe(): Promise<WhoAmI> {
+  const me = await call('community', 'whoami', {}, { silent: true })
+  getApp<IAppOption>().globalData.me = me
+  return me
+}
+
+/** The cached whoami, or a fresh one when this launch has none yet (a page opened from a link or a message). */
+export function currentMe(): Promise<WhoAmI> {
+  const cached = getApp<IAppOption>().globalData.me
+  return cached ? Promise.resolve(cached) : refreshMe()
+}
+
+/**
+ * Whether one of the user's roles covers a place, as the cloud function decides it: every level the grant names
+ * must equal the target's. Only used to decide what to show; the function checks again.
+ */
+export function holds(
+  me: WhoAmI,
+  roles: Role[],
+  target: { communityId: string; groupId?: string; buildingId?: string },
+): boolean {
+  return me.roles.some(
+    (r: RoleView) =>
+      roles.includes(r.role) &&
+      r.scope.communityId === target.communityId &&
+      (r.scope.groupId === undefined || r.scope.groupId === target.groupId) &&
+      (r.scope.buildingId === undefined || r.scope.buildingId === target.buildingId) &&
+      r.scope.floor === undefined &&
+      r.scope.householdId === undefined,
+  )
+}
+
+/**
+ * Ask to send subscription messages. WeChat only shows the dialog when this runs inside a tap handler, so call it
+ * synchronously there, before any await. Resolves whatever the user or WeChat answers: a refusal never blocks.
+ */
+export function askSubscribe(tmplIds: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      wx.requestSubscribeMessage({ tmplIds, success: () => resolve(), fail: () => resolve() })
+    } catch {
+      resolve()
+    }
+  })
+}

@@ -1,0 +1,40 @@
+// Dates and codes as residents read them. Dates come from the API as ISO strings and show in the phone's time zone.
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** 「11月20日 18:05」; empty for a missing or unreadable date. */
+export function formatDateTime(iso: string | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  return `${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** 「AB2C DE3F」: an invite code split in fours so it can be read out and typed back. */
+export function spacedCode(code: string): string {
+  return code.replace(/(.{4})(?=.)/g, '$1 ')
+}
+
+/** What a typed or scanned invite code becomes: upper case, no spaces. */
+export function normaliseCode(raw: string): string {
+  return raw.replace(/\s+/g, '').toUpperCase()
+}
+
+export const isInviteCode = (code: string) => /^[0-9A-Z]{6,12}$/.test(code)
+
+/**
+ * The invite code in whatever a QR code or a page link carries: `code=XXXX` in a path or query, a `scene`
+ * (URL-encoded `code=XXXX` or the bare code), or the bare code itself.
+ */
+export function codeFromScan(raw: string | undefined): string {
+  if (!raw) return ''
+  let text = raw.trim()
+  try {
+    text = decodeURIComponent(text)
+  } catch {
+    // not URL-encoded
+  }
+  const match = /(?:^|[?&])(?:code|c|scene)=([^&]+)/.exec(text)
+  if (match?.[1]) return codeFromScan(match[1])
+  return normaliseCode(text)
+}

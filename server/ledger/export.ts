@@ -1,0 +1,82 @@
+// The community's ledger as .xlsx with the import's columns, so an exported file imports back unchanged.
+import type { ResidentFlag } from '../../typings/api'
+import { FLAG_LABELS } from '../domain/flags'
+import { randomId } from '../domain/ids'
+import { naturalCompare } from '../domain/structure'
+import type { Data } from '../kernel/db'
+import { formatShanghai } from '../kernel/time'
+import type { BuildingDoc, HouseholdDoc } from '../model'
+import { EXPORT_HEADERS } from './columns'
+import { loadCommunity } from './preview'
+import { roomCompare } from './validate'
+import { writeXlsx, type SheetColumn } from './xlsx'
+
+const WIDTHS = [12, 10, 12, 16, 10, 24]
+const TEXT_COLUMNS = new Set(['楼栋', '房号', '姓名', '电话', '标记'])
+
+export const EXPORT_COLUMNS: SheetColumn[] = EXPORT_HEADERS.map((header, i) => ({
+  header,
+  width: WIDTHS[i] ?? 12,
+  text: TEXT_COLUMNS.has(header),
+}))
+
+export const flagText = (flags: readonly ResidentFlag[]) => flags.map((f) => FLAG_LABELS[f]).join('、')
+
+export interface LedgerSheet {
+  rows: (string | number | null)[][]
+  households: number
+  residents: number
+}
+
+/** One row per resident: buildings in natural order, rooms in natural order, members as stored. */
+export function ledgerRows(buildings: readonly BuildingDoc[], households: readonly HouseholdDoc[]): LedgerSheet {
+  const byBuilding = new Map<string, HouseholdDoc[]>()
+  for (const h of households) byBuilding.set(h.buildingId, [...(byBuilding.get(h.buildingId) ?? []), h])
+  const rows: (string | number | null)[][] = []
+  let count = 0
+  let residents = 0
+  for (const b of [...buildings].sort((x, y) => naturalCompare(x.name, y.name))) {
+    const list = (byBuilding.get(b._id) ?? []).sort((x, y) => roomCompare(x.room, y.room))
+    for (const h of list) {
+      if (h.members.length === 0) continue
+      count++
+      for (const m of h.members) {
+        residents++
+        rows.push([b.name, h.room, m.name, m.phone ?? null, m.birthYear ?? null, flagText(m.flags) || null])
+      }
+    }
+  }
+  return { rows, households: count, residents }
+}
+
+export interface LedgerExport {
+  buffer: Buffer
+  /** For people: 「阳光小区住户台账-20261124.xlsx」. */
+  fileName: string
+  households: number
+  residents: number
+}
+
+export async function buildLedgerExport(data: Data, communityId: string): Promise<LedgerExport> {
+  const community = await loadCommunity(data, communityId)
+  const [buildings, households] = await Promise.all([
+    data.findAll<BuildingDoc>('buildings', { communityId }),
+    data.findAll<HouseholdDoc>('households', { communityId }),
+  ])
+  const sheet = ledgerRows(buildings, households)
+  const buffer = await writeXlsx('住户台账', EXPORT_COLUMNS, sheet.rows)
+  const fileName = `${community.name}住户台账-${formatShanghai(new Date(), 'YYYYMMDD')}.xlsx`
+  return { buffer, fileName, households: sheet.households, residents: sheet.residents }
+}
+
+/** Uploads with `upload(cloudPath, content)` (the function passes `cloud.uploadFile`) and returns the fileID. */
+export async function exportLedger(
+  data: Data,
+  communityId: string,
+  upload: (cloudPath: string, content: Buffer) => Promise<string>,
+): Promise<{ fileID: string; fileName: string; households: number; residents: number }> {
+  const out = await buildLedgerExport(data, communityId)
+  const cloudPath = `ledger-exports/${communityId}/${formatShanghai(new Date(), 'YYYYMMDD-HHmmss')}-${randomId('x', 4)}.xlsx`
+  const fileID = await upload(cloudPath, out.buffer)
+  return { fileID, fileName: out.fileName, households: out.households, residents: out.residents }
+}

@@ -1,0 +1,10 @@
+// Household-ledger import and export, shared by the community function and scripts/import.ts.
+export { EXPORT_HEADERS, mapHeader, missingColumns } from './columns'
+export { COMMIT_CHUNK, commitImport, importProgress, loadImport, toProgress } from './commit'
+export { buildLedgerExport, exportLedger, ledgerRows } from './export'
+export { mergeMembers } from './merge'
+export { parseLedger, readTable, type LedgerRow } from './parse'
+export { MAX_REPORTED_ERRORS, previewImport, type PreviewInput } from './preview'
+export { ROLLBACK_CHUNK, rollbackImport } from './rollback'
+export type { KeptMember, LedgerImportDoc, LedgerImportRowDoc, LedgerPreview } from './types'
+export { MAX_ROWS, validateLedger, type PlannedHousehold, type PlannedMember } from './validate'

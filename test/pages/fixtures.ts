@@ -1,0 +1,226 @@
+// Realistic community answers shaped exactly like typings/api, and a router that answers `community` calls.
+import type {
+  CommunityApi,
+  ConsentText,
+  Envelope,
+  ErrorCode,
+  Fail,
+  HouseholdView,
+  InviteView,
+  JoinRequestView,
+  RoleView,
+  Roster,
+  StructureView,
+  WhoAmI,
+} from '../../typings/api'
+import { fakeCloud } from './harness'
+
+type Action = keyof CommunityApi
+type Input<A extends Action> = CommunityApi[A]['input']
+type Output<A extends Action> = CommunityApi[A]['output']
+export type Handlers = { [A in Action]?: (payload: Input<A>) => Envelope<Output<A>> }
+
+export const ok = <T>(data: T): Envelope<T> => ({ ok: true, data })
+export const fail = (code: ErrorCode, message: string, field?: string): Fail => ({
+  ok: false,
+  code,
+  message,
+  ...(field ? { field } : {}),
+})
+
+/** Answer `community` calls per action; an action without a handler fails the way the function would. */
+export function community(handlers: Handlers): void {
+  fakeCloud.on('community', (data) => {
+    const action = data.action as Action
+    const handler = handlers[action] as ((payload: unknown) => unknown) | undefined
+    if (!handler) return fail('UNKNOWN_ACTION', '不支持的操作，请更新小程序后再试')
+    return handler(data.payload)
+  })
+}
+
+/** Payloads sent for one action, in order. */
+export function sent<A extends Action>(action: A): Input<A>[] {
+  return fakeCloud.calls
+    .filter((c) => c.name === 'community' && c.data.action === action)
+    .map((c) => c.data.payload as Input<A>)
+}
+
+export const COMMUNITY = { id: 'c_sunny', name: '阳光小区' }
+export const BUILDING = { id: 'b_12', name: '12号', communityId: COMMUNITY.id, groupId: 'g_1' }
+
+export function role(partial: Partial<RoleView> & Pick<RoleView, 'role'>): RoleView {
+  return { id: `role_${partial.role}`, place: '', scope: { communityId: COMMUNITY.id }, ...partial }
+}
+
+export const residentRole = role({
+  id: 'role_res',
+  role: 'resident',
+  place: '阳光小区 12-201 住户',
+  scope: { communityId: COMMUNITY.id, buildingId: BUILDING.id, householdId: 'hh_201' },
+})
+export const leadRole = role({
+  id: 'role_lead',
+  role: 'buildingLead',
+  place: '12号 楼组长',
+  scope: { communityId: COMMUNITY.id, groupId: BUILDING.groupId, buildingId: BUILDING.id },
+})
+export const committeeRole = role({ id: 'role_cmt', role: 'committee', place: '阳光小区 居委' })
+export const communityLeadRole = role({ id: 'role_cl', role: 'communityLead', place: '阳光小区 团长' })
+
+export function me(partial: Partial<WhoAmI> = {}): WhoAmI {
+  return { openid: 'o_me', roles: [], households: [], consents: [], pendingRequests: [], ...partial }
+}
+
+export const household201 = {
+  id: 'hh_201',
+  communityId: COMMUNITY.id,
+  communityName: COMMUNITY.name,
+  buildingId: BUILDING.id,
+  label: '12-201',
+  proxy: false,
+}
+
+export function joinRequest(partial: Partial<JoinRequestView> = {}): JoinRequestView {
+  return {
+    id: 'jr_1',
+    householdId: 'hh_302',
+    label: '12-302',
+    name: '李秀英',
+    asProxy: false,
+    status: 'pending',
+    createdAt: '2026-11-20T02:05:00.000Z', // 10:05 in Shanghai
+    ...partial,
+  }
+}
+
+export function householdView(partial: Partial<HouseholdView> = {}): HouseholdView {
+  return {
+    id: 'hh_201',
+    buildingId: BUILDING.id,
+    room: '201',
+    floor: 2,
+    label: '12-201',
+    members: [
+      {
+        id: 'm_1',
+        name: '王建国',
+        phone: '13812345678',
+        birthYear: 1948,
+        flags: ['elderly', 'chronic'],
+        linked: false,
+      },
+      { id: 'm_2', name: '王小明', phone: '13987654321', birthYear: 1980, flags: [], linked: true },
+    ],
+    linkedCount: 1,
+    proxy: false,
+    special: true,
+    ...partial,
+  }
+}
+
+export const PERSONAL: ConsentText = {
+  kind: 'personal',
+  version: '2026-11-v1',
+  title: '个人信息授权',
+  text: '为了让楼组长确认您是本楼住户，加入时我们会记录：您填写的房号和姓名。\n谁能看到：邻居只看到打码姓名。',
+}
+export const HEALTH: ConsentText = {
+  kind: 'health',
+  version: '2026-11-v1',
+  title: '健康信息单独授权',
+  text: '抗原检测结果和试剂照片属于敏感个人信息，需要您单独同意。\n不同意也可以加入本户。',
+}
+export const consentText = (p: Input<'consentText'>) => ok(p.kind === 'personal' ? PERSONAL : HEALTH)
+
+export function roster(partial: Partial<Roster> = {}): Roster {
+  const households = partial.households ?? [
+    householdView({
+      id: 'hh_201',
+      members: [
+        {
+          id: 'm_1',
+          name: '王建国',
+          phone: '138****5678',
+          birthYear: 1948,
+          flags: ['elderly', 'alone'],
+          linked: false,
+        },
+      ],
+      linkedCount: 0,
+      special: true,
+    }),
+    householdView({
+      id: 'hh_302',
+      room: '302',
+      floor: 3,
+      label: '12-302',
+      members: [{ id: 'm_3', name: '李秀英', phone: '139****4321', birthYear: 1975, flags: [], linked: true }],
+      linkedCount: 1,
+      special: false,
+    }),
+  ]
+  return {
+    building: BUILDING,
+    households,
+    pending: [joinRequest({ id: 'jr_1', householdId: 'hh_201', label: '12-201', name: '王小明', asProxy: true })],
+    unlinked: households.filter((h) => h.linkedCount === 0 && h.members.length > 0),
+    counts: {
+      households: households.length,
+      residents: households.reduce((n, h) => n + h.members.length, 0),
+      linkedHouseholds: households.filter((h) => h.linkedCount > 0).length,
+      special: households.filter((h) => h.special).length,
+    },
+    ...partial,
+  }
+}
+
+export function invite(partial: Partial<InviteView> = {}): InviteView {
+  return {
+    code: 'K7MPQ2XA',
+    buildingId: BUILDING.id,
+    buildingName: BUILDING.name,
+    expiresAt: '2026-11-23T10:00:00.000Z', // 18:00 in Shanghai
+    maxUses: 200,
+    uses: 3,
+    path: 'pages/join/index?code=K7MPQ2XA',
+    ...partial,
+  }
+}
+
+export function structureView(partial: Partial<StructureView> = {}): StructureView {
+  return {
+    community: {
+      id: COMMUNITY.id,
+      name: COMMUNITY.name,
+      groupSize: 20,
+      volunteerCaps: { online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 },
+    },
+    zones: [],
+    groups: [
+      {
+        id: 'g_1',
+        name: '第1营',
+        lead: '1 位营长',
+        buildings: [
+          {
+            id: 'b_1',
+            name: '1号',
+            groupId: 'g_1',
+            households: 40,
+            residents: 96,
+            linkedHouseholds: 31,
+            lead: '1 位楼组长',
+          },
+          { id: 'b_12', name: '12号', groupId: 'g_1', households: 36, residents: 80, linkedHouseholds: 20 },
+        ],
+      },
+      {
+        id: 'g_2',
+        name: '第2营',
+        buildings: [{ id: 'b_21', name: '21号', groupId: 'g_2', households: 30, residents: 70, linkedHouseholds: 0 }],
+      },
+    ],
+    totals: { buildings: 3, households: 106, residents: 246, elderly: 58 },
+    ...partial,
+  }
+}

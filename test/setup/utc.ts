@@ -1,2 +1,0 @@
-// Cloud functions run in UTC on CloudBase; node-side tests do too.
-process.env.TZ = 'UTC'
