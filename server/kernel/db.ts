@@ -1,8 +1,9 @@
-// Typed data access over the CloudBase database API (wx-server-sdk in functions, @cloudbase/node-sdk in scripts).
+// Typed data access over the CloudBase database API as wx-server-sdk exposes it (writes take `{ data }`).
+// Scripts on @cloudbase/node-sdk, whose writes take the document bare, go through scripts/lib/node-sdk-database.ts.
 // The SDK's own typings return `Promise | void | string` unions; this is the one place that casts.
 import type { CollectionName } from '../collections'
 
-/** The parts of the CloudBase database API we use, as both SDKs expose them. */
+/** The parts of the CloudBase database API we use. */
 export interface RawDatabase {
   collection(name: string): RawCollection
   command: Command
