@@ -15,6 +15,10 @@ export const COLLECTIONS = [
   'consents',
   'imports',
   'importRows',
+  'rounds',
+  'chains',
+  'roundSubscribers',
+  'reminders',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

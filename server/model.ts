@@ -1,5 +1,5 @@
 // Documents as stored in the database. Views sent to clients are in typings/api; these never leave the server.
-import type { ConsentKind, JoinStatus, ResidentFlag, Role, Scope, VolunteerType } from '../typings/api'
+import type { AntigenResult, ConsentKind, JoinStatus, ResidentFlag, Role, Scope, VolunteerType } from '../typings/api'
 
 export interface CommunityDoc {
   _id: string
@@ -9,6 +9,8 @@ export interface CommunityDoc {
   settings: {
     /** Buildings per 营 when groups are formed automatically. */
     groupSize: number
+    /** Days after a round closes before its kit photos are deleted (default 14). */
+    photoRetentionDays?: number
     /** People per volunteer type; null = unlimited. */
     volunteerCaps: Record<VolunteerType, number | null>
   }
@@ -83,6 +85,8 @@ export interface RoleDoc {
   /** Who this grant is for, when it came from a household member. */
   householdId?: string
   memberId?: string
+  /** Resident grants: the version of the health-data consent the holder accepted (read with the grants). */
+  healthConsent?: string
   grantedBy: string
   grantedAt: Date
 }
@@ -163,4 +167,106 @@ export interface ImportRowDoc {
   }
   before?: HouseholdDoc | null
   written: boolean
+}
+
+// ---------- antigen rounds ----------
+
+export interface RoundDoc {
+  _id: string
+  communityId: string
+  /** Shanghai calendar day 'YYYY-MM-DD'. */
+  date: string
+  deadline: Date
+  notice: string
+  status: 'open' | 'closed'
+  allBuildings: boolean
+  buildingIds: string[]
+  openedBy: string
+  openedAt: Date
+  closedAt?: Date
+  /** Set once the retention timer deleted the kit photos. */
+  photosDeletedAt?: Date
+}
+
+export interface MemberResultDoc {
+  memberId: string
+  name: string
+  result: AntigenResult
+  reason?: string
+  photo?: string
+  photoSize?: number
+  startedAt?: string
+  photoAt?: string
+}
+
+export interface ResultCounts {
+  people: number
+  negative: number
+  positive: number
+  invalid: number
+  untested: number
+}
+
+export interface ChainEntryDoc {
+  no: number
+  householdId: string
+  room: string
+  submittedAt: Date
+  updatedAt: Date
+  by: string
+  /** Submitted by a lead or family member for the household (代报). */
+  proxy: boolean
+  members: MemberResultDoc[]
+  counts: ResultCounts
+  flagged?: { by: string; reason: string; at: Date }
+}
+
+/**
+ * One building's 接龙 in one round: its entries and running counts in one document, so a submission is one
+ * read and one compare-and-set update, and contention stays within a building (never one hot document per
+ * community).
+ */
+export interface ChainDoc extends ResultCounts {
+  _id: string
+  roundId: string
+  communityId: string
+  groupId: string
+  groupName: string
+  buildingId: string
+  buildingName: string
+  order: number
+  status: 'open' | 'closed'
+  date: string
+  deadline: Date
+  notice: string
+  /** 应报户数 when the round opened. */
+  expected: number
+  /** Last chain number given. */
+  seq: number
+  submitted: number
+  confirmed: boolean
+  confirmedAt?: Date
+  confirmedBy?: string
+  /** Compare-and-set counter. */
+  version: number
+  entries: Record<string, ChainEntryDoc>
+}
+
+/** A resident who asked to be told when a round opens (one subscription message per credit). */
+export interface RoundSubscriberDoc {
+  _id: string
+  openid: string
+  communityId: string
+  credits: number
+}
+
+/** Who reminded which building's non-submitters, and how many phone numbers they were shown. */
+export interface ReminderDoc {
+  _id: string
+  roundId: string
+  buildingId: string
+  by: string
+  at: Date
+  pushed: number
+  called: number
 }

@@ -25,6 +25,14 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   FILE_UNREADABLE: '文件无法读取，请上传 .xlsx 或 .csv 表格',
   IMPORT_HAS_ERRORS: '表格中有错误行，请修改后重新上传',
   IMPORT_STATE: '这次导入的状态不允许此操作，请刷新后再试',
+  ROUND_CLOSED: '本轮检测已结束，不能再提交',
+  BUILDING_CONFIRMED: '本楼已经确认，如需修改请联系楼组长',
+  ALREADY_CONFIRMED: '本楼已经确认过了',
+  NOT_A_MEMBER: '这位不是本户成员',
+  PHOTO_REQUIRED: '请为每个试剂拍一张照片',
+  PHOTO_TOO_LARGE: '照片太大，请重新拍摄',
+  PHOTO_INVALID: '照片没有上传成功，请重新拍摄',
+  HEALTH_CONSENT_REQUIRED: '提交检测结果前，请先同意健康信息授权',
 }
 
 /** An expected failure: its code and message go to the client unchanged. */

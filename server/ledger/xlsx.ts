@@ -59,17 +59,34 @@ export interface SheetColumn {
   text?: boolean
 }
 
+export interface Sheet {
+  name: string
+  columns: readonly SheetColumn[]
+  rows: readonly (string | number | null)[][]
+}
+
+/** A workbook of worksheets, each with a bold frozen header row. */
+export async function writeWorkbook(sheets: readonly Sheet[]): Promise<Buffer> {
+  const wb = await newWorkbook()
+  wb.creator = '邻里接力'
+  for (const sheet of sheets) {
+    const ws = wb.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] })
+    ws.columns = sheet.columns.map((c) => ({
+      header: c.header,
+      width: c.width,
+      ...(c.text ? { style: { numFmt: '@' } } : {}),
+    }))
+    ws.getRow(1).font = { bold: true }
+    for (const r of sheet.rows) ws.addRow(r.map((v) => (v === '' ? null : v)))
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}
+
 /** One worksheet with a bold frozen header row. */
-export async function writeXlsx(
+export function writeXlsx(
   sheetName: string,
   columns: readonly SheetColumn[],
   rows: readonly (string | number | null)[][],
 ): Promise<Buffer> {
-  const wb = await newWorkbook()
-  wb.creator = '邻里接力'
-  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] })
-  ws.columns = columns.map((c) => ({ header: c.header, width: c.width, ...(c.text ? { style: { numFmt: '@' } } : {}) }))
-  ws.getRow(1).font = { bold: true }
-  for (const r of rows) ws.addRow(r.map((v) => (v === '' ? null : v)))
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  return writeWorkbook([{ name: sheetName, columns, rows }])
 }

@@ -2,8 +2,10 @@
  * The API contract between the mini-program and the cloud functions.
  * Both sides import these types; nothing here exists at run time.
  */
+import type { AntigenApi } from './antigen'
 import type { CommunityApi } from './community'
 
+export * from './antigen'
 export * from './community'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
@@ -35,6 +37,15 @@ export type ErrorCode =
   | 'FILE_UNREADABLE'
   | 'IMPORT_HAS_ERRORS'
   | 'IMPORT_STATE'
+  // Antigen rounds
+  | 'ROUND_CLOSED'
+  | 'BUILDING_CONFIRMED'
+  | 'ALREADY_CONFIRMED'
+  | 'NOT_A_MEMBER'
+  | 'PHOTO_REQUIRED'
+  | 'PHOTO_TOO_LARGE'
+  | 'PHOTO_INVALID'
+  | 'HEALTH_CONSENT_REQUIRED'
 
 export interface Ok<T> {
   ok: true
@@ -61,6 +72,7 @@ export interface CallEvent<A extends string = string, P = unknown> {
 /** Every function's actions: input and output per action name. */
 export interface Api {
   community: CommunityApi
+  antigen: AntigenApi
 }
 
 export type FunctionName = keyof Api

@@ -4,9 +4,16 @@ import type { HouseholdDoc, JoinRequestDoc, RoleDoc } from '../../../server/mode
 import { action, AppError, hasRole, now, z } from '../../../server/kernel'
 import { naturalCompare } from '../../../server/domain/structure'
 import { withDerivedFlags } from '../../../server/domain/flags'
-import { data } from './cloud'
-import { buildingScope, householdScope, householdView, loadBuilding, loadHousehold, visibilityFor } from './common'
-import type { Grant } from './grants'
+import { data } from '../../../server/fn/cloud'
+import {
+  buildingScope,
+  householdScope,
+  householdView,
+  loadBuilding,
+  loadHousehold,
+  visibilityFor,
+} from '../../../server/fn/common'
+import type { Grant } from '../../../server/fn/grants'
 import { joinRequestView } from './views'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)

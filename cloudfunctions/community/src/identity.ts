@@ -5,9 +5,9 @@ import { action, AppError, z } from '../../../server/kernel'
 import { CONSENTS, consentHash } from '../../../server/consent'
 import { consentId } from '../../../server/domain/ids'
 import { householdLabel } from '../../../server/domain/structure'
-import { data } from './cloud'
-import { householdView, iso } from './common'
-import type { Grant } from './grants'
+import { data } from '../../../server/fn/cloud'
+import { householdView, iso } from '../../../server/fn/common'
+import type { Grant } from '../../../server/fn/grants'
 import { byIds, joinRequestView, roleViews } from './views'
 
 const kind = z.enum(['personal', 'health']).describe('授权类型')
@@ -23,6 +23,16 @@ async function activeConsents(openid: string): Promise<ConsentView[]> {
   return out
 }
 
+/** The version of the caller's active health consent, if any (for a new resident grant). */
+export async function activeHealthConsent(openid: string): Promise<string | undefined> {
+  const [doc] = await data.find<ConsentDoc>(
+    'consents',
+    { openid, kind: 'health', version: CONSENTS.health.version, withdrawnAt: data._.exists(false) },
+    { limit: 1 },
+  )
+  return doc?.version
+}
+
 export async function recordConsent(openid: string, k: 'personal' | 'health', version: string): Promise<ConsentView> {
   if (version !== CONSENTS[k].version) throw new AppError('CONSENT_OUTDATED')
   const acceptedAt = new Date()
@@ -35,6 +45,8 @@ export async function recordConsent(openid: string, k: 'personal' | 'health', ve
     acceptedAt,
   }
   await data.set('consents', doc)
+  // Submissions check the health consent on the grants they already read: keep it there too.
+  if (k === 'health') await data.updateWhere('roles', { openid, role: 'resident' }, { healthConsent: version })
   return { kind: k, version, acceptedAt: iso(acceptedAt) }
 }
 
@@ -113,6 +125,13 @@ export const identityActions = {
         { openid: ctx.caller.openid, kind: input.kind, withdrawnAt: data._.exists(false) },
         { withdrawnAt: new Date() },
       )
+      if (input.kind === 'health') {
+        await data.updateWhere(
+          'roles',
+          { openid: ctx.caller.openid, role: 'resident' },
+          { healthConsent: data._.remove() },
+        )
+      }
       return { withdrawn: n > 0 }
     },
   }),

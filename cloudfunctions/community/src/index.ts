@@ -1,13 +1,17 @@
 // Cloud function `community`: structure, households, roles, onboarding, consent and the household ledger.
 import { defineFunction } from '../../../server/kernel'
-import { cloud } from './cloud'
-import { loadGrants } from './grants'
-import { householdActions } from './household'
+import { cloud } from '../../../server/fn/cloud'
+import { loadGrants } from '../../../server/fn/grants'
+import { householdActions, householdErasers } from './household'
+import { eraseHouseholdResults } from '../../../server/antigen/erase'
 import { identityActions } from './identity'
 import { ledgerActions } from './ledger'
 import { onboardingActions } from './onboarding'
 import { rolesActions } from './roles'
 import { structureActions } from './structure'
+
+// A household's data deletion reaches its antigen results and photos too.
+householdErasers.push(eraseHouseholdResults)
 
 export const main = defineFunction({
   name: 'community',

@@ -7,10 +7,10 @@ import { inviteCode, joinRequestId, roleId } from '../../../server/domain/ids'
 import { householdLabel, isValidRoom, normaliseRoom } from '../../../server/domain/structure'
 import { maskName } from '../../../server/domain/mask'
 import { TEMPLATES, thing } from '../../../server/templates'
-import { data } from './cloud'
-import { buildingScope, loadBuilding, loadHousehold } from './common'
-import { recordConsent } from './identity'
-import { sendSubscribe } from './notify'
+import { data } from '../../../server/fn/cloud'
+import { buildingScope, loadBuilding, loadHousehold } from '../../../server/fn/common'
+import { activeHealthConsent, recordConsent } from './identity'
+import { sendSubscribe } from '../../../server/fn/notify'
 import { joinRequestView } from './views'
 
 const HOUR = 3600_000
@@ -247,6 +247,8 @@ export const onboardingActions = {
         }
         if (request.asProxy) grant.proxy = true
         if (request.memberId) grant.memberId = request.memberId
+        const health = await activeHealthConsent(request.openid)
+        if (health) grant.healthConsent = health
         await data.set('roles', grant)
         const patch: Record<string, unknown> = { linkedOpenids: data._.addToSet(request.openid), updatedAt: new Date() }
         if (request.asProxy) patch.proxy = true

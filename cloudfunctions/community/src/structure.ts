@@ -4,8 +4,8 @@ import type { BuildingDoc, CommunityDoc, GroupDoc, RoleDoc, ZoneDoc } from '../.
 import { action, AppError, type ActionContext, z } from '../../../server/kernel'
 import { randomId } from '../../../server/domain/ids'
 import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../../../server/domain/structure'
-import { data } from './cloud'
-import { loadBuilding, loadCommunity, loadGroup } from './common'
+import { data } from '../../../server/fn/cloud'
+import { loadBuilding, loadCommunity, loadGroup } from '../../../server/fn/common'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })

@@ -4,9 +4,9 @@ import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, JoinRequestDoc 
 import { householdLabel } from '../../../server/domain/structure'
 import { maskName } from '../../../server/domain/mask'
 import { VOLUNTEER_LABELS } from '../../../server/domain/labels'
-import { data } from './cloud'
-import type { Grant } from './grants'
-import { iso } from './common'
+import { data } from '../../../server/fn/cloud'
+import type { Grant } from '../../../server/fn/grants'
+import { iso } from '../../../server/fn/common'
 
 const ROLE_NAMES: Record<RoleView['role'], string> = {
   resident: '住户',

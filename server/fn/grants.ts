@@ -1,13 +1,14 @@
 // The caller's role grants, read once per invocation (one database round trip).
-import type { RoleGrant } from '../../../typings/api'
-import type { RoleDoc } from '../../../server/model'
-import type { Caller } from '../../../server/kernel'
+import type { RoleGrant } from '../../typings/api'
+import type { RoleDoc } from '../model'
+import type { Caller } from '../kernel'
 import { data } from './cloud'
 
 export interface Grant extends RoleGrant {
   id: string
   householdId?: string
   memberId?: string
+  healthConsent?: string
 }
 
 export async function loadGrants(caller: Caller): Promise<Grant[]> {
@@ -22,5 +23,6 @@ export function toGrant(d: RoleDoc): Grant {
   if (d.proxy) g.proxy = true
   if (d.householdId) g.householdId = d.householdId
   if (d.memberId) g.memberId = d.memberId
+  if (d.healthConsent) g.healthConsent = d.healthConsent
   return g
 }

@@ -1,6 +1,6 @@
-// The function's CloudBase handles: one SDK instance and typed data access for every action module.
+// Shared by every cloud function: one SDK instance and typed data access.
 import cloud from 'wx-server-sdk'
-import { Data, type RawDatabase } from '../../../server/kernel/db'
+import { Data, type RawDatabase } from '../kernel/db'
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 

@@ -1,9 +1,9 @@
 // Loading places with their scope, and deciding how much of a person each caller may see.
-import type { HouseholdView, MemberView, Role, RoleGrant, Scope } from '../../../typings/api'
-import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, MemberDoc } from '../../../server/model'
-import { AppError, hasRole, type ActionContext } from '../../../server/kernel'
-import { householdLabel } from '../../../server/domain/structure'
-import { maskName, maskPhone } from '../../../server/domain/mask'
+import type { HouseholdView, MemberView, Role, RoleGrant, Scope } from '../../typings/api'
+import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, MemberDoc } from '../model'
+import { AppError, hasRole, type ActionContext } from '../kernel'
+import { householdLabel } from '../domain/structure'
+import { maskName, maskPhone } from '../domain/mask'
 import { data } from './cloud'
 
 export const LEADS: Role[] = ['buildingLead', 'committee']

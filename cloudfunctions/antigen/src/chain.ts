@@ -1,0 +1,205 @@
+// A building's chain (接龙): the view, the lead's flag and confirmation, and reminders to non-submitters.
+import type { ChainEntryView, ChainView, RemindResult } from '../../../typings/api'
+import type { ChainDoc, HouseholdDoc, ReminderDoc } from '../../../server/model'
+import { action, AppError, formatShanghai, hasRole, z, type ActionContext } from '../../../server/kernel'
+import { householdLabel, naturalCompare } from '../../../server/domain/structure'
+import { chainLabel } from '../../../server/domain/mask'
+import { randomId } from '../../../server/domain/ids'
+import { TEMPLATES, thing } from '../../../server/templates'
+import { data } from '../../../server/fn/cloud'
+import type { Grant } from '../../../server/fn/grants'
+import { sendSubscribe } from '../../../server/fn/notify'
+import { isAbnormal } from '../../../server/antigen/logic'
+import { iso, isClosed, loadChain, loadRound, memberViews, photoUrls, roundView, seesResults } from './common'
+import { SUBMIT_PAGE } from './rounds'
+
+const ids = z
+  .object({
+    roundId: z.string().min(1).max(80).describe('检测轮次'),
+    buildingId: z.string().min(1).max(64).describe('楼栋'),
+  })
+  .strict()
+
+/** The building as the caller's grants see it: a resident's own household or a floor lead's floor narrows it. */
+async function chainScope(i: { roundId: string; buildingId: string }, ctx: ActionContext) {
+  const chain = await loadChain(ctx, i.roundId, i.buildingId)
+  const scope: { communityId: string; groupId: string; buildingId: string; floor?: number; householdId?: string } = {
+    communityId: chain.communityId,
+    groupId: chain.groupId,
+    buildingId: chain.buildingId,
+  }
+  const grants = ctx.grants as Grant[]
+  if (hasRole(grants, ['buildingLead', 'groupLead', 'communityLead', 'committee'], scope)) return scope
+  const floorLead = grants.find((g) => g.role === 'floorLead' && g.scope.buildingId === chain.buildingId)
+  if (floorLead) return { ...scope, floor: floorLead.scope.floor as number }
+  const home = grants.find((g) => g.role === 'resident' && g.scope.buildingId === chain.buildingId)
+  return home ? { ...scope, householdId: home.scope.householdId as string } : scope
+}
+
+const LEADS = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee', 'resident'] as const
+
+async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView> {
+  const [round, households] = await Promise.all([
+    loadRound(ctx, chain.roundId),
+    data.findAll<HouseholdDoc>('households', { buildingId: chain.buildingId }),
+  ])
+  const detailed = seesResults(ctx.grants as Grant[], chain)
+  const byId = new Map(households.map((h) => [h._id, h]))
+  const entries = Object.values(chain.entries).sort(
+    (a, b) => Number(isAbnormal(b.counts)) - Number(isAbnormal(a.counts)) || a.no - b.no,
+  )
+  const urls = detailed
+    ? await photoUrls(entries.flatMap((e) => e.members.flatMap((m) => (m.photo ? [m.photo] : []))))
+    : new Map<string, string>()
+  return {
+    round: roundView(round),
+    building: { id: chain.buildingId, name: chain.buildingName },
+    entries: entries.map((e) => {
+      const firstName = byId.get(e.householdId)?.members[0]?.name ?? e.members[0]?.name ?? ''
+      const view: ChainEntryView = {
+        no: e.no,
+        householdId: e.householdId,
+        label: chainLabel(householdLabel(chain.buildingName, e.room), firstName),
+        submittedAt: iso(e.submittedAt),
+        proxy: e.proxy,
+      }
+      if (detailed) {
+        view.members = memberViews(e, urls)
+        if (isAbnormal(e.counts)) view.abnormal = true
+        if (e.flagged) view.flagged = { reason: e.flagged.reason, at: iso(e.flagged.at) }
+      }
+      return view
+    }),
+    missing: households
+      .filter((h) => !chain.entries[h._id] && h.members.length > 0)
+      .sort((a, b) => a.floor - b.floor || naturalCompare(a.room, b.room))
+      .map((h) => ({
+        householdId: h._id,
+        label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
+        linked: h.linkedOpenids.length > 0,
+      })),
+    confirmed: chain.confirmed,
+    ...(chain.confirmedAt ? { confirmedAt: iso(chain.confirmedAt) } : {}),
+    detailed,
+  }
+}
+
+export const chainActions = {
+  chain: action({
+    input: ids,
+    access: { roles: LEADS, scope: chainScope },
+    handler: async (input, ctx) => chainView(ctx, await loadChain(ctx, input.roundId, input.buildingId)),
+  }),
+
+  flag: action({
+    input: z
+      .object({
+        roundId: z.string().min(1).max(80).describe('检测轮次'),
+        householdId: z.string().min(1).max(64).describe('住户'),
+        reason: z.string().trim().min(1).max(60).describe('原因'),
+      })
+      .strict(),
+    access: {
+      roles: ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee'],
+      scope: async (i, ctx) => {
+        const h = await data.get<HouseholdDoc>('households', i.householdId)
+        if (!h) throw new AppError('NOT_FOUND', '找不到这一户')
+        await ctx.memo('household', async () => h)
+        return {
+          communityId: h.communityId,
+          groupId: h.groupId,
+          buildingId: h.buildingId,
+          floor: h.floor,
+          householdId: h._id,
+        }
+      },
+    },
+    handler: async (input, ctx): Promise<ChainEntryView> => {
+      const h = (await ctx.memo('household', async () => null)) as unknown as HouseholdDoc
+      const chain = await loadChain(ctx, input.roundId, h.buildingId)
+      const entry = chain.entries[h._id]
+      if (!entry) throw new AppError('NOT_FOUND', '这一户还没有提交', 'householdId')
+      const flagged = { by: ctx.caller.openid, reason: input.reason, at: new Date() }
+      await data.update('chains', chain._id, { [`entries.${h._id}.flagged`]: flagged })
+      const urls = await photoUrls(entry.members.flatMap((m) => (m.photo ? [m.photo] : [])))
+      return {
+        no: entry.no,
+        householdId: h._id,
+        label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
+        submittedAt: iso(entry.submittedAt),
+        proxy: entry.proxy,
+        members: memberViews(entry, urls),
+        ...(isAbnormal(entry.counts) ? { abnormal: true } : {}),
+        flagged: { reason: flagged.reason, at: iso(flagged.at) },
+      }
+    },
+  }),
+
+  confirm: action({
+    input: ids,
+    access: { roles: ['buildingLead', 'committee'], scope: chainScope },
+    handler: async (input, ctx): Promise<ChainView> => {
+      const chain = await loadChain(ctx, input.roundId, input.buildingId)
+      if (chain.confirmed) throw new AppError('ALREADY_CONFIRMED')
+      const confirmedAt = new Date()
+      // Compare-and-set: a submission arriving meanwhile makes the lead look again.
+      const won = await data.updateWhere(
+        'chains',
+        { _id: chain._id, version: chain.version, confirmed: false },
+        { confirmed: true, confirmedAt, confirmedBy: ctx.caller.openid, version: chain.version + 1 },
+      )
+      if (won === 0) {
+        const again = await data.get<ChainDoc>('chains', chain._id)
+        throw new AppError(
+          again?.confirmed ? 'ALREADY_CONFIRMED' : 'CONFLICT',
+          again?.confirmed ? undefined : '刚有住户提交了，请刷新后再确认',
+        )
+      }
+      return chainView(ctx, { ...chain, confirmed: true, confirmedAt, version: chain.version + 1 })
+    },
+  }),
+
+  remind: action({
+    input: ids,
+    access: { roles: ['buildingLead', 'committee'], scope: chainScope },
+    handler: async (input, ctx): Promise<RemindResult> => {
+      const [chain, round] = await Promise.all([
+        loadChain(ctx, input.roundId, input.buildingId),
+        loadRound(ctx, input.roundId),
+      ])
+      if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
+      const households = await data.findAll<HouseholdDoc>('households', { buildingId: chain.buildingId })
+      const missing = households
+        .filter((h) => !chain.entries[h._id] && h.members.length > 0)
+        .sort((a, b) => naturalCompare(a.room, b.room))
+      const fields = { thing1: thing(`${round.date} 抗原检测还没报`), time2: formatShanghai(chain.deadline) }
+      let pushed = 0
+      const callList: RemindResult['callList'] = []
+      for (const h of missing) {
+        const page = `${SUBMIT_PAGE}?roundId=${chain.roundId}&householdId=${h._id}`
+        const results = await Promise.all(
+          h.linkedOpenids.map((openid) => sendSubscribe(openid, TEMPLATES.antigenReminder, page, fields)),
+        )
+        if (results.some(Boolean)) pushed++
+        else
+          callList.push({
+            householdId: h._id,
+            label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
+            // The lead has to ring these households: numbers are shown in full here only, and every list is logged.
+            phones: h.members.flatMap((m) => (m.phone ? [m.phone] : [])),
+          })
+      }
+      const log: ReminderDoc = {
+        _id: randomId('rmd'),
+        roundId: chain.roundId,
+        buildingId: chain.buildingId,
+        by: ctx.caller.openid,
+        at: new Date(),
+        pushed,
+        called: callList.length,
+      }
+      await data.insert('reminders', log)
+      return { pushed, callList }
+    },
+  }),
+}

@@ -1,0 +1,19 @@
+// Cloud function `antigen`: rounds by 接龙, household submissions, building chains, roll-up tables, reminders.
+import { defineFunction } from '../../../server/kernel'
+import { cloud } from '../../../server/fn/cloud'
+import { loadGrants } from '../../../server/fn/grants'
+import { chainActions } from './chain'
+import { closeOverdueRounds, deleteExpiredPhotos } from './housekeeping'
+import { roundActions } from './rounds'
+import { submitActions } from './submit'
+import { tableActions } from './table'
+
+export const main = defineFunction({
+  name: 'antigen',
+  identity: cloud,
+  loadGrants,
+  actions: { ...roundActions, ...submitActions, ...chainActions, ...tableActions },
+  timers: {
+    housekeeping: async () => ({ closed: await closeOverdueRounds(), ...(await deleteExpiredPhotos()) }),
+  },
+})

@@ -1,0 +1,298 @@
+// Opening and closing rounds, listing them, and a resident's open rounds.
+import type { MySubmissionView, RoundView } from '../../../typings/api'
+import type {
+  BuildingDoc,
+  ChainDoc,
+  CommunityDoc,
+  GroupDoc,
+  HouseholdDoc,
+  RoleDoc,
+  RoundDoc,
+  RoundSubscriberDoc,
+} from '../../../server/model'
+import { action, AppError, formatShanghai, shanghaiDay, z } from '../../../server/kernel'
+import { randomId } from '../../../server/domain/ids'
+import { householdLabel } from '../../../server/domain/structure'
+import { TEMPLATES, thing } from '../../../server/templates'
+import { data } from '../../../server/fn/cloud'
+import type { Grant } from '../../../server/fn/grants'
+import { sendSubscribe } from '../../../server/fn/notify'
+import { chainId, iso, isClosed, loadRound, roundView } from './common'
+
+const id = (label: string) => z.string().min(1).max(80).describe(label)
+const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
+export const SUBMIT_PAGE = 'packageAntigen/pages/submit'
+
+/** Send to many people without holding a function instance for minutes: ten at a time. */
+async function sendAll(openids: string[], send: (openid: string) => Promise<boolean>): Promise<number> {
+  let sent = 0
+  for (let i = 0; i < openids.length; i += 10)
+    sent += (await Promise.all(openids.slice(i, i + 10).map(send))).filter(Boolean).length
+  return sent
+}
+
+export const roundActions = {
+  openRound: action({
+    input: z
+      .object({
+        communityId: id('小区'),
+        date: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 2026-11-24')
+          .describe('检测日期'),
+        deadline: z.string().datetime({ offset: true, message: '截止时间格式不正确' }).describe('截止时间'),
+        notice: z.string().trim().min(1).max(200).describe('通知内容'),
+        buildingIds: z.array(id('楼栋')).min(1).max(2000).optional().describe('参加的楼栋'),
+      })
+      .strict(),
+    access: { roles: ['committee', 'communityLead'], scope: communityScope },
+    handler: async (input, ctx): Promise<RoundView> => {
+      const deadline = new Date(input.deadline)
+      if (deadline.getTime() <= Date.now()) throw new AppError('INVALID_INPUT', '截止时间要晚于现在', 'deadline')
+      if (input.date < shanghaiDay(Date.now() - 86_400_000))
+        throw new AppError('INVALID_INPUT', '检测日期不能早于昨天', 'date')
+      const community = await data.get<CommunityDoc>('communities', input.communityId)
+      if (!community) throw new AppError('NOT_FOUND', '找不到这个小区')
+      const [buildings, groups] = await Promise.all([
+        data.findAll<BuildingDoc>('buildings', { communityId: community._id }),
+        data.findAll<GroupDoc>('groups', { communityId: community._id }),
+      ])
+      let inScope = buildings
+      if (input.buildingIds) {
+        const wanted = new Set(input.buildingIds)
+        inScope = buildings.filter((b) => wanted.has(b._id))
+        if (inScope.length !== wanted.size) throw new AppError('NOT_FOUND', '有楼栋不属于本小区', 'buildingIds')
+      }
+      if (inScope.length === 0) throw new AppError('INVALID_INPUT', '本小区还没有楼栋', 'communityId')
+      const $ = data._.aggregate
+      const counts = await data.runAggregate<{ _id: string; n: number }>(
+        data
+          .aggregate('households')
+          .match({ communityId: community._id, 'members.0': data._.exists(true) })
+          .group({ _id: '$buildingId', n: $.sum(1) })
+          .limit(2000),
+      )
+      const expected = new Map(counts.map((c) => [c._id, c.n]))
+      const round: RoundDoc = {
+        _id: randomId('rnd'),
+        communityId: community._id,
+        date: input.date,
+        deadline,
+        notice: input.notice,
+        status: 'open',
+        allBuildings: !input.buildingIds,
+        buildingIds: inScope.map((b) => b._id),
+        openedBy: ctx.caller.openid,
+        openedAt: new Date(),
+      }
+      const groupName = new Map(groups.map((g) => [g._id, g.name]))
+      const chains: ChainDoc[] = inScope.map((b) => ({
+        _id: chainId(round._id, b._id),
+        roundId: round._id,
+        communityId: community._id,
+        groupId: b.groupId,
+        groupName: groupName.get(b.groupId) ?? '',
+        buildingId: b._id,
+        buildingName: b.name,
+        order: b.order,
+        status: 'open',
+        date: round.date,
+        deadline,
+        notice: round.notice,
+        expected: expected.get(b._id) ?? 0,
+        seq: 0,
+        submitted: 0,
+        people: 0,
+        negative: 0,
+        positive: 0,
+        invalid: 0,
+        untested: 0,
+        confirmed: false,
+        version: 0,
+        entries: {},
+      }))
+      // Chains first: a round document is only visible once every building can take submissions.
+      for (let i = 0; i < chains.length; i += 100) await data.insertMany('chains', chains.slice(i, i + 100))
+      await data.insert('rounds', round)
+
+      const fields = {
+        thing1: thing(`${community.name} ${input.date} 抗原检测`),
+        time2: formatShanghai(deadline),
+        thing3: thing(input.notice),
+      }
+      const scopeIds = new Set(round.buildingIds)
+      const leads = (
+        await data.findAll<RoleDoc>('roles', {
+          communityId: community._id,
+          role: data._.in(['buildingLead', 'floorLead']),
+        })
+      ).filter((l) => scopeIds.has(l.scope.buildingId ?? ''))
+      await sendAll([...new Set(leads.map((l) => l.openid))], (openid) =>
+        sendSubscribe(
+          openid,
+          TEMPLATES.roundOpened,
+          `packageAntigen/pages/chain?roundId=${round._id}&buildingId=${leads.find((l) => l.openid === openid)?.scope.buildingId ?? ''}`,
+          fields,
+        ),
+      )
+      const subscribers = await data.findAll<RoundSubscriberDoc>('roundSubscribers', {
+        communityId: community._id,
+        credits: data._.gt(0),
+      })
+      await sendAll(
+        subscribers.map((s) => s.openid),
+        async (openid) => {
+          const ok = await sendSubscribe(openid, TEMPLATES.roundOpened, 'pages/index/index', fields)
+          await data.updateWhere(
+            'roundSubscribers',
+            { openid, communityId: community._id, credits: data._.gt(0) },
+            { credits: data._.inc(-1) },
+          )
+          return ok
+        },
+      )
+      return roundView(round)
+    },
+  }),
+
+  closeRound: action({
+    input: z.object({ roundId: id('检测轮次') }).strict(),
+    access: {
+      roles: ['committee', 'communityLead'],
+      scope: async (i, ctx) => ({ communityId: (await loadRound(ctx, i.roundId)).communityId }),
+    },
+    handler: async (input, ctx): Promise<RoundView> => {
+      const round = await loadRound(ctx, input.roundId)
+      if (round.status === 'closed') return roundView(round)
+      const closedAt = new Date()
+      await data.update('rounds', round._id, { status: 'closed', closedAt })
+      await data.updateWhere('chains', { roundId: round._id }, { status: 'closed' })
+      return roundView({ ...round, status: 'closed', closedAt })
+    },
+  }),
+
+  listRounds: action({
+    input: z
+      .object({ communityId: id('小区'), limit: z.number().int().min(1).max(100).optional().describe('条数') })
+      .strict(),
+    access: {
+      roles: ['committee', 'communityLead', 'groupLead', 'buildingLead', 'floorLead'],
+      scope: (i, ctx) => leadScope(ctx.grants as Grant[], i.communityId),
+    },
+    handler: async (input) => {
+      const rounds = await data.find<RoundDoc>(
+        'rounds',
+        { communityId: input.communityId },
+        { orderBy: [['openedAt', 'desc']], limit: input.limit ?? 20, fields: { buildingIds: false } as never },
+      )
+      return rounds.map((r) => roundView({ ...r, buildingIds: r.buildingIds ?? [] }))
+    },
+  }),
+
+  myRounds: action({
+    input: z.object({}).strict(),
+    access: { signedIn: true },
+    handler: async (_input, ctx): Promise<MySubmissionView[]> => {
+      const homes = (ctx.grants as Grant[]).filter(
+        (g) => g.role === 'resident' && g.scope.householdId && g.scope.buildingId,
+      )
+      if (homes.length === 0) return []
+      const communities = [...new Set(homes.map((g) => g.scope.communityId))]
+      const chains = await data.find<ChainDoc>(
+        'chains',
+        {
+          communityId: data._.in(communities),
+          buildingId: data._.in(homes.map((g) => g.scope.buildingId)),
+          status: 'open',
+          deadline: data._.gt(new Date()),
+        },
+        { limit: 100, orderBy: [['deadline', 'asc']] },
+      )
+      const households = await data.find<HouseholdDoc>(
+        'households',
+        { _id: data._.in(homes.map((g) => g.scope.householdId)) },
+        { limit: 100 },
+      )
+      const out: MySubmissionView[] = []
+      for (const chain of chains) {
+        for (const h of households.filter((x) => x.buildingId === chain.buildingId)) {
+          const entry = chain.entries[h._id]
+          const view: MySubmissionView = {
+            round: roundViewOfChain(chain),
+            householdId: h._id,
+            label: householdLabel(chain.buildingName, h.room),
+            members: h.members.map((m) => {
+              const r = entry?.members.find((x) => x.memberId === m.id)
+              return {
+                memberId: m.id,
+                name: m.name,
+                ...(r ? { result: r.result, ...(r.reason ? { reason: r.reason } : {}) } : {}),
+              }
+            }),
+            submitted: Boolean(entry),
+            locked: chain.confirmed,
+          }
+          if (entry) view.no = entry.no
+          out.push(view)
+        }
+      }
+      return out
+    },
+  }),
+
+  subscribeRounds: action({
+    input: z.object({ communityId: id('小区') }).strict(),
+    access: {
+      roles: ['resident'],
+      // Any household of the caller in this community will do: residents are told about the whole community's rounds.
+      scope: (i, ctx) =>
+        ctx.grants.find((g) => g.role === 'resident' && g.scope.communityId === i.communityId)?.scope ??
+        communityScope(i),
+    },
+    handler: async (input, ctx) => {
+      const doc: RoundSubscriberDoc = {
+        _id: `${ctx.caller.openid}:${input.communityId}`,
+        openid: ctx.caller.openid,
+        communityId: input.communityId,
+        credits: 0,
+      }
+      const n = await data.update('roundSubscribers', doc._id, { credits: data._.inc(1) })
+      if (n === 0) await data.set('roundSubscribers', { ...doc, credits: 1 })
+      return { subscribed: true }
+    },
+  }),
+}
+
+/** The round fields a chain carries, so the submission path needs no round read. */
+export function roundViewOfChain(c: ChainDoc): RoundView {
+  return {
+    id: c.roundId,
+    communityId: c.communityId,
+    date: c.date,
+    deadline: iso(c.deadline),
+    notice: c.notice,
+    status: isClosed(c) ? 'closed' : 'open',
+    allBuildings: false,
+    buildingCount: 0,
+    openedAt: '',
+  }
+}
+
+/** The widest place a caller leads in a community: the table and lists are cut to it. */
+export function leadScope(
+  grants: Grant[],
+  communityId: string,
+): { communityId: string; groupId?: string; buildingId?: string; floor?: number } {
+  const here = grants.filter((g) => g.scope.communityId === communityId)
+  if (here.some((g) => g.role === 'committee' || g.role === 'communityLead')) return { communityId }
+  const group = here.find((g) => g.role === 'groupLead')
+  if (group) return { communityId, groupId: group.scope.groupId as string }
+  const building = here.find((g) => g.role === 'buildingLead' || g.role === 'floorLead')
+  if (building)
+    return {
+      communityId,
+      buildingId: building.scope.buildingId as string,
+      ...(building.scope.floor !== undefined ? { floor: building.scope.floor } : {}),
+    }
+  return { communityId }
+}

@@ -1,0 +1,206 @@
+// A household's submission: validate, then one read and one compare-and-set update of the building's chain.
+import type { MySubmissionView } from '../../../typings/api'
+import type { ChainDoc, HouseholdDoc, MemberResultDoc, RoleDoc } from '../../../server/model'
+import { action, AppError, formatShanghai, hasRole, z } from '../../../server/kernel'
+import { CONSENTS } from '../../../server/consent'
+import { householdLabel } from '../../../server/domain/structure'
+import { maskName } from '../../../server/domain/mask'
+import { TEMPLATES, thing } from '../../../server/templates'
+import { cloud, data } from '../../../server/fn/cloud'
+import type { Grant } from '../../../server/fn/grants'
+import { loadHousehold } from '../../../server/fn/common'
+import { sendSubscribe } from '../../../server/fn/notify'
+import { placeEntry } from '../../../server/antigen/logic'
+import { chainId, isClosed } from './common'
+import { roundViewOfChain } from './rounds'
+
+export const MAX_PHOTO_BYTES = 2 * 1024 * 1024
+const MAX_ATTEMPTS = 8
+
+const memberInput = z
+  .object({
+    memberId: z.string().min(1).max(40).describe('成员'),
+    result: z.enum(['negative', 'positive', 'invalid', 'untested']).describe('检测结果'),
+    reason: z.string().trim().min(1).max(40).optional().describe('未测原因'),
+    photo: z.string().min(1).max(300).optional().describe('试剂照片'),
+    photoSize: z.number().int().min(1).optional().describe('照片大小'),
+    startedAt: z.string().datetime({ offset: true }).optional().describe('开始时间'),
+    photoAt: z.string().datetime({ offset: true }).optional().describe('拍照时间'),
+  })
+  .strict()
+
+async function photosExist(fileIds: string[]): Promise<Set<string>> {
+  if (fileIds.length === 0) return new Set()
+  const res = (await cloud.getTempFileURL({ fileList: fileIds })) as {
+    fileList: { fileID: string; tempFileURL: string }[]
+  }
+  return new Set(res.fileList.filter((f) => f.tempFileURL).map((f) => f.fileID))
+}
+
+async function tell(
+  chain: ChainDoc,
+  roles: string[],
+  template: string,
+  fields: Record<string, string>,
+  committee: boolean,
+) {
+  const where: Record<string, unknown> = committee
+    ? data._.or([
+        { communityId: chain.communityId, role: data._.in(roles), 'scope.buildingId': chain.buildingId },
+        { communityId: chain.communityId, role: 'committee' },
+      ])
+    : { communityId: chain.communityId, role: data._.in(roles), 'scope.buildingId': chain.buildingId }
+  const people = await data.find<RoleDoc>('roles', where, { limit: 100 })
+  const page = `packageAntigen/pages/chain?roundId=${chain.roundId}&buildingId=${chain.buildingId}`
+  await Promise.all(
+    [...new Set(people.map((p) => p.openid))].map((openid) => sendSubscribe(openid, template, page, fields)),
+  )
+}
+
+export const submitActions = {
+  submit: action({
+    input: z
+      .object({
+        roundId: z.string().min(1).max(80).describe('检测轮次'),
+        householdId: z.string().min(1).max(64).describe('住户'),
+        members: z.array(memberInput).min(1).max(20).describe('成员结果'),
+      })
+      .strict(),
+    access: {
+      roles: ['resident', 'buildingLead', 'floorLead', 'committee'],
+      scope: async (i, ctx) => {
+        const h = await loadHousehold(ctx, i.householdId)
+        return {
+          communityId: h.communityId,
+          groupId: h.groupId,
+          buildingId: h.buildingId,
+          floor: h.floor,
+          householdId: h._id,
+        }
+      },
+    },
+    handler: async (input, ctx): Promise<MySubmissionView> => {
+      const household: HouseholdDoc = await loadHousehold(ctx, input.householdId)
+      const grants = ctx.grants as Grant[]
+      const own = grants.find((g) => g.role === 'resident' && g.scope.householdId === household._id)
+      const asLead = hasRole(grants, ['buildingLead', 'floorLead', 'committee'], {
+        communityId: household.communityId,
+        groupId: household.groupId,
+        buildingId: household.buildingId,
+        floor: household.floor,
+        householdId: household._id,
+      })
+      // A member submitting for their own household needs their health consent; a lead's 代报 is marked as proxy.
+      const proxy = !own || own.proxy === true
+      if (own && !own.proxy && own.healthConsent !== CONSENTS.health.version && !asLead)
+        throw new AppError('HEALTH_CONSENT_REQUIRED')
+
+      const byId = new Map(household.members.map((m) => [m.id, m]))
+      const seen = new Set<string>()
+      const members: MemberResultDoc[] = input.members.map((m, i) => {
+        const member = byId.get(m.memberId)
+        if (!member) throw new AppError('NOT_A_MEMBER', undefined, `members.${i}.memberId`)
+        if (seen.has(m.memberId))
+          throw new AppError('INVALID_INPUT', `${member.name} 填了两次`, `members.${i}.memberId`)
+        seen.add(m.memberId)
+        if (m.result === 'untested') {
+          if (!m.reason) throw new AppError('INVALID_INPUT', `请写明 ${member.name} 未测的原因`, `members.${i}.reason`)
+        } else {
+          if (!m.photo)
+            throw new AppError('PHOTO_REQUIRED', `请为 ${member.name} 的试剂拍一张照片`, `members.${i}.photo`)
+          if (!m.photo.includes(`/antigen/${input.roundId}/${household._id}/`))
+            throw new AppError('PHOTO_INVALID', undefined, `members.${i}.photo`)
+          if (m.photoSize !== undefined && m.photoSize > MAX_PHOTO_BYTES)
+            throw new AppError('PHOTO_TOO_LARGE', undefined, `members.${i}.photo`)
+        }
+        const doc: MemberResultDoc = { memberId: m.memberId, name: member.name, result: m.result }
+        if (m.reason) doc.reason = m.reason
+        if (m.result !== 'untested' && m.photo) {
+          doc.photo = m.photo
+          if (m.photoSize !== undefined) doc.photoSize = m.photoSize
+        }
+        if (m.startedAt) doc.startedAt = m.startedAt
+        if (m.photoAt) doc.photoAt = m.photoAt
+        return doc
+      })
+      const missing = household.members.filter((m) => !seen.has(m.id))
+      if (missing.length)
+        throw new AppError('INVALID_INPUT', `还没有填 ${missing.map((m) => m.name).join('、')} 的结果`, 'members')
+
+      let chain = await data.get<ChainDoc>('chains', chainId(input.roundId, household.buildingId))
+      if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
+      if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
+      const known = new Set((chain.entries[household._id]?.members ?? []).flatMap((m) => (m.photo ? [m.photo] : [])))
+      const fresh = members.flatMap((m) => (m.photo && !known.has(m.photo) ? [m.photo] : []))
+      const stored = await photosExist(fresh)
+      const lost = members.findIndex((m) => m.photo && fresh.includes(m.photo) && !stored.has(m.photo))
+      if (lost >= 0) throw new AppError('PHOTO_INVALID', undefined, `members.${lost}.photo`)
+
+      for (let attempt = 1; ; attempt++) {
+        const current: ChainDoc = chain
+        if (current.confirmed && !asLead && current.entries[household._id]) throw new AppError('BUILDING_CONFIRMED')
+        const patch = placeEntry(
+          current,
+          {
+            householdId: household._id,
+            room: household.room,
+            updatedAt: new Date(),
+            by: ctx.caller.openid,
+            proxy,
+            members,
+          },
+          new Date(),
+        )
+        const won = await data.updateWhere('chains', { _id: current._id, version: current.version }, patch.set)
+        if (won > 0) {
+          const label = householdLabel(current.buildingName, household.room)
+          if (patch.becameAbnormal) {
+            await tell(
+              current,
+              ['buildingLead', 'floorLead'],
+              TEMPLATES.abnormal,
+              {
+                thing1: thing(`${label} ${maskName(members[0]?.name ?? '')}`),
+                time2: formatShanghai(new Date()),
+                thing3: '抗原异常，请尽快联系',
+              },
+              true,
+            )
+          }
+          if (patch.reopened) {
+            await tell(
+              current,
+              ['buildingLead'],
+              TEMPLATES.reopened,
+              {
+                thing1: thing(current.buildingName),
+                thing2: thing(`${label} 修改了结果`),
+                time3: formatShanghai(new Date()),
+              },
+              false,
+            )
+          }
+          return {
+            round: roundViewOfChain(current),
+            householdId: household._id,
+            label,
+            members: members.map((m) => ({
+              memberId: m.memberId,
+              name: m.name,
+              result: m.result,
+              ...(m.reason ? { reason: m.reason } : {}),
+            })),
+            submitted: true,
+            no: patch.entry.no,
+            locked: false,
+          }
+        }
+        if (attempt >= MAX_ATTEMPTS) throw new AppError('CONFLICT', '同楼提交的人太多，请稍后再试')
+        // Someone in the same building submitted in between: read the chain again and redo the change on it.
+        chain = await data.get<ChainDoc>('chains', current._id)
+        if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
+        if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
+      }
+    },
+  }),
+}

@@ -1,0 +1,152 @@
+// The roll-up table (楼道号 | 应报户数 | 已报户数 | 实际人数 | 阴性 | 异常 | 无效 | 未报 | 已确认), computed on every load
+// from the chains' counters: its database reads grow with buildings, never with households.
+import type { RoundTable, TableRow } from '../../../typings/api'
+import type { ChainDoc, HouseholdDoc, RoundDoc } from '../../../server/model'
+import { action, z, type ActionContext } from '../../../server/kernel'
+import { naturalCompare } from '../../../server/domain/structure'
+import { writeWorkbook, type SheetColumn } from '../../../server/ledger/xlsx'
+import { cloud, data } from '../../../server/fn/cloud'
+import type { Grant } from '../../../server/fn/grants'
+import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/logic'
+import { loadRound, roundView } from './common'
+import { leadScope } from './rounds'
+
+const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
+const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()
+
+async function tableScope(i: { roundId: string }, ctx: ActionContext) {
+  return leadScope(ctx.grants as Grant[], (await loadRound(ctx, i.roundId)).communityId)
+}
+
+type Counters = Omit<ChainDoc, 'entries'>
+
+async function counters(round: RoundDoc, scope: { groupId?: string; buildingId?: string }): Promise<Counters[]> {
+  const where: Record<string, unknown> = { roundId: round._id }
+  if (scope.groupId) where.groupId = scope.groupId
+  if (scope.buildingId) where.buildingId = scope.buildingId
+  return data.findAll<Counters>('chains', where, { fields: { entries: false } as never })
+}
+
+export function buildTable(round: RoundDoc, chains: Counters[], scope: RoundTable['scope']): RoundTable {
+  const rows = chains
+    .map((c) => ({ ...tableRow({ ...c, entries: {} }), order: c.order }))
+    .sort(tableOrder)
+    .map(({ order: _order, ...row }) => row as TableRow)
+  const groupIds = [...new Set(chains.sort((a, b) => a.order - b.order).map((c) => c.groupId))]
+  const groups = groupIds.map((groupId) => {
+    const mine = chains.filter((c) => c.groupId === groupId)
+    return { groupId, groupName: mine[0]?.groupName ?? '', ...totals(mine) }
+  })
+  return { round: roundView(round), rows, groups, total: totals(chains), scope }
+}
+
+const scopeName = (s: { groupId?: string; buildingId?: string }): RoundTable['scope'] =>
+  s.buildingId ? 'building' : s.groupId ? 'group' : 'community'
+
+const TABLE_COLUMNS: SheetColumn[] = [
+  '楼道号',
+  '营',
+  '应报户数',
+  '已报户数',
+  '实际人数',
+  '阴性',
+  '异常',
+  '无效',
+  '未测',
+  '未报',
+  '已确认',
+].map((header) => ({ header, width: header === '楼道号' ? 12 : 10 }))
+
+export const tableActions = {
+  table: action({
+    input,
+    access: { roles: ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee'], scope: tableScope },
+    handler: async (i, ctx): Promise<RoundTable> => {
+      const round = await loadRound(ctx, i.roundId)
+      const scope = await tableScope(i, ctx)
+      return buildTable(round, await counters(round, scope), scopeName(scope))
+    },
+  }),
+
+  exportTable: action({
+    input,
+    access: {
+      roles: ['communityLead', 'committee'],
+      scope: async (i, ctx) => ({ communityId: (await loadRound(ctx, i.roundId)).communityId }),
+    },
+    handler: async (i, ctx) => {
+      const round = await loadRound(ctx, i.roundId)
+      const [chains, households] = await Promise.all([
+        data.findAll<ChainDoc>('chains', { roundId: round._id }),
+        data.findAll<HouseholdDoc>('households', { communityId: round.communityId }),
+      ])
+      const table = buildTable(round, chains, 'community')
+      const row = (r: Omit<TableRow, 'buildingId' | 'groupId' | 'confirmed'> & { confirmed: boolean | number }) => [
+        r.name,
+        r.groupName,
+        r.expected,
+        r.submitted,
+        r.people,
+        r.negative,
+        r.positive,
+        r.invalid,
+        r.untested,
+        r.missing,
+        typeof r.confirmed === 'number' ? r.confirmed : r.confirmed ? '是' : '否',
+      ]
+      const tableRows = [
+        ...table.rows.map(row),
+        ...table.groups.map((g) => row({ ...g, name: `${g.groupName} 小计`, groupName: '' })),
+        row({ ...table.total, name: '合计', groupName: '' }),
+      ]
+      const byId = new Map(households.map((h) => [h._id, h]))
+      const chainOf = new Map(chains.map((c) => [c.buildingId, c]))
+      const abnormal = chains.flatMap((c) =>
+        Object.values(c.entries)
+          .filter((e) => isAbnormal(e.counts))
+          .map((e) => {
+            const h = byId.get(e.householdId)
+            return [
+              c.buildingName,
+              e.room,
+              e.members.map((m) => `${m.name}:${RESULT_LABELS[m.result]}`).join('；'),
+              (h?.members ?? []).flatMap((m) => (m.phone ? [m.phone] : [])).join('、'),
+            ]
+          }),
+      )
+      const missing = households
+        .filter((h) => h.members.length > 0 && chainOf.has(h.buildingId) && !chainOf.get(h.buildingId)?.entries[h._id])
+        .sort(
+          (a, b) =>
+            (chainOf.get(a.buildingId)?.order ?? 0) - (chainOf.get(b.buildingId)?.order ?? 0) ||
+            naturalCompare(a.room, b.room),
+        )
+        .map((h) => [
+          chainOf.get(h.buildingId)?.buildingName ?? '',
+          h.room,
+          h.members.map((m) => m.name).join('、'),
+          h.members.flatMap((m) => (m.phone ? [m.phone] : [])).join('、'),
+        ])
+      const person: SheetColumn[] = [
+        { header: '楼道号', width: 10 },
+        { header: '房号', width: 8, text: true },
+        { header: '人员', width: 30 },
+        { header: '电话', width: 28, text: true },
+      ]
+      const buffer = await writeWorkbook([
+        { name: '汇总', columns: TABLE_COLUMNS, rows: tableRows },
+        { name: '异常户', columns: person, rows: abnormal },
+        { name: '未报户', columns: person, rows: missing },
+      ])
+      const fileName = `抗原检测-${round.date}.xlsx`
+      const upload = (await cloud.uploadFile({
+        cloudPath: `exports/${round.communityId}/antigen-${round._id}-${Date.now()}.xlsx`,
+        fileContent: buffer,
+      })) as { fileID: string }
+      const urls = (await cloud.getTempFileURL({ fileList: [upload.fileID] })) as {
+        fileList: { tempFileURL: string }[]
+      }
+      return { fileID: upload.fileID, tempFileURL: urls.fileList[0]?.tempFileURL ?? '', fileName }
+    },
+  }),
+}

@@ -1,0 +1,150 @@
+/** Antigen rounds by 接龙: opening, household submissions, building chains, confirmation, roll-up tables. */
+
+/** 阴性 / 异常(阳性) / 无效 / 未测 */
+export type AntigenResult = 'negative' | 'positive' | 'invalid' | 'untested'
+
+export type RoundStatus = 'open' | 'closed'
+
+export interface RoundView {
+  id: string
+  communityId: string
+  /** Shanghai calendar day, 'YYYY-MM-DD'. */
+  date: string
+  /** ISO instant. */
+  deadline: string
+  notice: string
+  status: RoundStatus
+  /** Buildings in scope; all buildings of the community when `allBuildings`. */
+  allBuildings: boolean
+  buildingCount: number
+  openedAt: string
+  closedAt?: string
+}
+
+export interface MemberResultInput {
+  memberId: string
+  result: AntigenResult
+  /** Required for 未测 (why not tested) and allowed otherwise. */
+  reason?: string
+  /** Photo of the kit: required unless 未测. A cloud fileID under antigen/<roundId>/<householdId>/. */
+  photo?: string
+  /** Bytes of the uploaded (compressed) photo, as the client measured it. */
+  photoSize?: number
+  /** In-app 15-minute timer: when the test was started and when the photo was taken (ISO). */
+  startedAt?: string
+  photoAt?: string
+}
+
+export interface MemberResultView {
+  memberId: string
+  /** Full for the household and leads and above; masked otherwise. */
+  name: string
+  result?: AntigenResult
+  reason?: string
+  /** Leads and above (and the household itself): a temporary URL of the photo. */
+  photoUrl?: string
+  startedAt?: string
+  photoAt?: string
+  /** Photo taken before the 15-minute read time after the start. */
+  early?: boolean
+}
+
+/** One row of a building's chain (接龙). */
+export interface ChainEntryView {
+  no: number
+  householdId: string
+  /** 「3-201 张*明」 */
+  label: string
+  submittedAt: string
+  /** Submitted for the household by a lead or family member (代报). */
+  proxy: boolean
+  /** Leads and above only: results per member, photos, flag. */
+  members?: MemberResultView[]
+  abnormal?: boolean
+  flagged?: { reason: string; at: string }
+}
+
+export interface ChainView {
+  round: RoundView
+  building: { id: string; name: string }
+  entries: ChainEntryView[]
+  /** Households that have not submitted, by room (masked names). */
+  missing: { householdId: string; label: string; linked: boolean }[]
+  confirmed: boolean
+  confirmedAt?: string
+  /** The caller sees results and photos (lead and above). */
+  detailed: boolean
+}
+
+export interface TableRow {
+  buildingId: string
+  /** 楼道号 */
+  name: string
+  groupId: string
+  groupName: string
+  /** 应报户数 / 已报户数 / 实际人数 / 阴性 / 异常 / 无效 / 未测 / 未报 */
+  expected: number
+  submitted: number
+  people: number
+  negative: number
+  positive: number
+  invalid: number
+  untested: number
+  missing: number
+  /** 已确认 */
+  confirmed: boolean
+}
+
+export type Totals = Omit<TableRow, 'buildingId' | 'name' | 'groupId' | 'groupName' | 'confirmed'> & { confirmed: number; buildings: number }
+
+export interface RoundTable {
+  round: RoundView
+  /** Buildings with an abnormal result first, then in natural order. */
+  rows: TableRow[]
+  groups: (Totals & { groupId: string; groupName: string })[]
+  total: Totals
+  /** What the caller's scope covers: 'building' (lead), 'group' (营长), 'community'. */
+  scope: 'building' | 'group' | 'community'
+}
+
+export interface MySubmissionView {
+  round: RoundView
+  householdId: string
+  label: string
+  members: MemberResultView[]
+  submitted: boolean
+  no?: number
+  /** The building was confirmed: changes go through the lead. */
+  locked: boolean
+}
+
+export interface RemindResult {
+  /** Households whose WeChat members got a reminder. */
+  pushed: number
+  /** Households to call: no WeChat member or no subscription. */
+  callList: { householdId: string; label: string; phones: string[] }[]
+}
+
+type Empty = Record<string, never>
+
+export interface AntigenApi {
+  openRound: {
+    input: { communityId: string; date: string; deadline: string; notice: string; buildingIds?: string[] }
+    output: RoundView
+  }
+  closeRound: { input: { roundId: string }; output: RoundView }
+  listRounds: { input: { communityId: string; limit?: number }; output: RoundView[] }
+  /** Open rounds for the caller's households, with their submission state. */
+  myRounds: { input: Empty; output: MySubmissionView[] }
+  submit: {
+    input: { roundId: string; householdId: string; members: MemberResultInput[] }
+    output: MySubmissionView
+  }
+  chain: { input: { roundId: string; buildingId: string }; output: ChainView }
+  flag: { input: { roundId: string; householdId: string; reason: string }; output: ChainEntryView }
+  confirm: { input: { roundId: string; buildingId: string }; output: ChainView }
+  table: { input: { roundId: string }; output: RoundTable }
+  exportTable: { input: { roundId: string }; output: { fileID: string; tempFileURL: string; fileName: string } }
+  remind: { input: { roundId: string; buildingId: string }; output: RemindResult }
+  subscribeRounds: { input: { communityId: string }; output: { subscribed: boolean } }
+}
