@@ -1,6 +1,8 @@
 // A small hand-made community (and a neighbouring one) whose every person and place a test can name.
 import type {
   BuildingDoc,
+  ChainDoc,
+  RoundDoc,
   CommunityDoc,
   GroupDoc,
   HouseholdDoc,
@@ -115,6 +117,70 @@ function invite(code: string, b: BuildingDoc): InviteDoc {
     createdAt: at,
     expiresAt: new Date('2099-01-01T00:00:00Z'),
     revoked: false,
+  }
+}
+
+/** An open antigen round (deadline far away) and its chains; `submitted` households have a negative entry. */
+function roundDoc(id: string, communityId: string, buildingIds: string[]): RoundDoc {
+  return {
+    _id: id,
+    communityId,
+    date: '2026-11-24',
+    deadline: new Date('2099-01-01T00:00:00Z'),
+    notice: '抗原自测',
+    status: 'open',
+    allBuildings: true,
+    buildingIds,
+    openedBy: 'fixture',
+    openedAt: at,
+  }
+}
+
+function chainDoc(roundId: string, b: BuildingDoc, submitted?: HouseholdDoc): ChainDoc {
+  const entries: ChainDoc['entries'] = {}
+  if (submitted) {
+    const members = submitted.members.map((m) => ({
+      memberId: m.id,
+      name: m.name,
+      result: 'untested' as const,
+      reason: '外出',
+    }))
+    entries[submitted._id] = {
+      no: 1,
+      householdId: submitted._id,
+      room: submitted.room,
+      submittedAt: at,
+      updatedAt: at,
+      by: 'fixture',
+      proxy: false,
+      members,
+      counts: { people: 0, negative: 0, positive: 0, invalid: 0, untested: members.length },
+    }
+  }
+  return {
+    _id: `${roundId}:${b._id}`,
+    roundId,
+    communityId: b.communityId,
+    groupId: b.groupId,
+    groupName: '',
+    buildingId: b._id,
+    buildingName: b.name,
+    order: b.order,
+    status: 'open',
+    date: '2026-11-24',
+    deadline: new Date('2099-01-01T00:00:00Z'),
+    notice: '抗原自测',
+    expected: 3,
+    seq: submitted ? 1 : 0,
+    submitted: submitted ? 1 : 0,
+    people: 0,
+    negative: 0,
+    positive: 0,
+    invalid: 0,
+    untested: submitted ? submitted.members.length : 0,
+    confirmed: false,
+    version: 0,
+    entries,
   }
 }
 
@@ -241,6 +307,13 @@ export function fixture(): Record<string, unknown[]> {
   ]
   collections.invites = [invite('INVB1AAA', B.b1), invite('INVB3AAA', B.b3), invite('INVX1AAA', B.x1)]
   collections.imports = [importDoc('imp-c1', C1), importDoc('imp-c2', C2)]
+  collections.rounds = [roundDoc('r-c1', C1, ['b1', 'b2', 'b3']), roundDoc('r-c2', C2, ['x1'])]
+  collections.chains = [
+    chainDoc('r-c1', B.b1, H.b1r101),
+    chainDoc('r-c1', B.b2),
+    chainDoc('r-c1', B.b3),
+    chainDoc('r-c2', B.x1, H.x1r101),
+  ]
   return collections
 }
 
