@@ -14,4 +14,12 @@ export const TEMPLATES = {
   joinRequest: 'TPL_JOIN_REQUEST',
   /** To the applicant: the lead approved or rejected the request. */
   joinResult: 'TPL_JOIN_RESULT',
+  /** To residents who asked (开轮提醒): a new antigen round is open. */
+  roundOpened: 'TPL_ROUND_OPENED',
+  /** To residents who have not submitted: their lead's 提醒未报. */
+  antigenReminder: 'TPL_ANTIGEN_REMINDER',
+  /** To leads and the committee: an abnormal (positive) result was submitted. */
+  abnormal: 'TPL_ABNORMAL',
+  /** To a household: the lead sent its entry back (flagged) to be done again. */
+  reopened: 'TPL_REOPENED',
 } as const

@@ -239,6 +239,10 @@ export interface ChainDoc extends ResultCounts {
   date: string
   deadline: Date
   notice: string
+  /** The round's scope and opening, copied so a chain alone can describe its round. */
+  allBuildings: boolean
+  buildingCount: number
+  openedAt: Date
   /** 应报户数 when the round opened. */
   expected: number
   /** Last chain number given. */

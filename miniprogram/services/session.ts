@@ -1,5 +1,5 @@
 // Who the user is (whoami, cached in globalData for this launch) and what the pages may offer them.
-import type { Role, RoleView, WhoAmI } from '../../typings/api'
+import type { ConsentView, Role, RoleView, WhoAmI } from '../../typings/api'
 import { call } from './cloud'
 
 /** Ask the cloud again and cache the answer; throws CloudError without showing it (callers render errors). */
@@ -13,6 +13,13 @@ export async function refreshMe(): Promise<WhoAmI> {
 export function currentMe(): Promise<WhoAmI> {
   const cached = getApp<IAppOption>().globalData.me
   return cached ? Promise.resolve(cached) : refreshMe()
+}
+
+/** Keep the cached whoami in step after the user gives a consent, without asking the cloud again. */
+export function rememberConsent(consent: ConsentView): void {
+  const app = getApp<IAppOption>()
+  const me = app.globalData.me
+  if (me) app.globalData.me = { ...me, consents: [...me.consents.filter((c) => c.kind !== consent.kind), consent] }
 }
 
 /**
@@ -37,14 +44,19 @@ export function holds(
 
 /**
  * Ask to send subscription messages. WeChat only shows the dialog when this runs inside a tap handler, so call it
- * synchronously there, before any await. Resolves whatever the user or WeChat answers: a refusal never blocks.
+ * synchronously there, before any await. Resolves with the templates the user accepted, whatever the user or
+ * WeChat answers: a refusal never blocks.
  */
-export function askSubscribe(tmplIds: string[]): Promise<void> {
+export function askSubscribe(tmplIds: string[]): Promise<string[]> {
   return new Promise((resolve) => {
     try {
-      wx.requestSubscribeMessage({ tmplIds, success: () => resolve(), fail: () => resolve() })
+      wx.requestSubscribeMessage({
+        tmplIds,
+        success: (res) => resolve(tmplIds.filter((id) => (res as Record<string, unknown>)[id] === 'accept')),
+        fail: () => resolve([]),
+      })
     } catch {
-      resolve()
+      resolve([])
     }
   })
 }

@@ -1,12 +1,12 @@
 // Dialogs as promises. WeChat limits confirmText to 4 characters.
 
-export function confirm(title: string, content: string, confirmText = '确定'): Promise<boolean> {
+export function confirm(title: string, content: string, confirmText = '确定', cancelText = '取消'): Promise<boolean> {
   return new Promise((resolve) => {
     wx.showModal({
       title,
       content,
       confirmText,
-      cancelText: '取消',
+      cancelText,
       success: (res) => resolve(res.confirm),
       fail: () => resolve(false),
     })

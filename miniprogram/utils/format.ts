@@ -10,6 +10,20 @@ export function formatDateTime(iso: string | undefined): string {
   return `${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
+/** 「18:05」; empty for a missing or unreadable date. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** 「11月20日」 from a calendar day 'YYYY-MM-DD' (no time zone involved). */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
+  return m ? `${Number(m[2])}月${Number(m[3])}日` : day
+}
+
 /** 「AB2C DE3F」: an invite code split in fours so it can be read out and typed back. */
 export function spacedCode(code: string): string {
   return code.replace(/(.{4})(?=.)/g, '$1 ')

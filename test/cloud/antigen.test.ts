@@ -140,6 +140,46 @@ describe('submitting', () => {
     expect(chain).toMatchObject({ seq: 1, submitted: 1, people: 2, negative: 2, positive: 0 })
   })
 
+  it('keeps the stored photo when an edit leaves it out and keeps the result', async () => {
+    await submitZhang()
+    const edited = await ok<MySubmissionView>(WHO.resident, 'submit', {
+      roundId: round.id,
+      householdId: H.b1r101._id,
+      members: [
+        { memberId: 'm-zhang', result: 'negative' },
+        { memberId: 'm-li', result: 'untested', reason: '出差' },
+      ],
+    })
+    expect(edited.no).toBe(1)
+    const chain = (await t.data.get<ChainDoc>('chains', `${round.id}:${B.b1._id}`)) as ChainDoc
+    expect(chain.entries[H.b1r101._id]?.members.map((m) => [m.result, Boolean(m.photo)])).toEqual([
+      ['negative', true],
+      ['untested', false],
+    ])
+    expect(chain).toMatchObject({ negative: 1, untested: 1, people: 1 })
+    expect(
+      await call(WHO.resident, 'submit', {
+        roundId: round.id,
+        householdId: H.b1r101._id,
+        members: [
+          { memberId: 'm-zhang', result: 'positive' },
+          { memberId: 'm-li', result: 'untested', reason: '出差' },
+        ],
+      }),
+    ).toMatchObject({ code: 'PHOTO_REQUIRED', field: 'members.0.photo' })
+  })
+
+  it('describes its round from the chain alone', async () => {
+    const mine = await submitZhang()
+    expect(mine.round).toMatchObject({
+      id: round.id,
+      allBuildings: true,
+      buildingCount: 3,
+      openedAt: round.openedAt,
+      status: 'open',
+    })
+  })
+
   it('shows residents a masked chain and leads the results with photos', async () => {
     await submitZhang()
     const mine = await ok<ChainView>(WHO.floorLead === 'o-zhao' ? 'o-qian' : WHO.residentB2, 'chain', {

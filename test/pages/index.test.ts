@@ -39,7 +39,11 @@ describe('home page', () => {
 
     await settle()
 
-    expect(fakeCloud.calls).toEqual([{ name: 'community', data: { action: 'whoami', payload: {} } }])
+    // whoami first; then, for someone with a household, the open rounds (the only antigen call a resident needs).
+    expect(fakeCloud.calls).toEqual([
+      { name: 'community', data: { action: 'whoami', payload: {} } },
+      { name: 'antigen', data: { action: 'myRounds', payload: {} } },
+    ])
     expect(comp.data.state).toBe('ready')
     expect(texts(comp, '.role')).toEqual(['阳光小区 12-201 住户', '运输 · 12号 志愿者'])
     expect(comp.querySelector('#empty')).toBeUndefined()
@@ -82,7 +86,7 @@ describe('home page', () => {
 
     answer = ok(me({ roles: [leadRole] }))
     await tap(comp, '#error', '.status-action')
-    expect(fakeCloud.calls).toHaveLength(2)
+    expect(fakeCloud.calls.filter((c) => c.name === 'community')).toHaveLength(2)
     expect(comp.data.state).toBe('ready')
     expect(text(comp, '.role')).toBe('12号 楼组长')
     expect(text(comp, '#entry-roster-b_12')).toContain('楼栋名册')
@@ -104,6 +108,7 @@ describe('home entries by role', () => {
     expect(keys(me({ roles: [residentRole], households: [household201] }))).toEqual([
       'household-hh_201',
       'join-another',
+      'subscribe-rounds-c_sunny',
       'data',
     ])
   })
@@ -123,13 +128,14 @@ describe('home entries by role', () => {
   it('gives the committee structure, import and roles, a 团长 structure and roles only, a 营长 neither', () => {
     expect(keys(me({ roles: [committeeRole] }))).toEqual([
       'join',
+      'rounds-c_sunny',
       'structure-c_sunny',
       'import-c_sunny',
       'roles-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
-    expect(lead.map((e) => e.key)).toEqual(['join', 'structure-c_sunny', 'roles-c_sunny', 'data'])
+    expect(lead.map((e) => e.key)).toEqual(['join', 'rounds-c_sunny', 'structure-c_sunny', 'roles-c_sunny', 'data'])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
     const groupLead = role({
       role: 'groupLead',

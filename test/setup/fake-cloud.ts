@@ -19,6 +19,8 @@ export class FakeCloud {
   readonly uploads: UploadRecord[] = []
   private handlers = new Map<string, Handler>()
   initialised: Record<string, unknown> | undefined
+  /** Make the next uploads fail like a dropped network (recorded all the same). */
+  failUploads = false
 
   /** Answer calls to `name` with whatever `handler` returns (the function's `main` result). */
   on(name: string, handler: Handler): this {
@@ -31,6 +33,7 @@ export class FakeCloud {
     this.calls.length = 0
     this.uploads.length = 0
     this.handlers.clear()
+    this.failUploads = false
   }
 
   init = (config: Record<string, unknown> = {}): void => {
@@ -50,12 +53,13 @@ export class FakeCloud {
     return { result, errMsg: 'cloud.callFunction:ok' }
   }
 
-  /** Stores nothing: records the upload and answers like CloudBase (fileID `cloud://<env>.<bucket>/<cloudPath>`). */
+  /** Stores nothing: records the upload (or fails when `failUploads`) and answers like CloudBase (fileID `cloud://<env>.<bucket>/<cloudPath>`). */
   uploadFile = async (param: {
     cloudPath: string
     filePath: string
   }): Promise<{ fileID: string; statusCode: number; errMsg: string }> => {
     this.uploads.push({ cloudPath: param.cloudPath, filePath: param.filePath })
+    if (this.failUploads) throw { errMsg: 'cloud.uploadFile:fail -404001 network error' }
     return { fileID: `cloud://${ENV}.${ENV}-bucket/${param.cloudPath}`, statusCode: 200, errMsg: 'cloud.uploadFile:ok' }
   }
 }

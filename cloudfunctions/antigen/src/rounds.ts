@@ -99,6 +99,9 @@ export const roundActions = {
         date: round.date,
         deadline,
         notice: round.notice,
+        allBuildings: round.allBuildings,
+        buildingCount: round.buildingIds.length,
+        openedAt: round.openedAt,
         expected: expected.get(b._id) ?? 0,
         seq: 0,
         submitted: 0,
@@ -272,9 +275,9 @@ export function roundViewOfChain(c: ChainDoc): RoundView {
     deadline: iso(c.deadline),
     notice: c.notice,
     status: isClosed(c) ? 'closed' : 'open',
-    allBuildings: false,
-    buildingCount: 0,
-    openedAt: '',
+    allBuildings: c.allBuildings,
+    buildingCount: c.buildingCount,
+    openedAt: iso(c.openedAt),
   }
 }
 

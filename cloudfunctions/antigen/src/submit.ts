@@ -95,6 +95,10 @@ export const submitActions = {
       if (own && !own.proxy && own.healthConsent !== CONSENTS.health.version && !asLead)
         throw new AppError('HEALTH_CONSENT_REQUIRED')
 
+      let chain = await data.get<ChainDoc>('chains', chainId(input.roundId, household.buildingId))
+      if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
+      if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
+      const previous = chain.entries[household._id]
       const byId = new Map(household.members.map((m) => [m.id, m]))
       const seen = new Set<string>()
       const members: MemberResultDoc[] = input.members.map((m, i) => {
@@ -103,6 +107,16 @@ export const submitActions = {
         if (seen.has(m.memberId))
           throw new AppError('INVALID_INPUT', `${member.name} 填了两次`, `members.${i}.memberId`)
         seen.add(m.memberId)
+        // An edit that keeps a member's result may leave the photo out: the stored one stays.
+        const kept = previous?.members.find((x) => x.memberId === m.memberId && x.result === m.result && x.photo)
+        if (!m.photo && kept)
+          m = {
+            ...m,
+            photo: kept.photo as string,
+            ...(kept.photoSize ? { photoSize: kept.photoSize } : {}),
+            ...(kept.startedAt && !m.startedAt ? { startedAt: kept.startedAt } : {}),
+            ...(kept.photoAt && !m.photoAt ? { photoAt: kept.photoAt } : {}),
+          }
         if (m.result === 'untested') {
           if (!m.reason) throw new AppError('INVALID_INPUT', `请写明 ${member.name} 未测的原因`, `members.${i}.reason`)
         } else {
@@ -127,9 +141,6 @@ export const submitActions = {
       if (missing.length)
         throw new AppError('INVALID_INPUT', `还没有填 ${missing.map((m) => m.name).join('、')} 的结果`, 'members')
 
-      let chain = await data.get<ChainDoc>('chains', chainId(input.roundId, household.buildingId))
-      if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
-      if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
       const known = new Set((chain.entries[household._id]?.members ?? []).flatMap((m) => (m.photo ? [m.photo] : [])))
       const fresh = members.flatMap((m) => (m.photo && !known.has(m.photo) ? [m.photo] : []))
       const stored = await photosExist(fresh)

@@ -1,6 +1,6 @@
 // What the home page shows for a user: role rows, pending requests and the entries their roles open.
-import type { RoleView, WhoAmI } from '../../../typings/api'
-import { formatDateTime } from '../../utils/format'
+import type { MySubmissionView, Role, RoleView, RoundView, WhoAmI } from '../../../typings/api'
+import { formatDateTime, formatDay, formatTime } from '../../utils/format'
 import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../utils/labels'
 
 export interface RoleRow {
@@ -18,8 +18,50 @@ export interface Entry {
   key: string
   title: string
   desc: string
+  /** The page to open; empty when the tap runs `action` instead. */
   url: string
   primary: boolean
+  action?: 'subscribeRounds'
+  communityId?: string
+}
+
+/** Antigen state the entries depend on; absent parts (not needed by the roles, or not loaded) show no entry. */
+export interface AntigenHome {
+  /** Open rounds of the user's households (antigen.myRounds). */
+  mine?: MySubmissionView[]
+  /** Recent rounds per community (antigen.listRounds), for leads and above. */
+  rounds?: Record<string, RoundView[]>
+  /** Communities whose 开轮提醒 the user accepted in this session. */
+  subscribed?: string[]
+}
+
+const ROUND_READERS: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
+const TABLE_READERS: Role[] = ['groupLead', 'communityLead', 'committee']
+const ROUND_OPENERS: Role[] = ['communityLead', 'committee']
+
+/** Communities whose rounds the home page needs to list: only where a role shows a chain or a table. */
+export function roundCommunities(me: WhoAmI): string[] {
+  return [...new Set(me.roles.filter((r) => ROUND_READERS.includes(r.role)).map((r) => r.scope.communityId))]
+}
+
+export const needsMyRounds = (me: WhoAmI) => me.households.length > 0
+
+const newestFirst = (rounds: RoundView[]) => [...rounds].sort((a, b) => b.openedAt.localeCompare(a.openedAt))
+const latestOpen = (rounds: RoundView[]) => newestFirst(rounds).find((r) => r.status === 'open')
+const roundText = (r: RoundView) =>
+  `${formatDay(r.date)}${r.status === 'open' ? `，${formatTime(r.deadline)} 截止` : '（已结束）'}`
+
+function submitEntry(s: MySubmissionView): Entry {
+  const open = !s.submitted
+  return {
+    key: `antigen-${s.round.id}-${s.householdId}`,
+    title: '报抗原',
+    desc: open
+      ? `${s.label} 未报 · ${formatDay(s.round.date)} ${formatTime(s.round.deadline)} 截止`
+      : `${s.label} 已报${s.no ? `（第 ${s.no} 位）` : ''}${s.locked ? ' · 楼组长已确认' : ' · 可以修改'}`,
+    url: `/packageAntigen/pages/submit?roundId=${s.round.id}&householdId=${s.householdId}`,
+    primary: open,
+  }
 }
 
 export function roleRows(roles: RoleView[]): RoleRow[] {
@@ -35,7 +77,7 @@ const uniqueBy = <T>(items: T[], key: (item: T) => string) =>
   items.filter((item, i) => items.findIndex((other) => key(other) === key(item)) === i)
 
 /** The entries a user sees, in the order they are most likely needed. */
-export function homeEntries(me: WhoAmI): Entry[] {
+export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
   const entries: Entry[] = []
   if (me.households.length === 0) {
     entries.push({
@@ -46,6 +88,7 @@ export function homeEntries(me: WhoAmI): Entry[] {
       primary: me.pendingRequests.length === 0,
     })
   }
+  for (const s of antigen.mine ?? []) entries.push(submitEntry(s))
   for (const h of me.households) {
     entries.push({
       key: `household-${h.id}`,
@@ -65,17 +108,71 @@ export function homeEntries(me: WhoAmI): Entry[] {
       primary: false,
     })
   }
+  for (const communityId of [...new Set(me.households.map((h) => h.communityId))]) {
+    const done = antigen.subscribed?.includes(communityId)
+    entries.push({
+      key: `subscribe-rounds-${communityId}`,
+      title: '开轮提醒',
+      desc: done ? '已订阅：下一轮检测开始时微信通知您' : '新一轮检测开始时，微信通知我',
+      url: '',
+      primary: false,
+      action: 'subscribeRounds',
+      communityId,
+    })
+  }
 
   const leads = uniqueBy(
     me.roles.filter((r) => (r.role === 'buildingLead' || r.role === 'floorLead') && r.scope.buildingId),
     (r) => r.scope.buildingId as string,
   )
   for (const r of leads) {
+    const rounds = antigen.rounds?.[r.scope.communityId] ?? []
+    const round = latestOpen(rounds) ?? newestFirst(rounds)[0]
+    if (round) {
+      entries.push({
+        key: `chain-${r.scope.buildingId}`,
+        title: '本楼接龙',
+        desc: `${r.place}：${roundText(round)}`,
+        url: `/packageAntigen/pages/chain?roundId=${round.id}&buildingId=${r.scope.buildingId}`,
+        primary: round.status === 'open',
+      })
+    }
+  }
+  for (const r of leads) {
     entries.push({
       key: `roster-${r.scope.buildingId}`,
       title: '楼栋名册',
       desc: `${r.place}：住户、待审核、邀请码`,
       url: `/packageLead/pages/roster?buildingId=${r.scope.buildingId}`,
+      primary: false,
+    })
+  }
+
+  const tableReaders = uniqueBy(
+    me.roles.filter((r) => TABLE_READERS.includes(r.role)),
+    (r) => r.scope.communityId,
+  )
+  for (const r of tableReaders) {
+    const round = newestFirst(antigen.rounds?.[r.scope.communityId] ?? [])[0]
+    if (!round) continue
+    entries.push({
+      key: `table-${r.scope.communityId}`,
+      title: '检测汇总',
+      desc: `${roundText(round)}：各楼已报、异常、未报`,
+      url: `/packageAntigen/pages/table?roundId=${round.id}`,
+      primary: false,
+    })
+  }
+  const openers = uniqueBy(
+    me.roles.filter((r) => ROUND_OPENERS.includes(r.role)),
+    (r) => r.scope.communityId,
+  )
+  for (const r of openers) {
+    entries.push({
+      key: `rounds-${r.scope.communityId}`,
+      title: '检测轮次',
+      desc: '开始新一轮抗原检测，查看以往各轮',
+      url: `/packageAntigen/pages/rounds?communityId=${r.scope.communityId}`,
       primary: false,
     })
   }

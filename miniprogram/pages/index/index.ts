@@ -1,10 +1,30 @@
-// Home: who I am in the community, what is waiting, and one big entry per thing my roles let me do.
-import { CloudError } from '../../services/cloud'
-import { refreshMe } from '../../services/session'
+// Home: who I am in the community, what is waiting, and one big entry per thing my roles let me do. Antigen
+// entries load after the rest and only for the roles that need them: their failure never blocks the page.
+import type { WhoAmI } from '../../../typings/api'
+import { TEMPLATES } from '../../config'
+import { call, CloudError } from '../../services/cloud'
+import { askSubscribe, refreshMe } from '../../services/session'
+import { toast } from '../../utils/dialog'
 import { openPage } from '../../utils/nav'
-import { homeEntries, pendingRows, roleRows, type Entry, type PendingRow, type RoleRow } from './entries'
+import { pageStore } from '../../utils/store'
+import {
+  homeEntries,
+  needsMyRounds,
+  pendingRows,
+  roleRows,
+  roundCommunities,
+  type AntigenHome,
+  type Entry,
+  type PendingRow,
+  type RoleRow,
+} from './entries'
 
 type LoadState = 'loading' | 'ready' | 'error'
+
+const RECENT_ROUNDS = 5
+const ANTIGEN_ERROR = '检测信息暂时没有加载成功，下拉刷新可以重试'
+
+const store = pageStore(() => ({ me: null as WhoAmI | null, antigen: {} as AntigenHome }))
 
 Component({
   data: {
@@ -13,6 +33,7 @@ Component({
     pending: [] as PendingRow[],
     entries: [] as Entry[],
     errorMessage: '',
+    antigenError: '',
   },
   lifetimes: {
     attached() {
@@ -24,29 +45,105 @@ Component({
       this.setData({ state: 'loading', errorMessage: '' })
       try {
         const me = await refreshMe()
-        this.setData({ state: 'ready', roles: roleRows(me.roles), pending: pendingRows(me), entries: homeEntries(me) })
+        this.showMe(me, { state: 'ready' })
       } catch (err) {
         const message = err instanceof CloudError ? err.message : '加载失败，请稍后再试'
         this.setData({ state: 'error', errorMessage: message })
+        return
       }
+      await this.loadAntigen()
     },
-    /** Coming back from joining, a decision or a deletion: show what changed, without the loading flash. */
+
+    showMe(me: WhoAmI, extra: Record<string, unknown> = {}) {
+      const s = store(this)
+      s.me = me
+      this.setData({
+        ...extra,
+        roles: roleRows(me.roles),
+        pending: pendingRows(me),
+        entries: homeEntries(me, s.antigen),
+      })
+    },
+
+    /** Open rounds of my households and recent rounds where my roles show a chain or a table. */
+    async loadAntigen() {
+      const s = store(this)
+      const me = s.me
+      if (!me) return
+      const communities = roundCommunities(me)
+      let failed = false
+      const [mine, lists] = await Promise.all([
+        needsMyRounds(me)
+          ? call('antigen', 'myRounds', {}, { silent: true }).catch(() => {
+              failed = true
+              return s.antigen.mine
+            })
+          : undefined,
+        Promise.all(
+          communities.map((communityId) =>
+            call('antigen', 'listRounds', { communityId, limit: RECENT_ROUNDS }, { silent: true })
+              .then((rounds) => [communityId, rounds] as const)
+              .catch(() => {
+                failed = true
+                return [communityId, s.antigen.rounds?.[communityId] ?? []] as const
+              }),
+          ),
+        ),
+      ])
+      s.antigen = { ...s.antigen, mine, rounds: Object.fromEntries(lists) }
+      this.setData({ entries: homeEntries(me, s.antigen), antigenError: failed ? ANTIGEN_ERROR : '' })
+    },
+
+    /** Coming back from joining, a decision, a submission or a deletion: show what changed, without the flash. */
     async onShow() {
       if (this.data.state !== 'ready') return
       try {
-        const me = await refreshMe()
-        this.setData({ roles: roleRows(me.roles), pending: pendingRows(me), entries: homeEntries(me) })
+        this.showMe(await refreshMe())
+        await this.loadAntigen()
       } catch {
         // keep what is on screen; pull down to retry
       }
     },
+
     onRetry() {
       void this.load()
     },
+
     onOpen(e: WechatMiniprogram.TouchEvent) {
-      const url = (e.currentTarget.dataset as { url?: string }).url
-      if (url) openPage(url)
+      const { url, action, community } = e.currentTarget.dataset as {
+        url?: string
+        action?: string
+        community?: string
+      }
+      if (action === 'subscribeRounds' && community) this.subscribeRounds(community)
+      else if (url) openPage(url)
     },
+
+    /** Runs inside the tap: WeChat shows the subscription dialog only then. */
+    subscribeRounds(communityId: string) {
+      void askSubscribe([TEMPLATES.roundOpened]).then(async (accepted) => {
+        if (!accepted.includes(TEMPLATES.roundOpened)) {
+          wx.showModal({
+            title: '没有开启提醒',
+            content: '您没有允许这条通知。需要时可以再点「开轮提醒」，在弹出的窗口中选「允许」。',
+            showCancel: false,
+            confirmText: '知道了',
+          })
+          return
+        }
+        try {
+          const res = await call('antigen', 'subscribeRounds', { communityId })
+          if (!res.subscribed) return
+          const s = store(this)
+          s.antigen = { ...s.antigen, subscribed: [...(s.antigen.subscribed ?? []), communityId] }
+          if (s.me) this.setData({ entries: homeEntries(s.me, s.antigen) })
+          toast('已开启提醒')
+        } catch {
+          // shown in a dialog
+        }
+      })
+    },
+
     async onPullDownRefresh() {
       await this.load()
       wx.stopPullDownRefresh()
