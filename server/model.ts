@@ -181,6 +181,7 @@ export interface RoundDoc {
   status: 'open' | 'closed'
   allBuildings: boolean
   buildingIds: string[]
+  buildingCount?: number
   openedBy: string
   openedAt: Date
   closedAt?: Date
@@ -243,6 +244,11 @@ export interface ChainDoc extends ResultCounts {
   allBuildings: boolean
   buildingCount: number
   openedAt: Date
+  /**
+   * Who gets this building's abnormal and reopened pushes: its leads and the committee when the round opened.
+   * Copied so a submission needs no extra read to tell them; role changes apply from the next round.
+   */
+  notify?: { leads: string[]; committee: string[] }
   /** 应报户数 when the round opened. */
   expected: number
   /** Last chain number given. */

@@ -131,6 +131,7 @@ function roundDoc(id: string, communityId: string, buildingIds: string[]): Round
     status: 'open',
     allBuildings: true,
     buildingIds,
+    buildingCount: buildingIds.length,
     openedBy: 'fixture',
     openedAt: at,
   }

@@ -95,7 +95,10 @@ export interface TableRow {
   confirmed: boolean
 }
 
-export type Totals = Omit<TableRow, 'buildingId' | 'name' | 'groupId' | 'groupName' | 'confirmed'> & { confirmed: number; buildings: number }
+export type Totals = Omit<TableRow, 'buildingId' | 'name' | 'groupId' | 'groupName' | 'confirmed'> & {
+  confirmed: number
+  buildings: number
+}
 
 export interface RoundTable {
   round: RoundView

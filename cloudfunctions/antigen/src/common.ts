@@ -10,9 +10,14 @@ export const chainId = (roundId: string, buildingId: string) => `${roundId}:${bu
 
 export function loadRound(ctx: ActionContext, id: string): Promise<RoundDoc> {
   return ctx.memo(`round:${id}`, async () => {
-    const doc = await data.get<RoundDoc>('rounds', id)
+    // The building list can be long (one id per building); nothing after opening needs it.
+    const [doc] = await data.find<RoundDoc>(
+      'rounds',
+      { _id: id },
+      { limit: 1, fields: { buildingIds: false } as never },
+    )
     if (!doc) throw new AppError('NOT_FOUND', '找不到这一轮检测')
-    return doc
+    return { ...doc, buildingIds: doc.buildingIds ?? [] }
   })
 }
 
@@ -35,7 +40,7 @@ export function roundView(r: RoundDoc): RoundView {
     notice: r.notice,
     status: isClosed(r) ? 'closed' : 'open',
     allBuildings: r.allBuildings,
-    buildingCount: r.buildingIds.length,
+    buildingCount: r.buildingCount ?? r.buildingIds.length,
     openedAt: iso(r.openedAt),
   }
   if (r.closedAt) view.closedAt = iso(r.closedAt)

@@ -70,10 +70,11 @@ export const roundActions = {
           .aggregate('households')
           .match({ communityId: community._id, 'members.0': data._.exists(true) })
           .group({ _id: '$buildingId', n: $.sum(1) })
-          .limit(2000),
+          .limit(100000),
       )
       const expected = new Map(counts.map((c) => [c._id, c.n]))
       const round: RoundDoc = {
+        buildingCount: inScope.length,
         _id: randomId('rnd'),
         communityId: community._id,
         date: input.date,
@@ -86,6 +87,13 @@ export const roundActions = {
         openedAt: new Date(),
       }
       const groupName = new Map(groups.map((g) => [g._id, g.name]))
+      const scopeIds = new Set(round.buildingIds)
+      const staff = await data.findAll<RoleDoc>('roles', {
+        communityId: community._id,
+        role: data._.in(['buildingLead', 'floorLead', 'committee']),
+      })
+      const leads = staff.filter((l) => l.role !== 'committee' && scopeIds.has(l.scope.buildingId ?? ''))
+      const committee = [...new Set(staff.filter((l) => l.role === 'committee').map((l) => l.openid))]
       const chains: ChainDoc[] = inScope.map((b) => ({
         _id: chainId(round._id, b._id),
         roundId: round._id,
@@ -101,6 +109,10 @@ export const roundActions = {
         notice: round.notice,
         allBuildings: round.allBuildings,
         buildingCount: round.buildingIds.length,
+        notify: {
+          leads: [...new Set(leads.filter((l) => l.scope.buildingId === b._id).map((l) => l.openid))],
+          committee,
+        },
         openedAt: round.openedAt,
         expected: expected.get(b._id) ?? 0,
         seq: 0,
@@ -123,13 +135,6 @@ export const roundActions = {
         time2: formatShanghai(deadline),
         thing3: thing(input.notice),
       }
-      const scopeIds = new Set(round.buildingIds)
-      const leads = (
-        await data.findAll<RoleDoc>('roles', {
-          communityId: community._id,
-          role: data._.in(['buildingLead', 'floorLead']),
-        })
-      ).filter((l) => scopeIds.has(l.scope.buildingId ?? ''))
       await sendAll([...new Set(leads.map((l) => l.openid))], (openid) =>
         sendSubscribe(
           openid,

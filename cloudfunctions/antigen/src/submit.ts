@@ -37,24 +37,22 @@ async function photosExist(fileIds: string[]): Promise<Set<string>> {
   return new Set(res.fileList.filter((f) => f.tempFileURL).map((f) => f.fileID))
 }
 
-async function tell(
-  chain: ChainDoc,
-  roles: string[],
-  template: string,
-  fields: Record<string, string>,
-  committee: boolean,
-) {
-  const where: Record<string, unknown> = committee
-    ? data._.or([
-        { communityId: chain.communityId, role: data._.in(roles), 'scope.buildingId': chain.buildingId },
-        { communityId: chain.communityId, role: 'committee' },
-      ])
-    : { communityId: chain.communityId, role: data._.in(roles), 'scope.buildingId': chain.buildingId }
-  const people = await data.find<RoleDoc>('roles', where, { limit: 100 })
+/** Push to the building's leads (and the committee): from the list the chain carries, so no extra read. */
+async function tell(chain: ChainDoc, template: string, fields: Record<string, string>, committee: boolean) {
+  let openids: string[]
+  if (chain.notify) openids = [...chain.notify.leads, ...(committee ? chain.notify.committee : [])]
+  else {
+    // Chains written before the list existed: look the people up.
+    const leads = {
+      communityId: chain.communityId,
+      role: data._.in(['buildingLead', 'floorLead']),
+      'scope.buildingId': chain.buildingId,
+    }
+    const where = committee ? data._.or([leads, { communityId: chain.communityId, role: 'committee' }]) : leads
+    openids = (await data.find<RoleDoc>('roles', where, { limit: 100 })).map((p) => p.openid)
+  }
   const page = `packageAntigen/pages/chain?roundId=${chain.roundId}&buildingId=${chain.buildingId}`
-  await Promise.all(
-    [...new Set(people.map((p) => p.openid))].map((openid) => sendSubscribe(openid, template, page, fields)),
-  )
+  await Promise.all([...new Set(openids)].map((openid) => sendSubscribe(openid, template, page, fields)))
 }
 
 export const submitActions = {
@@ -168,7 +166,6 @@ export const submitActions = {
           if (patch.becameAbnormal) {
             await tell(
               current,
-              ['buildingLead', 'floorLead'],
               TEMPLATES.abnormal,
               {
                 thing1: thing(`${label} ${maskName(members[0]?.name ?? '')}`),
@@ -181,7 +178,6 @@ export const submitActions = {
           if (patch.reopened) {
             await tell(
               current,
-              ['buildingLead'],
               TEMPLATES.reopened,
               {
                 thing1: thing(current.buildingName),
