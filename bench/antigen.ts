@@ -37,6 +37,7 @@ import type {
 import { defineBench, percentile, type Figure } from './lib'
 
 import type * as WxServerSdkModule from 'wx-server-sdk'
+import { newChain } from '../server/antigen/logic'
 
 type WxServerSdk = typeof WxServerSdkModule
 
@@ -132,34 +133,21 @@ function bigChain(
 ): ChainDoc {
   const group = Math.floor(b / GROUP_SIZE)
   const buildingId = `${ids.communityId}-b${b + 1}`
-  const chain: ChainDoc = {
-    _id: `${ids.roundId}:${buildingId}`,
-    roundId: ids.roundId,
-    communityId: ids.communityId,
-    groupId: `${ids.communityId}-g${group + 1}`,
-    groupName: `第${group + 1}营`,
-    buildingId,
-    buildingName: `${b + 1}号`,
-    order: b,
-    status: 'open',
-    date: ids.date,
-    deadline: ids.deadline,
-    notice: '请在 12 点前完成抗原自测并拍照上传',
-    allBuildings: true,
-    buildingCount: ids.buildingCount,
-    openedAt: ids.openedAt,
-    expected: households,
-    seq: 0,
-    submitted: 0,
-    people: 0,
-    negative: 0,
-    positive: 0,
-    invalid: 0,
-    untested: 0,
-    confirmed: false,
-    version: 0,
-    entries: {},
-  }
+  const chain = newChain(
+    {
+      _id: ids.roundId,
+      communityId: ids.communityId,
+      date: ids.date,
+      deadline: ids.deadline,
+      notice: '请在 12 点前完成抗原自测并拍照上传',
+      allBuildings: true,
+      openedAt: ids.openedAt,
+      buildingCount: ids.buildingCount,
+    },
+    { _id: buildingId, groupId: `${ids.communityId}-g${group + 1}`, name: `${b + 1}号`, order: b },
+    `第${group + 1}营`,
+    households,
+  )
   const now = ids.deadline.getTime() - 3 * 3600_000
   for (let h = 0; h < households; h++) {
     if (!rng.chance(0.96)) continue

@@ -1,9 +1,52 @@
 // Pure rules of antigen rounds: counting results, placing an entry in a building's chain, rolling chains up.
 import type { AntigenResult, TableRow, Totals } from '../../typings/api'
-import type { ChainDoc, ChainEntryDoc, MemberResultDoc, ResultCounts } from '../model'
+import type { BuildingDoc, ChainDoc, ChainEntryDoc, MemberResultDoc, ResultCounts, RoundDoc } from '../model'
 
 /** Minimum read time of an antigen kit: a photo taken earlier may show a false negative. */
 export const READ_TIME_MS = 15 * 60_000
+
+export const chainId = (roundId: string, buildingId: string) => `${roundId}:${buildingId}`
+
+type RoundFacts = Pick<
+  RoundDoc,
+  '_id' | 'communityId' | 'date' | 'deadline' | 'notice' | 'allBuildings' | 'openedAt'
+> & { buildingCount: number }
+
+/** A building's empty chain for a round, carrying the round's facts so a submission need not read the round. */
+export function newChain(
+  round: RoundFacts,
+  building: Pick<BuildingDoc, '_id' | 'groupId' | 'name' | 'order'>,
+  groupName: string,
+  expected: number,
+  notify?: ChainDoc['notify'],
+): ChainDoc {
+  const chain: ChainDoc = {
+    _id: chainId(round._id, building._id),
+    roundId: round._id,
+    communityId: round.communityId,
+    groupId: building.groupId,
+    groupName,
+    buildingId: building._id,
+    buildingName: building.name,
+    order: building.order,
+    status: 'open',
+    date: round.date,
+    deadline: round.deadline,
+    notice: round.notice,
+    allBuildings: round.allBuildings,
+    buildingCount: round.buildingCount,
+    openedAt: round.openedAt,
+    expected,
+    seq: 0,
+    submitted: 0,
+    ...zeroCounts(),
+    confirmed: false,
+    version: 0,
+    entries: {},
+  }
+  if (notify) chain.notify = notify
+  return chain
+}
 
 export const zeroCounts = (): ResultCounts => ({ people: 0, negative: 0, positive: 0, invalid: 0, untested: 0 })
 

@@ -15,6 +15,7 @@ import { COLLECTIONS } from '../../server/collections'
 import { householdId, roleId } from '../../server/domain/ids'
 import type { LedgerImportDoc } from '../../server/ledger'
 import type { TestCloud } from './localcloud'
+import { newChain, zeroCounts } from '../../server/antigen/logic'
 
 const at = new Date('2026-11-01T00:00:00Z')
 const caps = { online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 }
@@ -138,7 +139,17 @@ function roundDoc(id: string, communityId: string, buildingIds: string[]): Round
 }
 
 function chainDoc(roundId: string, b: BuildingDoc, submitted?: HouseholdDoc): ChainDoc {
-  const entries: ChainDoc['entries'] = {}
+  const round = {
+    _id: roundId,
+    communityId: b.communityId,
+    date: '2026-11-24',
+    deadline: new Date('2099-01-01T00:00:00Z'),
+    notice: '抗原自测',
+    allBuildings: true,
+    openedAt: at,
+    buildingCount: 3,
+  }
+  const chain = newChain(round, b, '', 3)
   if (submitted) {
     const members = submitted.members.map((m) => ({
       memberId: m.id,
@@ -146,7 +157,8 @@ function chainDoc(roundId: string, b: BuildingDoc, submitted?: HouseholdDoc): Ch
       result: 'untested' as const,
       reason: '外出',
     }))
-    entries[submitted._id] = {
+    const counts = { ...zeroCounts(), untested: members.length }
+    chain.entries[submitted._id] = {
       no: 1,
       householdId: submitted._id,
       room: submitted.room,
@@ -155,37 +167,11 @@ function chainDoc(roundId: string, b: BuildingDoc, submitted?: HouseholdDoc): Ch
       by: 'fixture',
       proxy: false,
       members,
-      counts: { people: 0, negative: 0, positive: 0, invalid: 0, untested: members.length },
+      counts,
     }
+    Object.assign(chain, { seq: 1, submitted: 1, untested: members.length })
   }
-  return {
-    _id: `${roundId}:${b._id}`,
-    roundId,
-    communityId: b.communityId,
-    groupId: b.groupId,
-    groupName: '',
-    buildingId: b._id,
-    buildingName: b.name,
-    order: b.order,
-    status: 'open',
-    date: '2026-11-24',
-    deadline: new Date('2099-01-01T00:00:00Z'),
-    notice: '抗原自测',
-    allBuildings: true,
-    buildingCount: 3,
-    openedAt: at,
-    expected: 3,
-    seq: submitted ? 1 : 0,
-    submitted: submitted ? 1 : 0,
-    people: 0,
-    negative: 0,
-    positive: 0,
-    invalid: 0,
-    untested: submitted ? submitted.members.length : 0,
-    confirmed: false,
-    version: 0,
-    entries,
-  }
+  return chain
 }
 
 /** A previewed import with nothing to write (the ledger tests cover real imports). */

@@ -6,7 +6,8 @@ import type { Grant } from '../../../server/fn/grants'
 import { cloud, data } from '../../../server/fn/cloud'
 import { isEarly } from '../../../server/antigen/logic'
 
-export const chainId = (roundId: string, buildingId: string) => `${roundId}:${buildingId}`
+export { chainId } from '../../../server/antigen/logic'
+import { chainId } from '../../../server/antigen/logic'
 
 export function loadRound(ctx: ActionContext, id: string): Promise<RoundDoc> {
   return ctx.memo(`round:${id}`, async () => {

@@ -17,7 +17,8 @@ import { TEMPLATES, thing } from '../../../server/templates'
 import { data } from '../../../server/fn/cloud'
 import type { Grant } from '../../../server/fn/grants'
 import { sendSubscribe } from '../../../server/fn/notify'
-import { chainId, iso, isClosed, loadRound, roundView } from './common'
+import { iso, isClosed, loadRound, roundView } from './common'
+import { newChain } from '../../../server/antigen/logic'
 
 const id = (label: string) => z.string().min(1).max(80).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
@@ -94,38 +95,13 @@ export const roundActions = {
       })
       const leads = staff.filter((l) => l.role !== 'committee' && scopeIds.has(l.scope.buildingId ?? ''))
       const committee = [...new Set(staff.filter((l) => l.role === 'committee').map((l) => l.openid))]
-      const chains: ChainDoc[] = inScope.map((b) => ({
-        _id: chainId(round._id, b._id),
-        roundId: round._id,
-        communityId: community._id,
-        groupId: b.groupId,
-        groupName: groupName.get(b.groupId) ?? '',
-        buildingId: b._id,
-        buildingName: b.name,
-        order: b.order,
-        status: 'open',
-        date: round.date,
-        deadline,
-        notice: round.notice,
-        allBuildings: round.allBuildings,
-        buildingCount: round.buildingIds.length,
-        notify: {
+      const facts = { ...round, buildingCount: inScope.length }
+      const chains: ChainDoc[] = inScope.map((b) =>
+        newChain(facts, b, groupName.get(b.groupId) ?? '', expected.get(b._id) ?? 0, {
           leads: [...new Set(leads.filter((l) => l.scope.buildingId === b._id).map((l) => l.openid))],
           committee,
-        },
-        openedAt: round.openedAt,
-        expected: expected.get(b._id) ?? 0,
-        seq: 0,
-        submitted: 0,
-        people: 0,
-        negative: 0,
-        positive: 0,
-        invalid: 0,
-        untested: 0,
-        confirmed: false,
-        version: 0,
-        entries: {},
-      }))
+        }),
+      )
       // Chains first: a round document is only visible once every building can take submissions.
       for (let i = 0; i < chains.length; i += 100) await data.insertMany('chains', chains.slice(i, i + 100))
       await data.insert('rounds', round)

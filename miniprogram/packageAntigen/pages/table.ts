@@ -9,6 +9,7 @@ import { confirm, toast } from '../../utils/dialog'
 import { formatDateTime, formatDay, formatTime } from '../../utils/format'
 import { openPage } from '../../utils/nav'
 import { roundStatusText, roundTitle } from '../utils/labels'
+import { openXlsx } from '../../utils/document'
 
 type LoadState = 'loading' | 'ready' | 'error'
 type Busy = '' | 'export' | 'close'
@@ -160,20 +161,7 @@ Component({
       this.setData({ busy: 'export' })
       try {
         const res = await call('antigen', 'exportTable', { roundId: this.data.roundId })
-        await new Promise<void>((resolve, reject) => {
-          wx.downloadFile({
-            url: res.tempFileURL,
-            success: (file) =>
-              wx.openDocument({
-                filePath: file.tempFilePath,
-                fileType: 'xlsx',
-                showMenu: true,
-                success: () => resolve(),
-                fail: reject,
-              }),
-            fail: reject,
-          })
-        })
+        await openXlsx(res.tempFileURL)
       } catch (err) {
         if (!(err instanceof CloudError)) showError(new CloudError('NETWORK', '表格没有打开，请检查网络后再试'))
       } finally {

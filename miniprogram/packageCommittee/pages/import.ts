@@ -3,6 +3,7 @@
 import type { ImportPreview, ImportProgress, ImportStatus } from '../../../typings/api'
 import { call, CloudError, showError } from '../../services/cloud'
 import { confirm, toast } from '../../utils/dialog'
+import { openXlsx } from '../../utils/document'
 
 type Step = 'choose' | 'preview' | 'commit'
 type Busy = '' | 'uploading' | 'previewing' | 'committing' | 'rollingBack' | 'exporting'
@@ -254,20 +255,7 @@ Component({
       this.setData({ busy: 'exporting' })
       try {
         const res = await call('community', 'exportLedger', { communityId: this.data.communityId })
-        await new Promise<void>((resolve, reject) => {
-          wx.downloadFile({
-            url: res.tempFileURL,
-            success: (file) =>
-              wx.openDocument({
-                filePath: file.tempFilePath,
-                fileType: 'xlsx',
-                showMenu: true,
-                success: () => resolve(),
-                fail: reject,
-              }),
-            fail: reject,
-          })
-        })
+        await openXlsx(res.tempFileURL)
       } catch (err) {
         if (!(err instanceof CloudError)) showError(new CloudError('NETWORK', '台账文件没有打开，请检查网络后再试'))
       } finally {
