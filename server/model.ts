@@ -233,6 +233,9 @@ export interface ChainDoc extends ResultCounts {
   communityId: string
   groupId: string
   groupName: string
+  /** The building's 片区 (团), if the community has zones. */
+  zoneId?: string
+  zoneName?: string
   buildingId: string
   buildingName: string
   order: number

@@ -15,10 +15,11 @@ type RoundFacts = Pick<
 /** A building's empty chain for a round, carrying the round's facts so a submission need not read the round. */
 export function newChain(
   round: RoundFacts,
-  building: Pick<BuildingDoc, '_id' | 'groupId' | 'name' | 'order'>,
+  building: Pick<BuildingDoc, '_id' | 'groupId' | 'name' | 'order' | 'zoneId'>,
   groupName: string,
   expected: number,
   notify?: ChainDoc['notify'],
+  zoneName?: string,
 ): ChainDoc {
   const chain: ChainDoc = {
     _id: chainId(round._id, building._id),
@@ -45,6 +46,10 @@ export function newChain(
     entries: {},
   }
   if (notify) chain.notify = notify
+  if (building.zoneId) {
+    chain.zoneId = building.zoneId
+    chain.zoneName = zoneName ?? ''
+  }
   return chain
 }
 

@@ -34,10 +34,10 @@ async function photo(householdId: string, memberId: string, roundId = round.id):
   return fileID
 }
 
-const negative = async (householdId: string, memberId: string) => ({
+const negative = async (householdId: string, memberId: string, roundId?: string) => ({
   memberId,
   result: 'negative',
-  photo: await photo(householdId, memberId),
+  photo: await photo(householdId, memberId, roundId),
   photoSize: 120_000,
 })
 
@@ -434,6 +434,30 @@ describe('the roll-up table', () => {
       missing: 2,
       confirmed: 1,
     })
+  })
+
+  it('adds a subtotal per 片区 (团) when buildings have one', async () => {
+    const zone = await community<{ id: string }>(WHO.committee, 'upsertZone', { communityId: C1, name: '东片' })
+    if (!zone.ok) throw new Error(zone.message)
+    await community(WHO.committee, 'upsertBuilding', {
+      communityId: C1,
+      buildingId: B.b3._id,
+      name: '3号',
+      zoneId: zone.data.id,
+    })
+    const next = await ok<RoundView>(WHO.committee, 'openRound', {
+      communityId: C1,
+      date: '2026-11-24',
+      deadline: inAnHour(),
+      notice: '第二轮',
+    })
+    await ok(WHO.committee, 'submit', {
+      roundId: next.id,
+      householdId: H.b3r301._id,
+      members: [await negative(H.b3r301._id, 'm-sun', next.id)],
+    })
+    const table = await ok<RoundTable>(WHO.committee, 'table', { roundId: next.id })
+    expect(table.zones.map((z) => [z.zoneName, z.buildings, z.submitted, z.negative])).toEqual([['东片', 1, 1, 1]])
   })
 
   it('cuts the table to the 营长’s 营 and the lead’s building', async () => {

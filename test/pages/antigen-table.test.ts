@@ -98,6 +98,30 @@ describe('round table', () => {
     expect(texts(comp, '.building-name')).toEqual(['21号', '1号'])
   })
 
+  it('shows a subtotal per 片区 (团) when the community has them', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    const rows = [tableRow({ buildingId: 'b_1', name: '1号', negative: 30, people: 30, submitted: 12 })]
+    const zone = {
+      zoneId: 'z_1',
+      zoneName: '东片',
+      buildings: 1,
+      expected: 12,
+      submitted: 12,
+      people: 30,
+      negative: 30,
+      positive: 0,
+      invalid: 0,
+      untested: 0,
+      missing: 0,
+      confirmed: 0,
+    }
+    antigen({ table: () => ok(roundTable({ rows, zones: [zone] })) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#zone-z_1 .block-name')).toBe('东片（团）小计')
+    expect(figures(comp, '#zone-z_1')).toContain('30阴性')
+  })
+
   it('opens a building’s chain from its row', async () => {
     community({ whoami: () => ok(me({ roles: [leadRole] })) })
     antigen({ table: () => ok(roundTable({ scope: 'building' })) })

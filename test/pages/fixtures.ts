@@ -440,6 +440,7 @@ export function roundTable(partial: Partial<RoundTable> = {}): RoundTable {
       const inGroup = rows.filter((r) => r.groupId === id)
       return { groupId: id, groupName: inGroup[0]?.groupName ?? '', ...totalsOf(inGroup) }
     }),
+    zones: [],
     total: totalsOf(rows),
     scope: 'community',
     ...partial,

@@ -105,6 +105,8 @@ export interface RoundTable {
   /** Buildings with an abnormal result first, then in natural order. */
   rows: TableRow[]
   groups: (Totals & { groupId: string; groupName: string })[]
+  /** Subtotals per 片区 (the 团 level between 营 and the community), when the community has zones. */
+  zones: (Totals & { zoneId: string; zoneName: string })[]
   total: Totals
   /** What the caller's scope covers: 'building' (lead), 'group' (营长), 'community'. */
   scope: 'building' | 'group' | 'community'

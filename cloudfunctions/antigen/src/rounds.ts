@@ -9,6 +9,7 @@ import type {
   RoleDoc,
   RoundDoc,
   RoundSubscriberDoc,
+  ZoneDoc,
 } from '../../../server/model'
 import { action, AppError, formatShanghai, shanghaiDay, z } from '../../../server/kernel'
 import { randomId } from '../../../server/domain/ids'
@@ -54,10 +55,12 @@ export const roundActions = {
         throw new AppError('INVALID_INPUT', '检测日期不能早于昨天', 'date')
       const community = await data.get<CommunityDoc>('communities', input.communityId)
       if (!community) throw new AppError('NOT_FOUND', '找不到这个小区')
-      const [buildings, groups] = await Promise.all([
+      const [buildings, groups, zones] = await Promise.all([
         data.findAll<BuildingDoc>('buildings', { communityId: community._id }),
         data.findAll<GroupDoc>('groups', { communityId: community._id }),
+        data.findAll<ZoneDoc>('zones', { communityId: community._id }),
       ])
+      const zoneName = new Map(zones.map((z) => [z._id, z.name]))
       let inScope = buildings
       if (input.buildingIds) {
         const wanted = new Set(input.buildingIds)
@@ -88,6 +91,7 @@ export const roundActions = {
         openedAt: new Date(),
       }
       const groupName = new Map(groups.map((g) => [g._id, g.name]))
+      const groupZone = new Map(groups.flatMap((g) => (g.zoneId ? [[g._id, g.zoneId] as const] : [])))
       const scopeIds = new Set(round.buildingIds)
       const staff = await data.findAll<RoleDoc>('roles', {
         communityId: community._id,
@@ -97,10 +101,15 @@ export const roundActions = {
       const committee = [...new Set(staff.filter((l) => l.role === 'committee').map((l) => l.openid))]
       const facts = { ...round, buildingCount: inScope.length }
       const chains: ChainDoc[] = inScope.map((b) =>
-        newChain(facts, b, groupName.get(b.groupId) ?? '', expected.get(b._id) ?? 0, {
-          leads: [...new Set(leads.filter((l) => l.scope.buildingId === b._id).map((l) => l.openid))],
-          committee,
-        }),
+        newChain(
+          facts,
+          // A building without its own 片区 belongs to its 营's.
+          { ...b, ...((b.zoneId ?? groupZone.get(b.groupId)) ? { zoneId: b.zoneId ?? groupZone.get(b.groupId) } : {}) },
+          groupName.get(b.groupId) ?? '',
+          expected.get(b._id) ?? 0,
+          { leads: [...new Set(leads.filter((l) => l.scope.buildingId === b._id).map((l) => l.openid))], committee },
+          zoneName.get(b.zoneId ?? groupZone.get(b.groupId) ?? ''),
+        ),
       )
       // Chains first: a round document is only visible once every building can take submissions.
       for (let i = 0; i < chains.length; i += 100) await data.insertMany('chains', chains.slice(i, i + 100))

@@ -37,7 +37,12 @@ export function buildTable(round: RoundDoc, chains: Counters[], scope: RoundTabl
     const mine = chains.filter((c) => c.groupId === groupId)
     return { groupId, groupName: mine[0]?.groupName ?? '', ...totals(mine) }
   })
-  return { round: roundView(round), rows, groups, total: totals(chains), scope }
+  const zoneIds = [...new Set(chains.flatMap((c) => (c.zoneId ? [c.zoneId] : [])))]
+  const zones = zoneIds.map((zoneId) => {
+    const mine = chains.filter((c) => c.zoneId === zoneId)
+    return { zoneId, zoneName: mine[0]?.zoneName ?? '', ...totals(mine) }
+  })
+  return { round: roundView(round), rows, groups, zones, total: totals(chains), scope }
 }
 
 const scopeName = (s: { groupId?: string; buildingId?: string }): RoundTable['scope'] =>
@@ -97,6 +102,7 @@ export const tableActions = {
       const tableRows = [
         ...table.rows.map(row),
         ...table.groups.map((g) => row({ ...g, name: `${g.groupName} 小计`, groupName: '' })),
+        ...table.zones.map((z) => row({ ...z, name: `${z.zoneName} 小计`, groupName: '' })),
         row({ ...table.total, name: '合计', groupName: '' }),
       ]
       const byId = new Map(households.map((h) => [h._id, h]))
