@@ -19,6 +19,7 @@ export const COLLECTIONS = [
   'chains',
   'roundSubscribers',
   'reminders',
+  'exports',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -283,3 +283,13 @@ export interface ReminderDoc {
   pushed: number
   called: number
 }
+
+/** An exported spreadsheet (personal data): deleted by the housekeeping timer a day after it was made. */
+export interface ExportDoc {
+  _id: string
+  communityId: string
+  kind: 'ledger' | 'antigen'
+  fileID: string
+  by: string
+  createdAt: Date
+}

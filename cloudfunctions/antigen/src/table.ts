@@ -5,7 +5,8 @@ import type { ChainDoc, HouseholdDoc, RoundDoc } from '../../../server/model'
 import { action, z, type ActionContext } from '../../../server/kernel'
 import { naturalCompare } from '../../../server/domain/structure'
 import { writeWorkbook, type SheetColumn } from '../../../server/ledger/xlsx'
-import { cloud, data } from '../../../server/fn/cloud'
+import { data } from '../../../server/fn/cloud'
+import { uploadExport } from '../../../server/fn/exports'
 import type { Grant } from '../../../server/fn/grants'
 import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/logic'
 import { loadRound, roundView } from './common'
@@ -145,14 +146,14 @@ export const tableActions = {
         { name: '未报户', columns: person, rows: missing },
       ])
       const fileName = `抗原检测-${round.date}.xlsx`
-      const upload = (await cloud.uploadFile({
-        cloudPath: `exports/${round.communityId}/antigen-${round._id}-${Date.now()}.xlsx`,
-        fileContent: buffer,
-      })) as { fileID: string }
-      const urls = (await cloud.getTempFileURL({ fileList: [upload.fileID] })) as {
-        fileList: { tempFileURL: string }[]
-      }
-      return { fileID: upload.fileID, tempFileURL: urls.fileList[0]?.tempFileURL ?? '', fileName }
+      const file = await uploadExport(
+        round.communityId,
+        'antigen',
+        `exports/${round.communityId}/antigen-${round._id}-${Date.now()}.xlsx`,
+        buffer,
+        ctx.caller.openid,
+      )
+      return { ...file, fileName }
     },
   }),
 }

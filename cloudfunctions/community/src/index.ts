@@ -4,6 +4,7 @@ import { cloud } from '../../../server/fn/cloud'
 import { loadGrants } from '../../../server/fn/grants'
 import { householdActions, householdErasers } from './household'
 import { eraseHouseholdResults } from '../../../server/antigen/erase'
+import { housekeeping } from './housekeeping'
 import { identityActions } from './identity'
 import { ledgerActions } from './ledger'
 import { onboardingActions } from './onboarding'
@@ -25,4 +26,5 @@ export const main = defineFunction({
     ...rolesActions,
     ...ledgerActions,
   },
+  timers: { housekeeping },
 })

@@ -13,6 +13,7 @@ import {
 import { MAX_FILE_BYTES } from '../../../server/ledger/parse'
 import type { ImportProgress } from '../../../typings/api'
 import { cloud, data } from '../../../server/fn/cloud'
+import { uploadExport } from '../../../server/fn/exports'
 
 const communityId = z.string().min(1).max(64).describe('小区')
 const importInput = z.object({ importId: z.string().min(1).max(64).describe('导入记录') }).strict()
@@ -93,14 +94,14 @@ export const ledgerActions = {
   exportLedger: action({
     input: z.object({ communityId }).strict(),
     access: { roles: ['committee'], scope: (input) => ({ communityId: input.communityId }) },
-    handler: async (input) => {
-      const out = await exportLedger(
-        data,
-        input.communityId,
-        async (cloudPath, fileContent) => (await cloud.uploadFile({ cloudPath, fileContent })).fileID,
-      )
-      const urls = (await cloud.getTempFileURL({ fileList: [out.fileID] })) as { fileList: { tempFileURL: string }[] }
-      return { ...out, tempFileURL: urls.fileList[0]?.tempFileURL ?? '' }
+    handler: async (input, ctx) => {
+      let tempFileURL = ''
+      const out = await exportLedger(data, input.communityId, async (cloudPath, content) => {
+        const file = await uploadExport(input.communityId, 'ledger', cloudPath, content, ctx.caller.openid)
+        tempFileURL = file.tempFileURL
+        return file.fileID
+      })
+      return { ...out, tempFileURL }
     },
   }),
 }

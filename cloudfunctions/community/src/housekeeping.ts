@@ -1,0 +1,25 @@
+// The community function's daily timer: personal data that only existed for a task is deleted on schedule.
+import type { ImportDoc } from '../../../server/model'
+import { data } from '../../../server/fn/cloud'
+import { deleteOldExports } from '../../../server/fn/exports'
+
+/** A committed import can be rolled back for this long; after it, its staged copies of households go. */
+export const IMPORT_ROWS_TTL_MS = 7 * 24 * 3600_000
+
+export async function deleteStaleImportRows(now = Date.now()): Promise<number> {
+  const stale = await data.findAll<ImportDoc & { rowsDeletedAt?: Date }>('imports', {
+    createdAt: data._.lt(new Date(now - IMPORT_ROWS_TTL_MS)),
+    status: data._.neq('committing'),
+    rowsDeletedAt: data._.exists(false),
+  })
+  let removed = 0
+  for (const imp of stale) {
+    removed += await data.removeWhere('importRows', { importId: imp._id })
+    await data.update('imports', imp._id, { rowsDeletedAt: new Date() })
+  }
+  return removed
+}
+
+export async function housekeeping(): Promise<{ exports: number; importRows: number }> {
+  return { exports: await deleteOldExports(), importRows: await deleteStaleImportRows() }
+}
