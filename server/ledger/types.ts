@@ -1,5 +1,5 @@
-// Documents and results of the ledger import beyond what server/model.ts and typings/api declare (fields the
-// import needs to resume, undo and report; see the report that introduced them for the proposed model change).
+// Documents and results of the ledger import beyond what server/model.ts and typings/api declare: the fields the
+// import needs to resume, undo and report.
 import type { ImportPreview } from '../../typings/api'
 import type { ImportDoc, ImportRowDoc } from '../model'
 import type { PlannedMember } from './validate'
