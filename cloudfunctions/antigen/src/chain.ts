@@ -9,6 +9,7 @@ import { TEMPLATES, thing } from '../../../server/templates'
 import { data } from '../../../server/fn/cloud'
 import type { Grant } from '../../../server/fn/grants'
 import { sendSubscribe } from '../../../server/fn/notify'
+import { loadHousehold } from '../../../server/fn/common'
 import { isAbnormal } from '../../../server/antigen/logic'
 import { iso, isClosed, loadChain, loadRound, memberViews, photoUrls, roundView, seesResults } from './common'
 import { SUBMIT_PAGE } from './rounds'
@@ -102,9 +103,7 @@ export const chainActions = {
     access: {
       roles: ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee'],
       scope: async (i, ctx) => {
-        const h = await data.get<HouseholdDoc>('households', i.householdId)
-        if (!h) throw new AppError('NOT_FOUND', '找不到这一户')
-        await ctx.memo('household', async () => h)
+        const h = await loadHousehold(ctx, i.householdId)
         return {
           communityId: h.communityId,
           groupId: h.groupId,
@@ -115,7 +114,7 @@ export const chainActions = {
       },
     },
     handler: async (input, ctx): Promise<ChainEntryView> => {
-      const h = (await ctx.memo('household', async () => null)) as unknown as HouseholdDoc
+      const h = await loadHousehold(ctx, input.householdId)
       const chain = await loadChain(ctx, input.roundId, h.buildingId)
       const entry = chain.entries[h._id]
       if (!entry) throw new AppError('NOT_FOUND', '这一户还没有提交', 'householdId')

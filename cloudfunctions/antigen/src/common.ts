@@ -4,6 +4,7 @@ import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../../server/model'
 import { AppError, hasRole, type ActionContext } from '../../../server/kernel'
 import type { Grant } from '../../../server/fn/grants'
 import { cloud, data } from '../../../server/fn/cloud'
+import { iso } from '../../../server/fn/common'
 import { isEarly } from '../../../server/antigen/logic'
 
 export { chainId } from '../../../server/antigen/logic'
@@ -30,7 +31,7 @@ export function loadChain(ctx: ActionContext, roundId: string, buildingId: strin
   })
 }
 
-export const iso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : '')
+export { iso }
 
 export function roundView(r: RoundDoc): RoundView {
   const view: RoundView = {
@@ -46,6 +47,12 @@ export function roundView(r: RoundDoc): RoundView {
   }
   if (r.closedAt) view.closedAt = iso(r.closedAt)
   return view
+}
+
+/** Close a round and its chains (no more submissions). */
+export async function closeRoundDocs(roundId: string, closedAt: Date): Promise<void> {
+  await data.update('rounds', roundId, { status: 'closed', closedAt })
+  await data.updateWhere('chains', { roundId }, { status: 'closed' })
 }
 
 /** A round is closed once closed by hand or past its deadline (the timer then records it). */

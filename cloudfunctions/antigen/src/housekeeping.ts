@@ -2,6 +2,7 @@
 // stay, as counts and per-household results without photos).
 import type { ChainDoc, CommunityDoc, RoundDoc } from '../../../server/model'
 import { cloud, data } from '../../../server/fn/cloud'
+import { closeRoundDocs } from './common'
 
 export const DEFAULT_PHOTO_RETENTION_DAYS = 14
 const DAY = 86_400_000
@@ -13,8 +14,7 @@ export async function closeOverdueRounds(now = new Date()): Promise<number> {
     { limit: 100, fields: { buildingIds: false } as never },
   )
   for (const r of overdue) {
-    await data.update('rounds', r._id, { status: 'closed', closedAt: new Date(r.deadline) })
-    await data.updateWhere('chains', { roundId: r._id }, { status: 'closed' })
+    await closeRoundDocs(r._id, new Date(r.deadline))
   }
   return overdue.length
 }

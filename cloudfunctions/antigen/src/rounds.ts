@@ -18,7 +18,7 @@ import { TEMPLATES, thing } from '../../../server/templates'
 import { data } from '../../../server/fn/cloud'
 import type { Grant } from '../../../server/fn/grants'
 import { sendSubscribe } from '../../../server/fn/notify'
-import { iso, isClosed, loadRound, roundView } from './common'
+import { closeRoundDocs, iso, isClosed, loadRound, roundView } from './common'
 import { newChain } from '../../../server/antigen/logic'
 
 const id = (label: string) => z.string().min(1).max(80).describe(label)
@@ -158,8 +158,7 @@ export const roundActions = {
       const round = await loadRound(ctx, input.roundId)
       if (round.status === 'closed') return roundView(round)
       const closedAt = new Date()
-      await data.update('rounds', round._id, { status: 'closed', closedAt })
-      await data.updateWhere('chains', { roundId: round._id }, { status: 'closed' })
+      await closeRoundDocs(round._id, closedAt)
       return roundView({ ...round, status: 'closed', closedAt })
     },
   }),

@@ -6,12 +6,12 @@ import { CONSENTS } from '../../../server/consent'
 import { householdLabel } from '../../../server/domain/structure'
 import { maskName } from '../../../server/domain/mask'
 import { TEMPLATES, thing } from '../../../server/templates'
-import { cloud, data } from '../../../server/fn/cloud'
+import { data } from '../../../server/fn/cloud'
 import type { Grant } from '../../../server/fn/grants'
 import { loadHousehold } from '../../../server/fn/common'
 import { sendSubscribe } from '../../../server/fn/notify'
 import { placeEntry } from '../../../server/antigen/logic'
-import { chainId, isClosed } from './common'
+import { chainId, isClosed, photoUrls } from './common'
 import { roundViewOfChain } from './rounds'
 
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024
@@ -28,14 +28,6 @@ const memberInput = z
     photoAt: z.string().datetime({ offset: true }).optional().describe('拍照时间'),
   })
   .strict()
-
-async function photosExist(fileIds: string[]): Promise<Set<string>> {
-  if (fileIds.length === 0) return new Set()
-  const res = (await cloud.getTempFileURL({ fileList: fileIds })) as {
-    fileList: { fileID: string; tempFileURL: string }[]
-  }
-  return new Set(res.fileList.filter((f) => f.tempFileURL).map((f) => f.fileID))
-}
 
 /** Push to the building's leads (and the committee): from the list the chain carries, so no extra read. */
 async function tell(chain: ChainDoc, template: string, fields: Record<string, string>, committee: boolean) {
@@ -141,7 +133,7 @@ export const submitActions = {
 
       const known = new Set((chain.entries[household._id]?.members ?? []).flatMap((m) => (m.photo ? [m.photo] : [])))
       const fresh = members.flatMap((m) => (m.photo && !known.has(m.photo) ? [m.photo] : []))
-      const stored = await photosExist(fresh)
+      const stored = await photoUrls(fresh)
       const lost = members.findIndex((m) => m.photo && fresh.includes(m.photo) && !stored.has(m.photo))
       if (lost >= 0) throw new AppError('PHOTO_INVALID', undefined, `members.${lost}.photo`)
 

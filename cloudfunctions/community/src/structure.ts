@@ -118,15 +118,10 @@ export async function structureOf(ctx: ActionContext, communityId: string): Prom
   }
 }
 
-/** Move a building to a group: its households carry the group for roll-ups, so they move too. */
-async function assignGroup(building: BuildingDoc, groupId: string): Promise<void> {
-  if (building.groupId === groupId) return
-  await data.update('buildings', building._id, { groupId })
-  await data.updateWhere('households', { buildingId: building._id }, { groupId })
-  await data.updateWhere('joinRequests', { buildingId: building._id }, { groupId })
-}
-
-/** The same for many buildings at once: three round trips per 营 rather than three per building. */
+/**
+ * Move buildings to a group: their households and join requests carry the group for roll-ups, so they move too
+ * (three round trips per call, however many buildings).
+ */
 async function assignGroupMany(buildingIds: string[], groupId: string): Promise<void> {
   if (buildingIds.length === 0) return
   const moving = { groupId: data._.neq(groupId) }
@@ -199,7 +194,7 @@ export const structureActions = {
           name: building.name,
           ...(input.zoneId ? { zoneId: input.zoneId } : {}),
         })
-        if (input.groupId) await assignGroup(existing, input.groupId)
+        if (input.groupId) await assignGroupMany([existing._id], input.groupId)
         building.groupId = input.groupId ?? existing.groupId
       } else {
         const groups = await data.findAll<GroupDoc>(
@@ -294,7 +289,7 @@ export const structureActions = {
       const building = await loadBuilding(ctx, input.buildingId)
       const group = await loadGroup(ctx, input.groupId)
       if (group.communityId !== building.communityId) throw new AppError('NOT_FOUND', '找不到这个营', 'groupId')
-      await assignGroup(building, group._id)
+      await assignGroupMany([building._id], group._id)
       return {
         id: building._id,
         name: building.name,
