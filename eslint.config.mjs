@@ -14,6 +14,27 @@ export default tseslint.config(
     },
   },
   {
+    // "Now" comes from the kernel clock (server/kernel/clock.ts), which localcloud can move for tests.
+    files: ['server/**/*.ts', 'cloudfunctions/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Read now from the kernel clock: nowMs() in server/kernel.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read now from the kernel clock: nowDate() in server/kernel.',
+        },
+        {
+          selector: "CallExpression[callee.name='dayjs'][arguments.length=0]",
+          message: 'Read now from the kernel clock: now() in server/kernel.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -1,5 +1,5 @@
 // npm run localcloud -- --port <p> [--data <dir> | --memory] [--functions <dir>] [--collections <file.json>]
-//                       [--env <name>] [--no-timers] [--max-instances <n>] [--quiet]
+//                       [--env <name>] [--no-timers] [--max-instances <n>] [--quiet] [--clock <ISO>]
 import fs from 'node:fs'
 import path from 'node:path'
 import { startLocalCloud, type LocalCloudOptions } from './index'
@@ -12,7 +12,8 @@ export interface CliOptions extends LocalCloudOptions {
 }
 
 const USAGE = `usage: localcloud [--port 8787] [--data .localcloud | --memory] [--functions cloudfunctions]
-                  [--collections <file.json>] [--env local] [--no-timers] [--max-instances 16] [--quiet]`
+                  [--collections <file.json>] [--env local] [--no-timers] [--max-instances 16] [--quiet]
+                  [--clock <ISO time>]   start the platform clock at this instant (it ticks on)`
 
 export function parseArgs(argv: string[]): CliOptions {
   const opts: CliOptions = {
@@ -64,6 +65,12 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--quiet':
         opts.quiet = true
         break
+      case '--clock': {
+        const at = Date.parse(value(i++, arg))
+        if (!Number.isFinite(at)) throw new Error('--clock must be a time like 2026-11-24T10:00:00+08:00')
+        opts.clock = at
+        break
+      }
       case '--help':
       case '-h':
         opts.help = true

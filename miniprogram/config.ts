@@ -4,22 +4,5 @@
  */
 export const CLOUD_ENV = ''
 
-/**
- * Subscription-message templates the pages ask the user to accept. These are placeholders that work on
- * localcloud; production ids come from the mini-program admin console (订阅消息 → 我的模板) and must be the same
- * ids the cloud function sends with (its TPL_* environment variables, server/templates.ts).
- */
-export const TEMPLATES = {
-  /** To building leads: a new join request waits for approval. */
-  joinRequest: 'TPL_JOIN_REQUEST',
-  /** To the applicant: the lead approved or rejected the request. */
-  joinResult: 'TPL_JOIN_RESULT',
-  /** To residents who asked (开轮提醒): a new antigen round is open. */
-  roundOpened: 'TPL_ROUND_OPENED',
-  /** To residents who have not submitted: their lead's 提醒未报. */
-  antigenReminder: 'TPL_ANTIGEN_REMINDER',
-  /** To leads and the committee: an abnormal (positive) result was submitted. */
-  abnormal: 'TPL_ABNORMAL',
-  /** To a household: the lead sent its entry back (flagged) to be done again. */
-  reopened: 'TPL_REOPENED',
-} as const
+/** Subscription-message templates: the one list both sides use is miniprogram/shared/constants.ts. */
+export { TEMPLATE_IDS as TEMPLATES } from './shared/constants'

@@ -1,17 +1,18 @@
-// npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--year <yyyy>]
+// npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
 // Loads the demo communities into a running localcloud (replacing all of its data), or prints what they contain.
 import { demoDataset, type DemoDataset, type DemoIdentity } from '../server/demo/generate'
-import { isEmpty, loadCollections } from '../server/demo/load'
+import { isEmpty, loadCollections, platformNow } from '../server/demo/load'
 
-const USAGE = `usage: npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--year <yyyy>]
+const USAGE = `usage: npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
   --print       print the demo communities and identities; load nothing
-  --yes         replace the data of a localcloud that already has a community`
+  --yes         replace the data of a localcloud that already has a community
+  --now         date the data from this instant (default: the localcloud's clock)`
 
 interface Args {
   url: string
   yes: boolean
   print: boolean
-  year?: number
+  now?: number
   help: boolean
 }
 
@@ -27,10 +28,10 @@ export function parseDemoArgs(argv: string[]): Args {
     if (arg === '--localcloud') args.url = value().replace(/\/+$/, '')
     else if (arg === '--yes' || arg === '-y') args.yes = true
     else if (arg === '--print') args.print = true
-    else if (arg === '--year') {
-      const year = Number(value())
-      if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new Error('--year must be a year like 2026')
-      args.year = year
+    else if (arg === '--now') {
+      const at = Date.parse(value())
+      if (!Number.isFinite(at)) throw new Error('--now must be a time like 2026-11-24T10:00:00+08:00')
+      args.now = at
     } else if (arg === '--help' || arg === '-h') args.help = true
     else throw new Error(`unknown option ${arg}`)
   }
@@ -86,9 +87,8 @@ async function main() {
     console.log(USAGE)
     return
   }
-  const dataset = demoDataset({ year: args.year })
   if (args.print) {
-    console.log(describe(dataset, args.url))
+    console.log(describe(demoDataset(args.now === undefined ? {} : { now: args.now }), args.url))
     return
   }
 
@@ -106,6 +106,7 @@ async function main() {
     )
     process.exit(1)
   }
+  const dataset = demoDataset({ now: args.now ?? (await platformNow(args.url)) })
   const { documents, ms } = await loadCollections(args.url, dataset.collections)
   console.log(`已载入 loaded ${documents} documents into ${args.url} in ${ms} ms\n`)
   console.log(describe(dataset, args.url))

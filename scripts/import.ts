@@ -6,12 +6,17 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { init } from '@cloudbase/node-sdk'
-import { Data } from '../server/kernel/db'
 import { isAppError } from '../server/kernel/errors'
-import type { ImportProgress } from '../typings/api'
-import { nodeSdkDatabase } from './lib/node-sdk-database'
-import { buildLedgerExport, COMMIT_CHUNK, commitImport, previewImport, type LedgerPreview } from '../server/ledger'
+import type { ImportBuildingSpelling, ImportProgress } from '../typings/api'
+import { connect, DEFAULT_LOCALCLOUD, type Output, UsageError } from './lib/connect'
+import {
+  buildLedgerExport,
+  COMMIT_CHUNK,
+  commitImport,
+  previewImport,
+  rowList,
+  type LedgerPreview,
+} from '../server/ledger'
 
 export const USAGE = `用法 usage: npm run import -- <台账.xlsx|.csv> --community <小区ID> [--create-buildings] [--dry-run]
                          [--export <导出.xlsx>] [--localcloud http://127.0.0.1:8787 | --env <环境ID>] [--chunk 300]
@@ -29,14 +34,12 @@ export interface ImportCliOptions {
   help: boolean
 }
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: readonly string[]): ImportCliOptions {
   const opts: ImportCliOptions = {
     community: '',
     createBuildings: false,
     dryRun: false,
-    localcloud: 'http://127.0.0.1:8787',
+    localcloud: DEFAULT_LOCALCLOUD,
     chunk: COMMIT_CHUNK,
     help: false,
   }
@@ -86,40 +89,23 @@ export function parseArgs(argv: readonly string[]): ImportCliOptions {
   return opts
 }
 
-export interface Output {
-  log(line: string): void
-  error(line: string): void
-}
+export type { Output }
 
-/** Database of the environment: localcloud through the SDK's own endpoint override, or a real one. */
-async function connect(opts: ImportCliOptions, out: Output): Promise<Data> {
-  if (opts.env) {
-    const secretId = process.env.TENCENTCLOUD_SECRETID
-    const secretKey = process.env.TENCENTCLOUD_SECRETKEY
-    if (!secretId || !secretKey)
-      throw new UsageError('连接云开发环境需要环境变量 TENCENTCLOUD_SECRETID 和 TENCENTCLOUD_SECRETKEY')
-    out.log(`连接云开发环境 ${opts.env}`)
-    return new Data(nodeSdkDatabase(init({ env: opts.env, secretId, secretKey }).database()))
-  }
-  let env = 'local'
-  try {
-    const res = await fetch(`${opts.localcloud}/__admin/health`)
-    env = ((await res.json()) as { env?: string }).env ?? env
-  } catch {
-    throw new UsageError(
-      `无法连接本地云开发模拟器 ${opts.localcloud}，请先运行 npm start（或用 --localcloud 指定地址）`,
-    )
-  }
-  // The SDK reads its endpoint and (any) keys from the environment, as localcloud/spawn.ts useLocalCloudSdk does.
-  Object.assign(process.env, {
-    TENCENTCLOUD_SECRETID: 'localcloud',
-    TENCENTCLOUD_SECRETKEY: 'localcloud',
-    TENCENTCLOUD: 'true',
-    SILENCE: 'true',
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${opts.localcloud}/admin` }),
-  })
-  out.log(`连接本地云开发模拟器 ${opts.localcloud}（环境 ${env}）`)
-  return new Data(nodeSdkDatabase(init({ env }).database()))
+const spelled = (s: ImportBuildingSpelling) => `「${s.text}」（${rowList(s.rows, s.count)}）`
+
+/** Why rows of one building were read as one (and the name it gets), and look-alike names kept apart. */
+export function buildingSpellingLines(p: LedgerPreview): string[] {
+  const lines: string[] = []
+  for (const b of p.newBuildingSpellings ?? [])
+    if (b.spellings.length > 1)
+      lines.push(
+        `  新建「${b.name}」：表格中写作${b.spellings.map(spelled).join('、')}，是同一栋的不同写法；` +
+          `名称取用得最多的「${b.name}」`,
+      )
+  for (const b of p.matchedSpellings ?? [])
+    lines.push(`按已有楼栋「${b.name}」导入（名称不变）：表格中写作${b.spellings.map(spelled).join('、')}`)
+  for (const w of p.buildingWarnings ?? []) lines.push(`注意：${w.message}`)
+  return lines
 }
 
 function printPreview(p: LedgerPreview, out: Output): void {
@@ -128,6 +114,7 @@ function printPreview(p: LedgerPreview, out: Output): void {
       `不变 ${p.unchangedHouseholds} 户`,
   )
   if (p.newBuildings.length > 0) out.log(`将新建 ${p.newBuildings.length} 个楼栋：${p.newBuildings.join('、')}`)
+  for (const line of buildingSpellingLines(p)) out.log(line)
   for (const k of p.keptMembers)
     out.log(`保留：${k.building} ${k.room} 的「${k.name}」已绑定微信，表格中没有此人，导入不会删除`)
   for (const e of p.errors) out.error(`第 ${e.row} 行：${e.reason}`)
@@ -154,6 +141,14 @@ export async function run(
   }
   try {
     const data = await connect(opts, out)
+    if (!(await data.get('communities', opts.community))) {
+      out.error(`找不到小区 ${opts.community}`)
+      out.error(
+        `新小区请先运行 npm run bootstrap -- --community ${opts.community} --name <小区名> --committee <居委管理员 openid>` +
+          `${opts.env ? ` --env ${opts.env}` : ''}`,
+      )
+      return 1
+    }
     if (opts.file) {
       if (!fs.existsSync(opts.file)) throw new UsageError(`找不到文件 ${opts.file}`)
       const bytes = fs.readFileSync(opts.file)

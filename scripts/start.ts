@@ -7,7 +7,7 @@ import { startLocalCloud } from '../localcloud'
 import { parseArgs } from '../localcloud/cli'
 import { COLLECTIONS } from '../server/collections'
 import { demoDataset } from '../server/demo/generate'
-import { isEmpty, loadCollections } from '../server/demo/load'
+import { isEmpty, loadCollections, platformNow } from '../server/demo/load'
 import { ROOT } from './lib/paths'
 
 // CloudBase runs functions in UTC; so does the emulator process that hosts them.
@@ -48,7 +48,7 @@ async function main() {
 async function loadDemoIfEmpty(url: string): Promise<void> {
   try {
     if (!(await isEmpty(url))) return
-    const dataset = demoDataset()
+    const dataset = demoDataset({ now: await platformNow(url) })
     const { documents, ms } = await loadCollections(url, dataset.collections)
     const names = dataset.summaries.map((s) => s.name).join('、')
     const who = ['demo-committee-1', 'demo-lead-1', 'demo-resident-1', 'demo-elderly-1'].join(' / ')

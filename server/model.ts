@@ -85,6 +85,8 @@ export interface RoleDoc {
   /** Who this grant is for, when it came from a household member. */
   householdId?: string
   memberId?: string
+  /** The holder's name when no household member stands behind the grant (a first committee member, bootstrap). */
+  holderName?: string
   /** Resident grants: the version of the health-data consent the holder accepted (read with the grants). */
   healthConsent?: string
   grantedBy: string

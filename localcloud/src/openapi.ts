@@ -109,7 +109,10 @@ export function checkTemplateData(data: unknown): string | null {
 }
 
 export class OpenApi {
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: () => number = Date.now,
+  ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS subscription_credits (
         openid TEXT NOT NULL, template_id TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (openid, template_id)
@@ -205,7 +208,7 @@ export class OpenApi {
     const record = (status: OutboxMessage['status'], errcode: number) =>
       this.db.prepare('INSERT INTO outbox (body) VALUES (?)').run(
         JSON.stringify({
-          at: new Date().toISOString(),
+          at: new Date(this.clock()).toISOString(),
           api: 'subscribeMessage.send',
           touser,
           templateId,

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { DatabaseEngine, type OpCounter } from './db/engine'
 import { Store } from './db/store'
 import { decode, encode, type Doc } from './ejson'
+import { Clock, type ClockState } from './clock'
 import { CloudError, E } from './errors'
 import { Faults, type FaultConfig } from './faults'
 import { FunctionRuntime, type Identity } from './functions/runtime'
@@ -31,6 +32,8 @@ export interface LocalCloudOptions {
   quiet?: boolean
   /** How long a transaction lives (CloudBase: 30 s); shorter in tests of expiry. */
   transactionTtlMs?: number
+  /** Start the emulated platform clock at this instant (ISO string or ms); it ticks on from there. */
+  clock?: string | number
 }
 
 export interface LocalCloud {
@@ -46,6 +49,8 @@ export interface LocalCloud {
   functions: FunctionRuntime
   log: CallLog
   faults: Faults
+  /** The emulated platform clock (not touched by reset()). */
+  clock: Clock
   reset(): void
   stop(): Promise<void>
 }
@@ -106,6 +111,25 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown): voi
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+function parseInstant(value: unknown): number {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN
+  if (!Number.isFinite(ms)) throw new HttpError(400, `not an instant: ${String(value).slice(0, 40)}`)
+  return ms
+}
+
+/** POST /__admin/clock: `{ at }` (ISO or ms), `{ advanceMs }` or `{ offsetMs }`. */
+function setClock(clock: Clock, body: Record<string, unknown>): ClockState {
+  if (body.at !== undefined) return clock.set(parseInstant(body.at))
+  const n = (key: string) => {
+    const v = body[key]
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new HttpError(400, `${key} must be a number of ms`)
+    return v
+  }
+  if (body.advanceMs !== undefined) return clock.advance(n('advanceMs'))
+  if (body.offsetMs !== undefined) return clock.setOffset(n('offsetMs'))
+  throw new HttpError(400, 'clock: give at, advanceMs or offsetMs')
+}
+
 function parseJson(buf: Buffer): unknown {
   if (buf.length === 0) return {}
   try {
@@ -121,9 +145,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = options.dataDir ?? null
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true })
   const store = new Store(dataDir ? path.join(dataDir, 'localcloud.sqlite') : null)
-  const engine = new DatabaseEngine(store, Date.now, options.transactionTtlMs)
-  const storage = new Storage(dataDir ? path.join(dataDir, 'storage') : null, env)
-  const openapi = new OpenApi(store.sqlite)
+  const clock = new Clock()
+  if (options.clock !== undefined) clock.set(parseInstant(options.clock))
+  const engine = new DatabaseEngine(store, clock.now, options.transactionTtlMs)
+  const storage = new Storage(dataDir ? path.join(dataDir, 'storage') : null, env, clock.now)
+  const openapi = new OpenApi(store.sqlite, clock.now)
   const log = new CallLog()
   const faults = new Faults()
   const collections = options.collections ?? []
@@ -135,6 +161,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     env,
     serviceUrl: () => `${baseUrl}/admin`,
     log,
+    clock,
     ...(options.maxInstances !== undefined ? { maxInstances: options.maxInstances } : {}),
     ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
   })
@@ -269,7 +296,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     return {
       version: 1,
       env,
-      exportedAt: new Date().toISOString(),
+      exportedAt: new Date(clock.now()).toISOString(),
       collections: data,
       files: storage
         .list()
@@ -382,6 +409,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     } else if (route === 'faults' && method === 'DELETE') {
       faults.clear()
       sendJson(res, 200, { ok: true })
+    } else if (route === 'clock' && method === 'GET') {
+      sendJson(res, 200, clock.state())
+    } else if (route === 'clock' && method === 'POST') {
+      sendJson(res, 200, setClock(clock, body))
+    } else if (route === 'clock' && method === 'DELETE') {
+      sendJson(res, 200, clock.reset())
     } else if (route === 'functions' && method === 'GET') {
       sendJson(res, 200, functions.list())
     } else if ((match = m(/^functions\/([\w-]+)\/trigger$/)) && method === 'POST') {
@@ -476,6 +509,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     functions,
     log,
     faults,
+    clock,
     reset,
     async stop() {
       await functions.close()

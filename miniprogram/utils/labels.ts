@@ -1,35 +1,7 @@
-import type { ConsentKind, JoinStatus, ResidentFlag, Role, VolunteerType } from '../../typings/api'
+import type { ConsentKind, JoinStatus } from '../../typings/api'
 
-export const ROLE_LABELS: Record<Role, string> = {
-  resident: '居民',
-  floorLead: '层长',
-  buildingLead: '楼组长',
-  groupLead: '营长',
-  communityLead: '团长',
-  committee: '居委',
-  merchant: '商家',
-  volunteer: '志愿者',
-}
-
-export const VOLUNTEER_LABELS: Record<VolunteerType, string> = {
-  online: '云上',
-  testing: '核酸',
-  building: '楼栋',
-  patrol: '巡逻',
-  transport: '运输',
-  emergency: '应急',
-}
-
-export const VOLUNTEER_TYPES = Object.keys(VOLUNTEER_LABELS) as VolunteerType[]
-
-export const FLAG_LABELS: Record<ResidentFlag, string> = {
-  elderly: '60岁以上',
-  alone: '独居',
-  mobility: '行动不便',
-  chronic: '慢性病',
-  pregnant: '孕妇',
-  infant: '婴幼儿',
-}
+// Labels the cloud functions write too (role places, ledger flags, cap messages) live in the shared module.
+export { FLAG_LABELS, ROLE_LABELS, VOLUNTEER_LABELS, VOLUNTEER_TYPES } from '../shared/constants'
 
 export const CONSENT_LABELS: Record<ConsentKind, string> = {
   personal: '个人信息授权',

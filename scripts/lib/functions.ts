@@ -4,6 +4,12 @@ import path from 'node:path'
 import { build } from 'esbuild'
 import { FUNCTIONS_ROOT } from './paths'
 
+/**
+ * What esbuild compiles for: the runtime every function is deployed on (`Nodejs20.19` in cloudbaserc.json). Tests
+ * run on the same major version; test/unit/runtime.test.ts keeps the three in step.
+ */
+export const ESBUILD_TARGET = 'node20.19'
+
 export interface FunctionBundle {
   name: string
   file: string
@@ -33,7 +39,7 @@ export async function bundleFunctions(root = FUNCTIONS_ROOT): Promise<FunctionBu
         outfile: file,
         bundle: true,
         platform: 'node',
-        target: 'node16',
+        target: ESBUILD_TARGET,
         format: 'cjs',
         external: ['wx-server-sdk'],
         legalComments: 'none',

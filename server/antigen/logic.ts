@@ -1,9 +1,7 @@
 // Pure rules of antigen rounds: counting results, placing an entry in a building's chain, rolling chains up.
 import type { AntigenResult, TableRow, Totals } from '../../typings/api'
 import type { BuildingDoc, ChainDoc, ChainEntryDoc, MemberResultDoc, ResultCounts, RoundDoc } from '../model'
-
-/** Minimum read time of an antigen kit: a photo taken earlier may show a false negative. */
-export const READ_TIME_MS = 15 * 60_000
+import { READ_TIME_MS } from '../../miniprogram/shared/constants'
 
 export const chainId = (roundId: string, buildingId: string) => `${roundId}:${buildingId}`
 

@@ -1,13 +1,17 @@
 // A deterministic demo community: the defaults mirror 钟楼新村 (135 楼道, 1,506 户, 3,400 居民, 670 aged 60+), with
-// leads, 营长, 团长, 居委, volunteers, a merchant, linked WeChat users and 代管 households. The same seed and year
-// give byte-identical data; nothing reads the clock except the default year, and the year moves only birth years.
+// leads, 营长, 团长, 居委, volunteers, a merchant, linked WeChat users and 代管 households. The same seed and `now`
+// give byte-identical data; nothing reads the clock except the default `now`. Every date is set back from `now`
+// (join history in the two weeks before it, invites valid for a month after it), and its Shanghai year is what
+// ages are counted in: the year moves only birth years.
 import type { ConsentKind, ResidentFlag, Role, Scope, VolunteerType } from '../../typings/api'
 import { COLLECTIONS, type CollectionName } from '../collections'
 import { CONSENTS, consentHash } from '../consent'
+import { DEFAULT_GROUP_SIZE, DEFAULT_VOLUNTEER_CAPS } from '../domain/community'
 import { FLAG_LABELS, withDerivedFlags } from '../domain/flags'
-import { consentId, householdId, joinRequestId, roleId, sha256 } from '../domain/ids'
+import { consentId, householdId, joinRequestId, roleId, rolePlace, sha256 } from '../domain/ids'
 import { chunkIntoGroups, groupName, shortBuildingName } from '../domain/structure'
-import { now } from '../kernel/time'
+import { nowMs } from '../kernel/clock'
+import { inShanghai } from '../kernel/time'
 import type {
   BuildingDoc,
   CommunityDoc,
@@ -33,8 +37,11 @@ export interface DemoOptions {
   residents?: number
   /** Residents aged 60 or more in `year`. */
   elderly?: number
-  /** Shanghai calendar year the ages are counted in; defaults to the current one, as the product counts. */
-  year?: number
+  /**
+   * The instant the demo is dated from (ms since the epoch); defaults to the kernel clock's now. Its Shanghai
+   * calendar year is the one ages are counted in, as the product counts.
+   */
+  now?: number
   /** Start of every generated openid; defaults to `demo` for 钟楼新村, else the community id without `c-`. */
   openidPrefix?: string
 }
@@ -60,7 +67,8 @@ export const SECOND_DEMO_COMMUNITY = {
   seed: 2,
 } as const
 
-export const GROUP_SIZE = 20
+/** A new community's defaults (server/domain/community.ts), which the demo keeps. */
+export const GROUP_SIZE = DEFAULT_GROUP_SIZE
 export const VOLUNTEER_TYPES: readonly VolunteerType[] = [
   'online',
   'testing',
@@ -69,14 +77,7 @@ export const VOLUNTEER_TYPES: readonly VolunteerType[] = [
   'transport',
   'emergency',
 ]
-export const VOLUNTEER_CAPS: Record<VolunteerType, number | null> = {
-  online: null,
-  testing: 5,
-  building: 5,
-  patrol: 5,
-  transport: 5,
-  emergency: 5,
-}
+export const VOLUNTEER_CAPS: Record<VolunteerType, number | null> = DEFAULT_VOLUNTEER_CAPS
 const ROLES: readonly Role[] = [
   'resident',
   'floorLead',
@@ -132,6 +133,8 @@ export interface DemoIdentity {
 export interface DemoSummary {
   communityId: string
   name: string
+  /** The instant every date of the data was set back from (ISO). */
+  datedFrom: string
   seed: string
   year: number
   buildings: number
@@ -200,16 +203,10 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0')
  * The place part of a role id (`roleId(openid, role, placeKey)`), as the community function's grantRole and join
  * approval compute it, so that granting the same post again finds the demo's document.
  */
-export function placeKeyOf(grant: { role: Role; scope: Scope; volunteerType?: VolunteerType }): string {
-  const { scope } = grant
-  if (grant.role === 'volunteer') return grant.volunteerType ?? ''
-  if (scope.householdId) return scope.householdId
-  if (scope.buildingId) return scope.floor === undefined ? scope.buildingId : `${scope.buildingId}/${scope.floor}`
-  return scope.groupId ?? scope.communityId
-}
+export const placeKeyOf = rolePlace
 
-/** The current calendar year in Shanghai: what the product counts 60岁以上 against. */
-export const currentShanghaiYear = () => now().year()
+/** The calendar year in Shanghai at an instant: what the product counts 60岁以上 against. */
+export const shanghaiYear = (at: number) => inShanghai(at).year()
 
 export function generateDemo(options: DemoOptions = {}): DemoData {
   const communityId = options.communityId ?? DEMO_COMMUNITY.communityId
@@ -220,7 +217,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   const householdCount = options.households ?? DEMO_COMMUNITY.households
   const residentCount = options.residents ?? DEMO_COMMUNITY.residents
   const elderlyCount = options.elderly ?? DEMO_COMMUNITY.elderly
-  const year = options.year ?? currentShanghaiYear()
+  const datedFrom = options.now ?? nowMs()
+  const year = shanghaiYear(datedFrom)
   const seed = String(options.seed ?? communityId)
   const prefix =
     options.openidPrefix ?? (isDefault ? 'demo' : communityId.replace(/^c-/, '').replace(/[^a-z0-9]/gi, ''))
@@ -398,8 +396,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
 
   // ---------- documents ----------
   const timeRng = root.fork('time')
-  // The previous December, so that demo dates are never in the future.
-  const base = Date.UTC(year - 1, 11, 1, 1, 0) + timeRng.int(0, 8 * 60) * 60_000
+  // Two weeks before `now` (on a whole minute), so that demo dates are never in the future.
+  const base = Math.floor(datedFrom / 60_000) * 60_000 - 14 * 24 * 3600_000 + timeRng.int(0, 8 * 60) * 60_000
   const at = (ms: number) => new Date(base + ms)
   const MINUTE = 60_000
   const DAY = 24 * 60 * MINUTE
@@ -536,7 +534,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     uses: 0,
     createdBy: lead1?.person.openid ?? committeeOpenid(1),
     createdAt: at(2 * DAY),
-    expiresAt: new Date(Date.UTC(year + 1, 11, 31, 16)),
+    expiresAt: new Date(datedFrom + 30 * DAY),
     revoked: false,
   }
   const joinRequests: JoinRequestDoc[] = []
@@ -688,13 +686,21 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       example: { action: 'myJoinRequests', payload: {} },
     })
 
-  const summary = summarise(collections, { communityId, name, seed, year, inviteCode: invite._id })
+  const summary = summarise(collections, {
+    communityId,
+    name,
+    seed,
+    year,
+    datedFrom: new Date(datedFrom).toISOString(),
+    inviteCode: invite._id,
+  })
   return { collections, identities, summary }
 }
 
 /** Both demo communities: 钟楼新村 and the small 示范二村. */
-export function demoDataset(options: { year?: number } = {}): DemoDataset {
-  const parts = [generateDemo({ year: options.year }), generateDemo({ ...SECOND_DEMO_COMMUNITY, year: options.year })]
+export function demoDataset(options: { now?: number } = {}): DemoDataset {
+  const at = options.now ?? nowMs()
+  const parts = [generateDemo({ now: at }), generateDemo({ ...SECOND_DEMO_COMMUNITY, now: at })]
   const collections = emptyCollections()
   for (const part of parts)
     for (const name of COLLECTIONS) (collections[name] as DemoDoc[]).push(...part.collections[name])
@@ -707,7 +713,7 @@ export function emptyCollections(): DemoCollections {
 
 export function summarise(
   collections: DemoCollections,
-  about: Pick<DemoSummary, 'communityId' | 'name' | 'seed' | 'year' | 'inviteCode'>,
+  about: Pick<DemoSummary, 'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode'>,
 ): DemoSummary {
   const members = collections.households.flatMap((h) => h.members)
   const flags = Object.fromEntries(FLAGS.map((f) => [f, members.filter((m) => m.flags.includes(f)).length])) as Record<

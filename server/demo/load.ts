@@ -46,9 +46,15 @@ export async function loadCollections(url: string, collections: Partial<DemoColl
   return { ...res, ms: Math.round(performance.now() - started) }
 }
 
-/** Replace all data of the localcloud at `url` with the demo data set (both demo communities). */
-export function loadDemo(url: string, options: { year?: number } = {}): Promise<LoadResult> {
-  return loadCollections(url, demoDataset(options).collections)
+/** Now on the localcloud at `url`: its platform clock, which tests and demos can move. */
+export async function platformNow(url: string): Promise<number> {
+  const state = await admin<{ now: string }>(url, 'clock')
+  return Date.parse(state.now)
+}
+
+/** Replace all data of the localcloud at `url` with the demo data set, dated from that localcloud's clock. */
+export async function loadDemo(url: string): Promise<LoadResult> {
+  return loadCollections(url, demoDataset({ now: await platformNow(url) }).collections)
 }
 
 /** No community yet: a fresh database, safe to fill without asking. */

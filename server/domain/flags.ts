@@ -1,13 +1,7 @@
 import type { ResidentFlag } from '../../typings/api'
+import { FLAG_LABELS } from '../../miniprogram/shared/constants'
 
-export const FLAG_LABELS: Record<ResidentFlag, string> = {
-  elderly: '60岁以上',
-  alone: '独居',
-  mobility: '行动不便',
-  chronic: '慢性病',
-  pregnant: '孕妇',
-  infant: '婴幼儿',
-}
+export { FLAG_LABELS }
 
 /** Words people write in ledgers for each flag. */
 const ALIASES: Record<string, ResidentFlag> = {

@@ -1,5 +1,6 @@
 // Deterministic ids where a retry or a re-import must land on the same document.
 import { createHash, randomBytes } from 'node:crypto'
+import type { Role, Scope, VolunteerType } from '../../typings/api'
 
 const digest = (...parts: (string | number)[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex')
 
@@ -8,6 +9,19 @@ export const householdId = (communityId: string, buildingId: string, room: strin
 
 export const roleId = (openid: string, role: string, place: string) =>
   `role_${digest(openid, role, place).slice(0, 24)}`
+
+/**
+ * The place part of a role id, as grantRole and join approval compute it: the volunteer type, else the narrowest
+ * level of the scope (household, building floor, building, 营, community). Granting the same post again lands on
+ * the same document.
+ */
+export function rolePlace(grant: { role: Role; scope: Scope; volunteerType?: VolunteerType }): string {
+  const { scope } = grant
+  if (grant.role === 'volunteer') return grant.volunteerType ?? ''
+  if (scope.householdId) return scope.householdId
+  if (scope.buildingId) return scope.floor === undefined ? scope.buildingId : `${scope.buildingId}/${scope.floor}`
+  return scope.groupId ?? scope.communityId
+}
 
 export const joinRequestId = (openid: string, householdId: string) => `jr_${digest(openid, householdId).slice(0, 24)}`
 

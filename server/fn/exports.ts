@@ -2,6 +2,7 @@
 import type { ExportDoc } from '../model'
 import { randomId } from '../domain/ids'
 import { cloud, data } from './cloud'
+import { nowDate, nowMs } from '../kernel'
 
 export const EXPORT_TTL_MS = 24 * 3600_000
 
@@ -14,14 +15,14 @@ export async function uploadExport(
   by: string,
 ): Promise<{ fileID: string; tempFileURL: string }> {
   const { fileID } = (await cloud.uploadFile({ cloudPath, fileContent: content })) as { fileID: string }
-  const doc: ExportDoc = { _id: randomId('exp'), communityId, kind, fileID, by, createdAt: new Date() }
+  const doc: ExportDoc = { _id: randomId('exp'), communityId, kind, fileID, by, createdAt: nowDate() }
   await data.insert('exports', doc)
   const urls = (await cloud.getTempFileURL({ fileList: [fileID] })) as { fileList: { tempFileURL: string }[] }
   return { fileID, tempFileURL: urls.fileList[0]?.tempFileURL ?? '' }
 }
 
 /** Delete exports older than the time to live (files and records); returns how many went. */
-export async function deleteOldExports(now = Date.now()): Promise<number> {
+export async function deleteOldExports(now = nowMs()): Promise<number> {
   const old = await data.findAll<ExportDoc>('exports', { createdAt: data._.lt(new Date(now - EXPORT_TTL_MS)) })
   for (let i = 0; i < old.length; i += 50) {
     const batch = old.slice(i, i + 50)

@@ -1,6 +1,7 @@
 import dayjs, { type Dayjs } from 'dayjs'
 import utc from 'dayjs/plugin/utc'
 import timezone from 'dayjs/plugin/timezone'
+import { nowMs } from './clock'
 
 dayjs.extend(utc)
 dayjs.extend(timezone)
@@ -8,8 +9,9 @@ dayjs.extend(timezone)
 /** Cloud functions run in UTC; every date our users see or choose is in this zone. */
 export const TIME_ZONE = 'Asia/Shanghai'
 
+/** Now in Shanghai, from the kernel clock (`./clock`). */
 export function now(): Dayjs {
-  return dayjs().tz(TIME_ZONE)
+  return dayjs(nowMs()).tz(TIME_ZONE)
 }
 
 export function inShanghai(value: Date | number | string): Dayjs {
@@ -17,7 +19,7 @@ export function inShanghai(value: Date | number | string): Dayjs {
 }
 
 /** Calendar day in Shanghai, e.g. '2026-11-24'. */
-export function shanghaiDay(value: Date | number | string = Date.now()): string {
+export function shanghaiDay(value: Date | number | string = nowMs()): string {
   return inShanghai(value).format('YYYY-MM-DD')
 }
 

@@ -1,13 +1,15 @@
 // Commit: one chunk of staged households per call, resumable and idempotent, so a cloud function never runs
 // into its time limit and a retried call writes nothing twice.
 import type { ImportProgress } from '../../typings/api'
-import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../domain/structure'
+import { DEFAULT_GROUP_SIZE } from '../domain/community'
+import { buildingKey, chunkIntoGroups, groupName, naturalCompare } from '../domain/structure'
 import type { Data } from '../kernel/db'
 import { AppError, isAppError } from '../kernel/errors'
 import type { BuildingDoc, GroupDoc, HouseholdDoc } from '../model'
 import { importedBuildingId, importedGroupId, mergeMembers, sameMembers, sameVersion } from './merge'
 import { loadCommunity } from './preview'
 import type { LedgerImportDoc, LedgerImportRowDoc } from './types'
+import { nowDate } from '../kernel'
 
 /**
  * Households per commit call. A chunk is 5 round trips plus one `set` per household that already existed
@@ -15,7 +17,6 @@ import type { LedgerImportDoc, LedgerImportRowDoc } from './types'
  */
 export const COMMIT_CHUNK = 300
 export const WRITE_CONCURRENCY = 16
-const DEFAULT_GROUP_SIZE = 20
 
 export interface CommitOptions {
   chunkSize?: number
@@ -64,9 +65,11 @@ async function ensureStructure(data: Data, doc: LedgerImportDoc): Promise<void> 
   const names = [...doc.newBuildings].sort(naturalCompare)
   const createdBuildingIds = names.map((n) => importedBuildingId(communityId, n))
   const buildings = await data.findAll<BuildingDoc>('buildings', { communityId })
+  // Another spelling of a new building counts as the same building (「9号」 created since for 「9号楼」 rows).
+  const keys = new Set(names.map(buildingKey))
+  const createdIds = new Set(createdBuildingIds)
   for (const b of buildings) {
-    const n = normaliseBuildingName(b.name)
-    if (names.includes(n) && b._id !== importedBuildingId(communityId, n))
+    if (keys.has(buildingKey(b.name)) && !createdIds.has(b._id))
       throw new AppError('IMPORT_STATE', `预览后又有人新建了楼栋「${b.name}」，请重新上传表格预览`)
   }
   const community = await loadCommunity(data, communityId)
@@ -181,7 +184,7 @@ export async function commitImport(data: Data, importId: string, opts: CommitOpt
 
   const done = Math.min(from + size, doc.total)
   const patch: Record<string, unknown> = { done, message: data._.remove() }
-  if (done >= doc.total) Object.assign(patch, { status: 'committed', committedAt: new Date() })
+  if (done >= doc.total) Object.assign(patch, { status: 'committed', committedAt: nowDate() })
   // Compare-and-set on `done`: of two overlapping calls only one advances the import.
   await data.updateWhere('imports', { _id: importId, done: from, status: 'committing' }, patch)
   return toProgress(await loadImport(data, importId))
@@ -202,7 +205,7 @@ async function writeChunk(data: Data, doc: LedgerImportDoc, from: number, to: nu
     (await data.find<HouseholdDoc>('households', { _id: _.in(ids) }, { limit: ids.length })).map((h) => [h._id, h]),
   )
 
-  const at = new Date()
+  const at = nowDate()
   const inserts: HouseholdDoc[] = []
   const sets: HouseholdDoc[] = []
   const newBefore: { row: LedgerImportRowDoc; before: HouseholdDoc | null }[] = []

@@ -10,6 +10,7 @@ import { EXPORT_HEADERS } from './columns'
 import { loadCommunity } from './preview'
 import { roomCompare } from './validate'
 import { writeXlsx, type SheetColumn } from './xlsx'
+import { nowDate } from '../kernel'
 
 const WIDTHS = [12, 10, 12, 16, 10, 24]
 const TEXT_COLUMNS = new Set(['楼栋', '房号', '姓名', '电话', '标记'])
@@ -65,7 +66,7 @@ export async function buildLedgerExport(data: Data, communityId: string): Promis
   ])
   const sheet = ledgerRows(buildings, households)
   const buffer = await writeXlsx('住户台账', EXPORT_COLUMNS, sheet.rows)
-  const fileName = `${community.name}住户台账-${formatShanghai(new Date(), 'YYYYMMDD')}.xlsx`
+  const fileName = `${community.name}住户台账-${formatShanghai(nowDate(), 'YYYYMMDD')}.xlsx`
   return { buffer, fileName, households: sheet.households, residents: sheet.residents }
 }
 
@@ -76,7 +77,7 @@ export async function exportLedger(
   upload: (cloudPath: string, content: Buffer) => Promise<string>,
 ): Promise<{ fileID: string; fileName: string; households: number; residents: number }> {
   const out = await buildLedgerExport(data, communityId)
-  const cloudPath = `ledger-exports/${communityId}/${formatShanghai(new Date(), 'YYYYMMDD-HHmmss')}-${randomId('x', 4)}.xlsx`
+  const cloudPath = `ledger-exports/${communityId}/${formatShanghai(nowDate(), 'YYYYMMDD-HHmmss')}-${randomId('x', 4)}.xlsx`
   const fileID = await upload(cloudPath, out.buffer)
   return { fileID, fileName: out.fileName, households: out.households, residents: out.residents }
 }

@@ -9,6 +9,7 @@ import { importedBuildingId, mergeMembers, unchanged } from './merge'
 import { parseLedger } from './parse'
 import type { KeptMember, LedgerImportDoc, LedgerImportRowDoc, LedgerPreview } from './types'
 import { validateLedger } from './validate'
+import { nowDate } from '../kernel'
 
 /** Errors kept on the import doc and returned; the rest are summarised in one more line. */
 export const MAX_REPORTED_ERRORS = 500
@@ -64,6 +65,10 @@ export function toPreview(doc: LedgerImportDoc): LedgerPreview {
     keptMembers: doc.keptMembers,
     errors: doc.errors,
     ready: doc.ready,
+    // Present only when there is something to say, as the contract has it.
+    ...(doc.newBuildingSpellings?.length ? { newBuildingSpellings: doc.newBuildingSpellings } : {}),
+    ...(doc.matchedSpellings?.length ? { matchedSpellings: doc.matchedSpellings } : {}),
+    ...(doc.buildingWarnings?.length ? { buildingWarnings: doc.buildingWarnings } : {}),
   }
 }
 
@@ -93,7 +98,7 @@ export async function previewImport(
     _id: importId,
     communityId,
     createdBy: input.createdBy,
-    createdAt: new Date(),
+    createdAt: nowDate(),
     fileName: input.fileName,
     status: 'previewed',
     createBuildings: input.createBuildings,
@@ -103,6 +108,9 @@ export async function previewImport(
     newBuildings: v.newBuildings,
     errors: capErrors(v.errors),
     ready: v.errors.length === 0,
+    ...(v.newBuildingSpellings.length > 0 ? { newBuildingSpellings: v.newBuildingSpellings } : {}),
+    ...(v.matchedSpellings.length > 0 ? { matchedSpellings: v.matchedSpellings } : {}),
+    ...(v.buildingWarnings.length > 0 ? { buildingWarnings: v.buildingWarnings } : {}),
     newHouseholds: 0,
     updatedHouseholds: 0,
     unchangedHouseholds: 0,

@@ -1,6 +1,6 @@
 // Documents and results of the ledger import beyond what server/model.ts and typings/api declare: the fields the
 // import needs to resume, undo and report.
-import type { ImportPreview } from '../../typings/api'
+import type { ImportBuildingSpellings, ImportBuildingWarning, ImportPreview } from '../../typings/api'
 import type { ImportDoc, ImportRowDoc } from '../model'
 import type { PlannedMember } from './validate'
 
@@ -19,6 +19,13 @@ export interface LedgerImportDoc extends ImportDoc {
   /** In the file and already exactly so in the ledger: nothing staged for them. */
   unchangedHouseholds: number
   keptMembers: KeptMember[]
+  /**
+   * How the file's spellings fold into the buildings to create, existing buildings written another way, and
+   * look-alike names kept apart (as in ImportPreview); absent when empty.
+   */
+  newBuildingSpellings?: ImportBuildingSpellings[]
+  matchedSpellings?: ImportBuildingSpellings[]
+  buildingWarnings?: ImportBuildingWarning[]
   /** Previewed without staging (command line --dry-run): it cannot be committed. */
   dryRun?: boolean
   /** Set once the commit has created the new buildings and their groups. */

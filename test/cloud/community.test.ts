@@ -25,7 +25,7 @@ describe('whoami', () => {
   it('returns the caller, their roles with place labels and households', async () => {
     const me = await ok<WhoAmI>(WHO.floorLead, 'whoami')
     expect(me.openid).toBe(WHO.floorLead)
-    expect(me.roles.map((r) => r.place).sort()).toEqual(['1号 2层 层长', '测试小区 1-201 住户'])
+    expect(me.roles.map((r) => r.place).sort()).toEqual(['1号 2层 层长', '测试小区 1-201 居民'])
     expect(me.households).toEqual([
       {
         id: H.b1r201._id,
@@ -44,7 +44,7 @@ describe('whoami', () => {
     expect(await places(WHO.groupLead)).toEqual(['第1营 营长'])
     expect(await places(WHO.communityLead)).toEqual(['测试小区 团长'])
     expect(await places(WHO.committee)).toEqual(['测试小区 居委'])
-    expect((await places(WHO.volunteer)).sort()).toEqual(['测试小区 3-301 住户', '运输 · 1号 志愿者'])
+    expect((await places(WHO.volunteer)).sort()).toEqual(['测试小区 3-301 居民', '运输 · 1号 志愿者'])
   })
 
   it('answers a new user with nothing', async () => {
@@ -286,7 +286,7 @@ describe('roles', () => {
       'VOLUNTEER_CAP_REACHED',
       'VOLUNTEER_CAP_REACHED',
     ])
-    expect(await t.data.count('roles', { role: 'volunteer', volunteerType: 'patrol' })).toBe(2)
+    expect(await t.data.count('roles', { communityId: C1, role: 'volunteer', volunteerType: 'patrol' })).toBe(2)
   })
 
   it('leaves 云上 volunteers unlimited', async () => {

@@ -28,7 +28,7 @@ describe('community housekeeping timer', () => {
     expect(record).toMatchObject({ communityId: C1, kind: 'ledger', by: WHO.committee })
 
     expect((await trigger()).result).toEqual({ ok: true, data: { exports: 0, importRows: 0 } })
-    await t.data.update('exports', (record as ExportDoc)._id, { createdAt: new Date(Date.now() - 2 * DAY) })
+    await t.data.update('exports', (record as ExportDoc)._id, { createdAt: new Date(t.now() - 2 * DAY) })
     expect((await trigger()).result).toEqual({ ok: true, data: { exports: 1, importRows: 0 } })
     expect(await t.data.count('exports')).toBe(0)
     const urls = (await t.sdk.getTempFileURL({ fileList: [out.data.fileID] })) as {
@@ -43,8 +43,8 @@ describe('community housekeeping timer', () => {
       { _id: 'row-old-2', importId: 'imp-c1', seq: 1 },
       { _id: 'row-new', importId: 'imp-c2', seq: 0 },
     ])
-    await t.data.update('imports', 'imp-c1', { createdAt: new Date(Date.now() - 8 * DAY), status: 'committed' })
-    await t.data.update('imports', 'imp-c2', { createdAt: new Date() })
+    await t.data.update('imports', 'imp-c1', { createdAt: new Date(t.now() - 8 * DAY), status: 'committed' })
+    await t.data.update('imports', 'imp-c2', { createdAt: new Date(t.now()) })
     expect((await trigger()).result).toEqual({ ok: true, data: { exports: 0, importRows: 2 } })
     expect((await t.data.find<{ _id: string }>('importRows')).map((r) => r._id)).toEqual(['row-new'])
     expect((await trigger()).result).toEqual({ ok: true, data: { exports: 0, importRows: 0 } })

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { COLLECTIONS } from '../../server/collections'
 import { Data, type RawDatabase } from '../../server/kernel/db'
-import { now } from '../../server/kernel/time'
+import { inShanghai } from '../../server/kernel/time'
 import {
   commitImport,
   parseLedger,
@@ -19,10 +19,11 @@ import {
 import type { BuildingDoc, GroupDoc, HouseholdDoc, MemberDoc } from '../../server/model'
 import type { Envelope, ImportProgress } from '../../typings/api'
 import { HEADER, sampleLedger, toCsv, toXlsx, type Sheet } from '../support/ledger'
-import { FUNCTIONS_DIR, ROOT, startTestCloud, type TestCloud } from '../support/localcloud'
+import { FUNCTIONS_DIR, ROOT, startTestCloud, TEST_NOW, type TestCloud } from '../support/localcloud'
 
 const FN = 'community'
-const YEAR = now().year()
+/** The Shanghai year of the functions' clock, which every cloud test file starts at TEST_NOW. */
+const YEAR = inShanghai(TEST_NOW).year()
 
 let t: TestCloud
 let data: Data
@@ -45,7 +46,7 @@ async function grant(openid: string, communityId: string, role = 'committee', sc
     role,
     scope,
     grantedBy: 'test',
-    grantedAt: new Date(),
+    grantedAt: new Date(t.now()),
   })
 }
 
@@ -58,7 +59,7 @@ async function seedCommunity(id: string, buildings: string[] = ['1号', '2号', 
       groupSize,
       volunteerCaps: { online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 },
     },
-    createdAt: new Date(),
+    createdAt: new Date(t.now()),
   })
   for (const [i, name] of ['第1营', '第2营'].entries())
     await data.set<GroupDoc>('groups', { _id: `${id}-g${i + 1}`, communityId: id, name, order: i })
@@ -666,7 +667,7 @@ describe('a community of 1,506 households', () => {
       _id: 'cbig',
       name: '大型小区',
       settings: { groupSize: 20, volunteerCaps: {} },
-      createdAt: new Date(),
+      createdAt: new Date(t.now()),
     })
     await grant(committee('cbig'), 'cbig')
     const sample = sampleLedger({ buildings: 135, households: 1506, residents: 3400, elderly: 670, year: YEAR })
@@ -776,4 +777,170 @@ describe('command line (scripts/import.ts)', () => {
     expect(usage.code).toBe(2)
     expect(usage.stderr).toContain('请用 --community 指定小区 ID')
   }, 60_000)
+
+  it('says which buildings it creates from which spellings, and warns about look-alikes', async () => {
+    await seedCommunity('ccln', ['1号楼', '东区5号'])
+    const file = path.join(dir, '写法.csv')
+    fs.writeFileSync(file, toCsv(MIXED_SPELLINGS.concat([row('5号楼', '501', '五号楼住户')])))
+    const dry = await cli([file, '--community', 'ccln', '--create-buildings', '--dry-run'])
+    expect(dry.stderr).toBe('')
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain('将新建 3 个楼栋：5号楼、9号楼、10号楼')
+    expect(dry.stdout).toContain(
+      '  新建「9号楼」：表格中写作「9号楼」（第 3、5 行）、「9号」（第 4、8 行），是同一栋的不同写法；名称取用得最多的「9号楼」',
+    )
+    expect(dry.stdout).toContain('  新建「10号楼」：表格中写作「10号楼」（第 6、9 行）、「10栋」（第 7 行）')
+    expect(dry.stdout).not.toContain('新建「5号楼」：')
+    expect(dry.stdout).toContain('按已有楼栋「1号楼」导入（名称不变）：表格中写作「1号」（第 2 行）')
+    expect(dry.stdout).toContain(
+      '注意：将新建的「5号楼」（第 10 行）与已有楼栋「东区5号」相近，但不能确定是同一栋，没有合并：' +
+        '「东区5号」前面有「东区」，「5号楼」没有。',
+    )
+  }, 60_000)
+})
+
+// ---------- building names ----------
+
+/** Rows 2–9: 1号 (the community's 1号楼), 9号楼 / 9号 and 10号楼 / 10栋 rows, two spellings of two new buildings. */
+const MIXED_SPELLINGS: Sheet = [
+  HEADER,
+  row('1号', '101', '张一'),
+  row('9号楼', '101', '王九'),
+  row('9号', '101', '王小九'),
+  row('9号楼', '201', '李九'),
+  row('10号楼', '101', '赵十'),
+  row('10栋', '102', '钱十'),
+  row('9号', '301', '孙九'),
+  row('10号楼', '102', '钱小十'),
+]
+
+describe('building names: spellings of one building', () => {
+  it('folds 9号 into 9号楼 and 10栋 into 10号楼: exactly two buildings are created, the folding reported', async () => {
+    await seedCommunity('cbn', ['1号楼'])
+    const p = await preview('cbn', MIXED_SPELLINGS, true)
+    expect(p).toMatchObject({ ready: true, households: 6, residents: 8, newHouseholds: 6, errors: [] })
+    expect(p.newBuildings).toEqual(['9号楼', '10号楼'])
+    expect(p.newBuildingSpellings).toEqual([
+      {
+        name: '9号楼',
+        spellings: [
+          { text: '9号楼', count: 2, rows: [3, 5] },
+          { text: '9号', count: 2, rows: [4, 8] },
+        ],
+      },
+      {
+        name: '10号楼',
+        spellings: [
+          { text: '10号楼', count: 2, rows: [6, 9] },
+          { text: '10栋', count: 1, rows: [7] },
+        ],
+      },
+    ])
+    expect(p.matchedSpellings).toEqual([{ name: '1号楼', spellings: [{ text: '1号', count: 1, rows: [2] }] }])
+    expect(p.buildingWarnings).toBeUndefined()
+
+    const steps = await commitAll('cbn', p.importId)
+    expect(steps.at(-1)).toMatchObject({ status: 'committed', done: 6, total: 6 })
+    const buildings = await data.findAll<BuildingDoc>(
+      'buildings',
+      { communityId: 'cbn' },
+      { orderBy: [['order', 'asc']] },
+    )
+    expect(buildings.map((b) => b.name)).toEqual(['1号楼', '9号楼', '10号楼'])
+    const nameOf = new Map(buildings.map((b) => [b._id, b.name] as const))
+    const hs = await households('cbn')
+    const byPlace = hs
+      .map((h) => [`${nameOf.get(h.buildingId)} ${h.room}`, h.members.map((m) => m.name)] as const)
+      .sort(([a], [b]) => a.localeCompare(b, 'zh-Hans-CN', { numeric: true }))
+    expect(byPlace).toEqual([
+      ['1号楼 101', ['张一']],
+      ['9号楼 101', ['王九', '王小九']],
+      ['9号楼 201', ['李九']],
+      ['9号楼 301', ['孙九']],
+      ['10号楼 101', ['赵十']],
+      ['10号楼 102', ['钱十', '钱小十']],
+    ])
+
+    // The same file again: every spelling matches a building now, names kept, nothing to write.
+    const again = await preview('cbn', MIXED_SPELLINGS, true)
+    expect(again).toMatchObject({ ready: true, newBuildings: [], newHouseholds: 0, updatedHouseholds: 0 })
+    expect(again.unchangedHouseholds).toBe(6)
+    expect(again.newBuildingSpellings).toBeUndefined()
+    expect(again.matchedSpellings?.map((m) => [m.name, m.spellings.map((s) => s.text)])).toEqual([
+      ['1号楼', ['1号']],
+      ['9号楼', ['9号']],
+      ['10号楼', ['10栋']],
+    ])
+    expect(await count('buildings', { communityId: 'cbn' })).toBe(3)
+  })
+
+  it('imports other spellings into existing buildings without creating or renaming any', async () => {
+    await seedCommunity('cbe', ['1号楼', '9号', '10号楼'])
+    const p = await preview('cbe', MIXED_SPELLINGS, true)
+    expect(p).toMatchObject({ ready: true, newBuildings: [], households: 6 })
+    expect(p.newBuildingSpellings).toBeUndefined()
+    expect(p.matchedSpellings).toEqual([
+      { name: '1号楼', spellings: [{ text: '1号', count: 1, rows: [2] }] },
+      { name: '9号', spellings: [{ text: '9号楼', count: 2, rows: [3, 5] }] },
+      { name: '10号楼', spellings: [{ text: '10栋', count: 1, rows: [7] }] },
+    ])
+    await commitAll('cbe', p.importId)
+    const buildings = await data.findAll<BuildingDoc>(
+      'buildings',
+      { communityId: 'cbe' },
+      { orderBy: [['order', 'asc']] },
+    )
+    expect(buildings.map((b) => [b._id, b.name])).toEqual([
+      ['cbe-b1', '1号楼'],
+      ['cbe-b2', '9号'],
+      ['cbe-b3', '10号楼'],
+    ])
+    expect(
+      (await households('cbe'))
+        .filter((h) => h.buildingId === 'cbe-b2')
+        .map((h) => h.room)
+        .sort(),
+    ).toEqual(['101', '201', '301'])
+  })
+
+  it('warns about a look-alike it keeps apart, and refuses a name two existing buildings could be', async () => {
+    await seedCommunity('cbw', ['9号楼1单元', '5栋', '5号'])
+    const warned = await preview('cbw', [HEADER, row('9号楼', '101', '王九'), row('9号楼1单元', '102', '李九')], true)
+    expect(warned).toMatchObject({ ready: true, newBuildings: ['9号楼'] })
+    expect(warned.buildingWarnings).toEqual([
+      {
+        name: '9号楼',
+        rows: [2],
+        similar: '9号楼1单元',
+        similarExists: true,
+        message:
+          '将新建的「9号楼」（第 2 行）与已有楼栋「9号楼1单元」相近，但不能确定是同一栋，没有合并：' +
+          '「9号楼1单元」写了单元号，「9号楼」没有。如是同一栋，请在表格中改成同一种写法后重新预览',
+      },
+    ])
+
+    const refused = await preview('cbw', [HEADER, row('5号楼', '501', '五号')], true)
+    expect(refused.ready).toBe(false)
+    expect(refused.newBuildings).toEqual([])
+    expect(refused.errors).toEqual([
+      { row: 2, reason: '楼栋「5号楼」可以是已有的「5栋」或「5号」，无法确定是哪一栋；请在表格中改成其中一栋的名称' },
+    ])
+    expect(await count('importRows', { importId: refused.importId })).toBe(0)
+    expect(await count('buildings', { communityId: 'cbw' })).toBe(3)
+  })
+
+  it('fails the commit when another spelling of a building to create was created since the preview', async () => {
+    await seedCommunity('cbs', ['1号'])
+    const p = await preview('cbs', [HEADER, row('9号楼', '901', '王九')], true)
+    await data.set<BuildingDoc>('buildings', {
+      _id: 'cbs-b9',
+      communityId: 'cbs',
+      groupId: 'cbs-g1',
+      name: '9号',
+      order: 1,
+    })
+    const [failed] = await commitAll('cbs', p.importId)
+    expect(failed).toMatchObject({ status: 'failed', message: '预览后又有人新建了楼栋「9号」，请重新上传表格预览' })
+    expect(await count('buildings', { communityId: 'cbs' })).toBe(2)
+  })
 })

@@ -50,7 +50,7 @@ describe('joining with an invite', () => {
     expect(me.households).toEqual([
       expect.objectContaining({ id: H.b1r101._id, label: '1-101', communityName: '测试小区', proxy: false }),
     ])
-    expect(me.roles[0]).toMatchObject({ role: 'resident', place: '测试小区 1-101 住户' })
+    expect(me.roles[0]).toMatchObject({ role: 'resident', place: '测试小区 1-101 居民' })
     const data = (await t.data.get<HouseholdDoc>('households', H.b1r101._id)) as HouseholdDoc
     expect(data.members.find((m) => m.id === 'm-li')?.openid).toBe('o-li')
     expect(data.linkedOpenids).toEqual(['o-zhang', 'o-li'])
@@ -111,7 +111,7 @@ describe('joining with an invite', () => {
     await ok(WHO.buildingLead, 'decideJoin', { requestId: req.id, approve: true })
     const me = await ok<WhoAmI>('o-daughter', 'whoami')
     expect(me.households[0]).toMatchObject({ label: '1-102', proxy: true })
-    expect(me.roles[0]?.place).toBe('测试小区 1-102（代管） 住户')
+    expect(me.roles[0]?.place).toBe('测试小区 1-102（代管） 居民')
   })
 
   it('is idempotent: a retried request returns the same request and spends one use', async () => {
@@ -158,7 +158,7 @@ describe('invite abuse: clear code, nothing written', () => {
 
   it('rejects an expired code', async () => {
     const inv = await invite()
-    await t.data.update('invites', inv.code, { expiresAt: new Date(Date.now() - 1000) })
+    await t.data.update('invites', inv.code, { expiresAt: new Date(t.now() - 1000) })
     expect(await attempt('o-li', { code: inv.code, room: '101', name: '李四', ...consent })).toMatchObject({
       code: 'INVITE_EXPIRED',
       message: '邀请码已过期，请向楼组长索取新的邀请码',

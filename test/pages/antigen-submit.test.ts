@@ -158,6 +158,7 @@ describe('antigen submission', () => {
     const comp = mount(PAGE, q)
     await settleAll()
 
+    expect(text(comp, '#member-m_1 .start-timer')).toBe('开始计时（15分钟）')
     await tap(comp, '#member-m_1 .start-timer')
     expect(text(comp, '#member-m_1 .timer-text')).toBe('已计时，还剩 15 分钟才能看结果')
     expect(wx.getStorageSync('antigen-draft:hh_201')).toEqual({

@@ -63,7 +63,7 @@ export function role(partial: Partial<RoleView> & Pick<RoleView, 'role'>): RoleV
 export const residentRole = role({
   id: 'role_res',
   role: 'resident',
-  place: '阳光小区 12-201 住户',
+  place: '阳光小区 12-201 居民',
   scope: { communityId: COMMUNITY.id, buildingId: BUILDING.id, householdId: 'hh_201' },
 })
 export const leadRole = role({

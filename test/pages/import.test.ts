@@ -82,6 +82,76 @@ describe('ledger import', () => {
     expect(text(comp, '#kept-members')).toContain('3号-201 张三')
   })
 
+  it('says which buildings it creates from which spellings, which existing ones keep their names, and look-alikes', async () => {
+    community({
+      importPreview: () =>
+        ok(
+          preview({
+            newBuildings: ['9号楼', '10号楼', '22号'],
+            newBuildingSpellings: [
+              {
+                name: '9号楼',
+                spellings: [
+                  { text: '9号楼', count: 7, rows: [3, 5, 6, 9, 11, 12, 14] },
+                  { text: '9号', count: 2, rows: [4, 8] },
+                ],
+              },
+              {
+                name: '10号楼',
+                spellings: [
+                  { text: '10号楼', count: 2, rows: [16, 18] },
+                  { text: '10栋', count: 1, rows: [17] },
+                ],
+              },
+              { name: '22号', spellings: [{ text: '22号', count: 3, rows: [20, 21, 22] }] },
+            ],
+            matchedSpellings: [{ name: '1号楼', spellings: [{ text: '1号', count: 1, rows: [2] }] }],
+            buildingWarnings: [
+              {
+                name: '9号楼',
+                rows: [3, 5],
+                similar: '9号楼1单元',
+                similarExists: true,
+                message: '将新建的「9号楼」（第 3、5 行）与已有楼栋「9号楼1单元」相近，但不能确定是同一栋，没有合并',
+              },
+            ],
+          }),
+        ),
+      importCommit: () => ok({ importId: 'imp_1', status: 'committed', done: 1, total: 1 }),
+    })
+    const modal = answerModal(false)
+    spies.push(chooseFile(), modal)
+    const comp = mount(PAGE, q)
+    await tap(comp, '#choose-file')
+    expect(text(comp, '#new-buildings')).toContain('将新建 3 个楼栋')
+    expect(text(comp, '#new-buildings')).toContain('9号楼、10号楼、22号')
+    expect(texts(comp, '.new-building')).toEqual([
+      '9号楼表格中写作「9号楼」（第 3、5、6、9、11 行等 7 行）、「9号」（第 4、8 行），按同一栋新建，名称取用得最多的写法',
+      '10号楼表格中写作「10号楼」（第 16、18 行）、「10栋」（第 17 行），按同一栋新建，名称取用得最多的写法',
+    ])
+    expect(texts(comp, '.matched-building')).toEqual([
+      '「1号楼」在表格中写作「1号」（第 2 行），按这栋导入，楼栋名称不变',
+    ])
+    expect(text(comp, '#building-warnings')).toContain('请核对 1 处相近的楼栋名称')
+    expect(texts(comp, '.building-warning')).toEqual([
+      '将新建的「9号楼」（第 3、5 行）与已有楼栋「9号楼1单元」相近，但不能确定是同一栋，没有合并',
+    ])
+    // A warning does not block the import; the confirmation counts the buildings to create.
+    expect(attr(comp, '#commit', 'disabled')).toBe(false)
+    await tap(comp, '#commit')
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: expect.stringContaining('将新建 3 个楼栋') }))
+  })
+
+  it('shows no building notes when nothing is created or written another way', async () => {
+    community({ importPreview: () => ok(preview()) })
+    spies.push(chooseFile())
+    const comp = mount(PAGE, q)
+    await tap(comp, '#choose-file')
+    expect(comp.querySelector('#new-buildings')).toBeUndefined()
+    expect(comp.querySelector('#matched-buildings')).toBeUndefined()
+    expect(comp.querySelector('#building-warnings')).toBeUndefined()
+  })
+
   it('lists the row errors and keeps the commit button disabled', async () => {
     community({
       importPreview: () =>

@@ -45,7 +45,7 @@ describe('home page', () => {
       { name: 'antigen', data: { action: 'myRounds', payload: {} } },
     ])
     expect(comp.data.state).toBe('ready')
-    expect(texts(comp, '.role')).toEqual(['阳光小区 12-201 住户', '运输 · 12号 志愿者'])
+    expect(texts(comp, '.role')).toEqual(['阳光小区 12-201 居民', '运输 · 12号 志愿者'])
     expect(comp.querySelector('#empty')).toBeUndefined()
     expect(getApp<IAppOption>().globalData.me?.openid).toBe('o-resident')
     expect(text(comp, '#entry-household-hh_201')).toContain('我的家')

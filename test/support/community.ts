@@ -12,7 +12,7 @@ import type {
   RoleDoc,
 } from '../../server/model'
 import { COLLECTIONS } from '../../server/collections'
-import { householdId, roleId } from '../../server/domain/ids'
+import { householdId, roleId, rolePlace } from '../../server/domain/ids'
 import type { LedgerImportDoc } from '../../server/ledger'
 import type { TestCloud } from './localcloud'
 import { newChain, zeroCounts } from '../../server/antigen/logic'
@@ -65,19 +65,10 @@ function household(
   }
 }
 
+/** A grant as grantRole and join approval store it: the same id and top-level `communityId`. */
 function role(openid: string, r: RoleDoc['role'], scope: RoleDoc['scope'], extra: Partial<RoleDoc> = {}): RoleDoc {
-  const place = [
-    scope.communityId,
-    scope.groupId,
-    scope.buildingId,
-    scope.floor,
-    scope.householdId,
-    extra.volunteerType,
-  ]
-    .filter((x) => x !== undefined)
-    .join('/')
   return {
-    _id: roleId(openid, r, place),
+    _id: roleId(openid, r, rolePlace({ role: r, scope, volunteerType: extra.volunteerType })),
     openid,
     communityId: scope.communityId,
     role: r,
@@ -121,7 +112,7 @@ function invite(code: string, b: BuildingDoc): InviteDoc {
   }
 }
 
-/** An open antigen round (deadline far away) and its chains; `submitted` households have a negative entry. */
+/** An open antigen round (deadline far away) and its chains; `submitted` households have an 未测 entry each. */
 function roundDoc(id: string, communityId: string, buildingIds: string[]): RoundDoc {
   return {
     _id: id,
@@ -138,7 +129,7 @@ function roundDoc(id: string, communityId: string, buildingIds: string[]): Round
   }
 }
 
-function chainDoc(roundId: string, b: BuildingDoc, submitted?: HouseholdDoc): ChainDoc {
+function chainDoc(roundId: string, b: BuildingDoc, ...submitted: HouseholdDoc[]): ChainDoc {
   const round = {
     _id: roundId,
     communityId: b.communityId,
@@ -150,26 +141,25 @@ function chainDoc(roundId: string, b: BuildingDoc, submitted?: HouseholdDoc): Ch
     buildingCount: 3,
   }
   const chain = newChain(round, b, '', 3)
-  if (submitted) {
-    const members = submitted.members.map((m) => ({
+  for (const [i, h] of submitted.entries()) {
+    const members = h.members.map((m) => ({
       memberId: m.id,
       name: m.name,
       result: 'untested' as const,
       reason: '外出',
     }))
-    const counts = { ...zeroCounts(), untested: members.length }
-    chain.entries[submitted._id] = {
-      no: 1,
-      householdId: submitted._id,
-      room: submitted.room,
+    chain.entries[h._id] = {
+      no: i + 1,
+      householdId: h._id,
+      room: h.room,
       submittedAt: at,
       updatedAt: at,
       by: 'fixture',
       proxy: false,
       members,
-      counts,
+      counts: { ...zeroCounts(), untested: members.length },
     }
-    Object.assign(chain, { seq: 1, submitted: 1, untested: members.length })
+    Object.assign(chain, { seq: i + 1, submitted: i + 1, untested: chain.untested + members.length })
   }
   return chain
 }
@@ -281,6 +271,12 @@ export const ROLES: RoleDoc[] = [
     { volunteerType: 'transport', posts: ['b1'], householdId: H.b3r301._id, memberId: 'm-sun' },
   ),
   role('o-committee2', 'committee', { communityId: C2 }),
+  role(
+    'o-other',
+    'volunteer',
+    { communityId: C2 },
+    { volunteerType: 'emergency', householdId: H.x1r101._id, memberId: 'm-other' },
+  ),
 ]
 
 export function fixture(): Record<string, unknown[]> {
@@ -299,7 +295,7 @@ export function fixture(): Record<string, unknown[]> {
   collections.imports = [importDoc('imp-c1', C1), importDoc('imp-c2', C2)]
   collections.rounds = [roundDoc('r-c1', C1, ['b1', 'b2', 'b3']), roundDoc('r-c2', C2, ['x1'])]
   collections.chains = [
-    chainDoc('r-c1', B.b1, H.b1r101),
+    chainDoc('r-c1', B.b1, H.b1r101, H.b1r201),
     chainDoc('r-c1', B.b2),
     chainDoc('r-c1', B.b3),
     chainDoc('r-c2', B.x1, H.x1r101),

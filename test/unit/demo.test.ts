@@ -17,16 +17,18 @@ import { isElderly, withDerivedFlags } from '../../server/domain/flags'
 import { householdId, roleId } from '../../server/domain/ids'
 import { isValidPhone } from '../../server/domain/mask'
 import { floorOf, groupName, isValidRoom } from '../../server/domain/structure'
-import { now } from '../../server/kernel/time'
 import type { HouseholdDoc, MemberDoc, RoleDoc } from '../../server/model'
 
+/** 10:00 on 24 November 2026 in Shanghai: the data is dated from here, and ages are counted in 2026. */
+const NOW = Date.parse('2026-11-24T02:00:00Z')
 const YEAR = 2026
+const A_YEAR_LATER = Date.parse('2027-11-24T02:00:00Z')
 let main: DemoData
 let second: DemoData
 
 beforeAll(() => {
-  main = generateDemo({ year: YEAR })
-  second = generateDemo({ ...SECOND_DEMO_COMMUNITY, year: YEAR })
+  main = generateDemo({ now: NOW })
+  second = generateDemo({ ...SECOND_DEMO_COMMUNITY, now: NOW })
 })
 
 const members = (d: DemoData) => d.collections.households.flatMap((h) => h.members)
@@ -70,9 +72,28 @@ describe('钟楼新村 by default', () => {
     expect(summary.linkedHouseholds + summary.unlinkedHouseholds).toBe(1506)
   })
 
-  it('counts ages in the current Shanghai year unless told otherwise', () => {
-    const { summary } = generateDemo({ buildings: 3, households: 30, residents: 60, elderly: 12 })
-    expect(summary.year).toBe(now().year())
+  it('counts ages in the Shanghai year of the instant it is dated from', () => {
+    const small = { buildings: 3, households: 30, residents: 60, elderly: 12 }
+    // 23:30 UTC on 31 December is already New Year's Day in Shanghai.
+    expect(generateDemo({ ...small, now: Date.parse('2026-12-31T15:59:00Z') }).summary.year).toBe(2026)
+    expect(generateDemo({ ...small, now: Date.parse('2026-12-31T16:00:00Z') }).summary.year).toBe(2027)
+  })
+
+  it('dates everything before the instant it is dated from, and its invite a month after', () => {
+    const dates: number[] = []
+    const walk = (v: unknown): void => {
+      if (v instanceof Date) dates.push(v.getTime())
+      else if (Array.isArray(v)) v.forEach(walk)
+      else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk)
+    }
+    const { invites, ...rest } = main.collections
+    walk(rest)
+    expect(dates.length).toBeGreaterThan(1000)
+    expect(Math.max(...dates)).toBeLessThanOrEqual(NOW)
+    expect(Math.min(...dates)).toBeGreaterThan(NOW - 15 * 86_400_000)
+    expect(invites[0]?.createdAt.getTime()).toBeLessThan(NOW)
+    expect(invites[0]?.expiresAt.getTime()).toBe(NOW + 30 * 86_400_000)
+    expect(main.summary.datedFrom).toBe('2026-11-24T02:00:00.000Z')
   })
 
   it('has realistic rooms: 1–5 people each, buildings of a few storeys with 2–4 rooms a floor', () => {
@@ -90,22 +111,22 @@ describe('钟楼新村 by default', () => {
 })
 
 describe('determinism', () => {
-  it('gives identical JSON for the same seed and year, and different data for another seed', () => {
+  it('gives identical JSON for the same seed and instant, and different data for another seed', () => {
     const random = jest.spyOn(Math, 'random')
     const clock = jest.spyOn(Date, 'now')
-    const again = generateDemo({ year: YEAR })
+    const again = generateDemo({ now: NOW })
     expect(random).not.toHaveBeenCalled()
     expect(clock).not.toHaveBeenCalled()
     random.mockRestore()
     clock.mockRestore()
     expect(JSON.stringify(again)).toBe(JSON.stringify(main))
-    const other = generateDemo({ year: YEAR, seed: 'another seed' })
+    const other = generateDemo({ now: NOW, seed: 'another seed' })
     expect(JSON.stringify(other.collections.households)).not.toBe(JSON.stringify(main.collections.households))
     expect(other.summary).toMatchObject({ households: 1506, residents: 3400, elderly: 670 })
   })
 
   it('keeps ids, rooms, names and openids from one year to the next; only birth years move', () => {
-    const next = generateDemo({ year: YEAR + 1 })
+    const next = generateDemo({ now: A_YEAR_LATER })
     const strip = (m: MemberDoc) => ({ ...m, birthYear: undefined })
     expect(next.collections.households.map((h) => h.members.map(strip))).toEqual(
       main.collections.households.map((h) => h.members.map(strip)),
@@ -288,7 +309,7 @@ describe.each([
     expect(d.collections.invites).toHaveLength(1)
     expect(invite).toMatchObject({ buildingId: b1?._id, communityId, revoked: false, uses: 1 })
     expect(invite?._id).toMatch(/^[2-9A-HJKMNP-Z]{8}$/)
-    expect(invite?.expiresAt.getTime()).toBeGreaterThan(Date.UTC(d.summary.year, 11, 31))
+    expect(invite?.expiresAt.getTime()).toBeGreaterThan(Date.parse(d.summary.datedFrom))
     expect(d.collections.joinRequests).toHaveLength(1)
     const request = d.collections.joinRequests[0]
     const h = households.get(request?.householdId as string)
@@ -394,7 +415,7 @@ describe('two communities', () => {
   })
 
   it('are merged into the default demo data set, every collection present for the import', () => {
-    const dataset = demoDataset({ year: YEAR })
+    const dataset = demoDataset({ now: NOW })
     expect(dataset.summaries.map((s) => s.communityId)).toEqual([DEMO_COMMUNITY.communityId, 'c-demo-2'])
     for (const name of COLLECTIONS)
       expect(dataset.collections[name]).toHaveLength(main.collections[name].length + second.collections[name].length)

@@ -194,6 +194,50 @@ export interface ImportPreview {
   unchangedHouseholds: number
   /** Members linked to WeChat who are not in the file: kept, listed so the committee knows. */
   keptMembers: { building: string; room: string; name: string }[]
+  /**
+   * Buildings the import creates, in the order of `newBuildings`, each with the spellings of the file folded into
+   * it (「9号」 and 「9号楼」 rows are one building). Absent when no building is created.
+   */
+  newBuildingSpellings?: ImportBuildingSpellings[]
+  /** Existing buildings the file writes another way (「9号」 for 「9号楼」): matched, names kept. Absent when none. */
+  matchedSpellings?: ImportBuildingSpellings[]
+  /** Buildings to be created whose names resemble another's, kept apart instead of guessed. Absent when none. */
+  buildingWarnings?: ImportBuildingWarning[]
+}
+
+/** One way a file writes a building's name. */
+export interface ImportBuildingSpelling {
+  /** As written, full-width characters and spaces aside. */
+  text: string
+  /** Rows that write it so. */
+  count: number
+  /** Their row numbers (the first 20). */
+  rows: number[]
+}
+
+/** A building and the file's spellings of it; rules in docs/ledger.md (「楼栋名称的写法」). */
+export interface ImportBuildingSpellings {
+  /** A new building: the name it gets (the spelling most rows use). An existing one: its name, which is kept. */
+  name: string
+  /**
+   * Most rows first. A new building lists every spelling (the first is `name`); an existing one only those that
+   * differ from its name.
+   */
+  spellings: ImportBuildingSpelling[]
+}
+
+/** A building the import would create whose name is close to another building's but not folded into it. */
+export interface ImportBuildingWarning {
+  /** The building to be created. */
+  name: string
+  /** Its rows (the first 20). */
+  rows: number[]
+  /** The name it resembles. */
+  similar: string
+  /** `similar` is an existing building; otherwise another building the file creates. */
+  similarExists: boolean
+  /** The same in one Chinese sentence, with the reason they were kept apart. */
+  message: string
 }
 
 export type ImportStatus = 'previewed' | 'committing' | 'committed' | 'failed' | 'rolledBack'

@@ -1,7 +1,16 @@
 // A building's chain (接龙): the view, the lead's flag and confirmation, and reminders to non-submitters.
 import type { ChainEntryView, ChainView, RemindResult } from '../../../typings/api'
 import type { ChainDoc, HouseholdDoc, ReminderDoc } from '../../../server/model'
-import { action, AppError, formatShanghai, hasRole, z, type ActionContext } from '../../../server/kernel'
+import {
+  action,
+  type ActionContext,
+  AppError,
+  defineActions,
+  formatShanghai,
+  hasRole,
+  nowDate,
+  z,
+} from '../../../server/kernel'
 import { householdLabel, naturalCompare } from '../../../server/domain/structure'
 import { chainLabel } from '../../../server/domain/mask'
 import { randomId } from '../../../server/domain/ids'
@@ -85,7 +94,7 @@ async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView
   }
 }
 
-export const chainActions = {
+export const chainActions = defineActions('antigen', {
   chain: action({
     input: ids,
     access: { roles: LEADS, scope: chainScope },
@@ -118,7 +127,7 @@ export const chainActions = {
       const chain = await loadChain(ctx, input.roundId, h.buildingId)
       const entry = chain.entries[h._id]
       if (!entry) throw new AppError('NOT_FOUND', '这一户还没有提交', 'householdId')
-      const flagged = { by: ctx.caller.openid, reason: input.reason, at: new Date() }
+      const flagged = { by: ctx.caller.openid, reason: input.reason, at: nowDate() }
       await data.update('chains', chain._id, { [`entries.${h._id}.flagged`]: flagged })
       const urls = await photoUrls(entry.members.flatMap((m) => (m.photo ? [m.photo] : [])))
       return {
@@ -140,7 +149,7 @@ export const chainActions = {
     handler: async (input, ctx): Promise<ChainView> => {
       const chain = await loadChain(ctx, input.roundId, input.buildingId)
       if (chain.confirmed) throw new AppError('ALREADY_CONFIRMED')
-      const confirmedAt = new Date()
+      const confirmedAt = nowDate()
       // Compare-and-set: a submission arriving meanwhile makes the lead look again.
       const won = await data.updateWhere(
         'chains',
@@ -193,7 +202,7 @@ export const chainActions = {
         roundId: chain.roundId,
         buildingId: chain.buildingId,
         by: ctx.caller.openid,
-        at: new Date(),
+        at: nowDate(),
         pushed,
         called: callList.length,
       }
@@ -201,4 +210,4 @@ export const chainActions = {
       return { pushed, callList }
     },
   }),
-}
+})

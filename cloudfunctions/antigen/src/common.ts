@@ -1,7 +1,7 @@
 // Loading rounds and chains, and who may see what in them.
 import type { MemberResultView, RoundView } from '../../../typings/api'
 import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../../server/model'
-import { AppError, hasRole, type ActionContext } from '../../../server/kernel'
+import { type ActionContext, AppError, hasRole, nowMs } from '../../../server/kernel'
 import type { Grant } from '../../../server/fn/grants'
 import { cloud, data } from '../../../server/fn/cloud'
 import { iso } from '../../../server/fn/common'
@@ -57,7 +57,7 @@ export async function closeRoundDocs(roundId: string, closedAt: Date): Promise<v
 
 /** A round is closed once closed by hand or past its deadline (the timer then records it). */
 export const isClosed = (r: Pick<RoundDoc, 'status' | 'deadline'>) =>
-  r.status === 'closed' || new Date(r.deadline).getTime() < Date.now()
+  r.status === 'closed' || new Date(r.deadline).getTime() < nowMs()
 
 /** Results and photos go to leads of the building and above (the consent text promises it). */
 export function seesResults(

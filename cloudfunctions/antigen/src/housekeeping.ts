@@ -3,11 +3,12 @@
 import type { ChainDoc, CommunityDoc, RoundDoc } from '../../../server/model'
 import { cloud, data } from '../../../server/fn/cloud'
 import { closeRoundDocs } from './common'
+import { nowDate } from '../../../server/kernel'
 
 export const DEFAULT_PHOTO_RETENTION_DAYS = 14
 const DAY = 86_400_000
 
-export async function closeOverdueRounds(now = new Date()): Promise<number> {
+export async function closeOverdueRounds(now = nowDate()): Promise<number> {
   const overdue = await data.find<RoundDoc>(
     'rounds',
     { status: 'open', deadline: data._.lt(now) },
@@ -37,11 +38,11 @@ export async function deleteRoundPhotos(round: Pick<RoundDoc, '_id'>): Promise<n
     if (Object.keys(patch).length) await data.update('chains', chain._id, patch)
     deleted += photos.length
   }
-  await data.update('rounds', round._id, { photosDeletedAt: new Date() })
+  await data.update('rounds', round._id, { photosDeletedAt: nowDate() })
   return deleted
 }
 
-export async function deleteExpiredPhotos(now = new Date()): Promise<{ rounds: number; photos: number }> {
+export async function deleteExpiredPhotos(now = nowDate()): Promise<{ rounds: number; photos: number }> {
   const closed = await data.find<RoundDoc>(
     'rounds',
     { status: 'closed', photosDeletedAt: data._.exists(false) },

@@ -1,5 +1,5 @@
 // Cloud function `antigen`: rounds by 接龙, household submissions, building chains, roll-up tables, reminders.
-import { defineFunction } from '../../../server/kernel'
+import { contractActions, defineFunction } from '../../../server/kernel'
 import { cloud } from '../../../server/fn/cloud'
 import { loadGrants } from '../../../server/fn/grants'
 import { chainActions } from './chain'
@@ -12,7 +12,7 @@ export const main = defineFunction({
   name: 'antigen',
   identity: cloud,
   loadGrants,
-  actions: { ...roundActions, ...submitActions, ...chainActions, ...tableActions },
+  actions: contractActions('antigen', { ...roundActions, ...submitActions, ...chainActions, ...tableActions }),
   timers: {
     housekeeping: async () => ({ closed: await closeOverdueRounds(), ...(await deleteExpiredPhotos()) }),
   },

@@ -11,7 +11,20 @@ import type {
   RoundSubscriberDoc,
   ZoneDoc,
 } from '../../../server/model'
-import { action, AppError, formatShanghai, shanghaiDay, z } from '../../../server/kernel'
+import {
+  action,
+  addDays,
+  AppError,
+  calendarDay,
+  defineActions,
+  formatShanghai,
+  instant,
+  nowDate,
+  nowMs,
+  startOfShanghaiDay,
+  today,
+  z,
+} from '../../../server/kernel'
 import { randomId } from '../../../server/domain/ids'
 import { householdLabel } from '../../../server/domain/structure'
 import { TEMPLATES, thing } from '../../../server/templates'
@@ -24,6 +37,8 @@ import { newChain } from '../../../server/antigen/logic'
 const id = (label: string) => z.string().min(1).max(80).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
 export const SUBMIT_PAGE = 'packageAntigen/pages/submit'
+/** A round's day: from yesterday (a late round for a test already done) to this many days ahead. */
+export const MAX_DAYS_AHEAD = 7
 
 /** Send to many people without holding a function instance for minutes: ten at a time. */
 async function sendAll(openids: string[], send: (openid: string) => Promise<boolean>): Promise<number> {
@@ -33,16 +48,13 @@ async function sendAll(openids: string[], send: (openid: string) => Promise<bool
   return sent
 }
 
-export const roundActions = {
+export const roundActions = defineActions('antigen', {
   openRound: action({
     input: z
       .object({
         communityId: id('小区'),
-        date: z
-          .string()
-          .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 2026-11-24')
-          .describe('检测日期'),
-        deadline: z.string().datetime({ offset: true, message: '截止时间格式不正确' }).describe('截止时间'),
+        date: calendarDay('检测日期'),
+        deadline: instant('截止时间'),
         notice: z.string().trim().min(1).max(200).describe('通知内容'),
         buildingIds: z.array(id('楼栋')).min(1).max(2000).optional().describe('参加的楼栋'),
       })
@@ -50,9 +62,13 @@ export const roundActions = {
     access: { roles: ['committee', 'communityLead'], scope: communityScope },
     handler: async (input, ctx): Promise<RoundView> => {
       const deadline = new Date(input.deadline)
-      if (deadline.getTime() <= Date.now()) throw new AppError('INVALID_INPUT', '截止时间要晚于现在', 'deadline')
-      if (input.date < shanghaiDay(Date.now() - 86_400_000))
-        throw new AppError('INVALID_INPUT', '检测日期不能早于昨天', 'date')
+      const day = today()
+      if (input.date < addDays(day, -1)) throw new AppError('INVALID_INPUT', '检测日期不能早于昨天', 'date')
+      if (input.date > addDays(day, MAX_DAYS_AHEAD))
+        throw new AppError('INVALID_INPUT', `检测日期最多可以选 ${MAX_DAYS_AHEAD} 天以后`, 'date')
+      if (deadline.getTime() <= nowMs()) throw new AppError('INVALID_INPUT', '截止时间要晚于现在', 'deadline')
+      if (deadline.getTime() > startOfShanghaiDay(addDays(input.date, 2)).getTime())
+        throw new AppError('INVALID_INPUT', '截止时间最晚是检测日期的第二天', 'deadline')
       const community = await data.get<CommunityDoc>('communities', input.communityId)
       if (!community) throw new AppError('NOT_FOUND', '找不到这个小区')
       const [buildings, groups, zones] = await Promise.all([
@@ -88,7 +104,7 @@ export const roundActions = {
         allBuildings: !input.buildingIds,
         buildingIds: inScope.map((b) => b._id),
         openedBy: ctx.caller.openid,
-        openedAt: new Date(),
+        openedAt: nowDate(),
       }
       const groupName = new Map(groups.map((g) => [g._id, g.name]))
       const groupZone = new Map(groups.flatMap((g) => (g.zoneId ? [[g._id, g.zoneId] as const] : [])))
@@ -157,7 +173,7 @@ export const roundActions = {
     handler: async (input, ctx): Promise<RoundView> => {
       const round = await loadRound(ctx, input.roundId)
       if (round.status === 'closed') return roundView(round)
-      const closedAt = new Date()
+      const closedAt = nowDate()
       await closeRoundDocs(round._id, closedAt)
       return roundView({ ...round, status: 'closed', closedAt })
     },
@@ -196,7 +212,7 @@ export const roundActions = {
           communityId: data._.in(communities),
           buildingId: data._.in(homes.map((g) => g.scope.buildingId)),
           status: 'open',
-          deadline: data._.gt(new Date()),
+          deadline: data._.gt(nowDate()),
         },
         { limit: 100, orderBy: [['deadline', 'asc']] },
       )
@@ -253,7 +269,7 @@ export const roundActions = {
       return { subscribed: true }
     },
   }),
-}
+})
 
 /** The round fields a chain carries, so the submission path needs no round read. */
 export function roundViewOfChain(c: ChainDoc): RoundView {

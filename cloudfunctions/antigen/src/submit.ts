@@ -1,7 +1,17 @@
 // A household's submission: validate, then one read and one compare-and-set update of the building's chain.
 import type { MySubmissionView } from '../../../typings/api'
 import type { ChainDoc, HouseholdDoc, MemberResultDoc, RoleDoc } from '../../../server/model'
-import { action, AppError, formatShanghai, hasRole, z } from '../../../server/kernel'
+import {
+  action,
+  AppError,
+  defineActions,
+  formatShanghai,
+  hasRole,
+  instant,
+  nowDate,
+  nowMs,
+  z,
+} from '../../../server/kernel'
 import { CONSENTS } from '../../../server/consent'
 import { householdLabel } from '../../../server/domain/structure'
 import { maskName } from '../../../server/domain/mask'
@@ -11,11 +21,28 @@ import type { Grant } from '../../../server/fn/grants'
 import { loadHousehold } from '../../../server/fn/common'
 import { sendSubscribe } from '../../../server/fn/notify'
 import { placeEntry } from '../../../server/antigen/logic'
+import { MAX_PHOTO_BYTES } from '../../../miniprogram/shared/constants'
 import { chainId, isClosed, photoUrls } from './common'
 import { roundViewOfChain } from './rounds'
 
-export const MAX_PHOTO_BYTES = 2 * 1024 * 1024
 const MAX_ATTEMPTS = 8
+/** How far a phone's timer times may lie from the platform's now: a slow phone clock, a test started yesterday. */
+const TIMER_PAST_MS = 2 * 86_400_000
+const TIMER_FUTURE_MS = 10 * 60_000
+
+/** The in-app timer's start and photo times, as the phone sent them: plausible, and in order. */
+function checkTimerTimes(m: { startedAt?: string; photoAt?: string }, i: number, name: string): void {
+  const at = nowMs()
+  for (const key of ['startedAt', 'photoAt'] as const) {
+    const v = m[key]
+    if (v === undefined) continue
+    const t = Date.parse(v)
+    if (t < at - TIMER_PAST_MS || t > at + TIMER_FUTURE_MS)
+      throw new AppError('INVALID_INPUT', `${name} 的计时时间不对，请检查手机的日期和时间`, `members.${i}.${key}`)
+  }
+  if (m.startedAt && m.photoAt && Date.parse(m.photoAt) < Date.parse(m.startedAt))
+    throw new AppError('INVALID_INPUT', `${name} 的拍照时间早于开始计时的时间`, `members.${i}.photoAt`)
+}
 
 const memberInput = z
   .object({
@@ -24,8 +51,8 @@ const memberInput = z
     reason: z.string().trim().min(1).max(40).optional().describe('未测原因'),
     photo: z.string().min(1).max(300).optional().describe('试剂照片'),
     photoSize: z.number().int().min(1).optional().describe('照片大小'),
-    startedAt: z.string().datetime({ offset: true }).optional().describe('开始时间'),
-    photoAt: z.string().datetime({ offset: true }).optional().describe('拍照时间'),
+    startedAt: instant('开始时间').optional(),
+    photoAt: instant('拍照时间').optional(),
   })
   .strict()
 
@@ -47,7 +74,7 @@ async function tell(chain: ChainDoc, template: string, fields: Record<string, st
   await Promise.all([...new Set(openids)].map((openid) => sendSubscribe(openid, template, page, fields)))
 }
 
-export const submitActions = {
+export const submitActions = defineActions('antigen', {
   submit: action({
     input: z
       .object({
@@ -97,6 +124,7 @@ export const submitActions = {
         if (seen.has(m.memberId))
           throw new AppError('INVALID_INPUT', `${member.name} 填了两次`, `members.${i}.memberId`)
         seen.add(m.memberId)
+        checkTimerTimes(m, i, member.name)
         // An edit that keeps a member's result may leave the photo out: the stored one stays.
         const kept = previous?.members.find((x) => x.memberId === m.memberId && x.result === m.result && x.photo)
         if (!m.photo && kept)
@@ -145,12 +173,12 @@ export const submitActions = {
           {
             householdId: household._id,
             room: household.room,
-            updatedAt: new Date(),
+            updatedAt: nowDate(),
             by: ctx.caller.openid,
             proxy,
             members,
           },
-          new Date(),
+          nowDate(),
         )
         const won = await data.updateWhere('chains', { _id: current._id, version: current.version }, patch.set)
         if (won > 0) {
@@ -161,7 +189,7 @@ export const submitActions = {
               TEMPLATES.abnormal,
               {
                 thing1: thing(`${label} ${maskName(members[0]?.name ?? '')}`),
-                time2: formatShanghai(new Date()),
+                time2: formatShanghai(nowDate()),
                 thing3: '抗原异常，请尽快联系',
               },
               true,
@@ -174,7 +202,7 @@ export const submitActions = {
               {
                 thing1: thing(current.buildingName),
                 thing2: thing(`${label} 修改了结果`),
-                time3: formatShanghai(new Date()),
+                time3: formatShanghai(nowDate()),
               },
               false,
             )
@@ -202,4 +230,4 @@ export const submitActions = {
       }
     },
   }),
-}
+})

@@ -2,7 +2,7 @@
 // from the chains' counters: its database reads grow with buildings, never with households.
 import type { RoundTable, TableRow } from '../../../typings/api'
 import type { ChainDoc, HouseholdDoc, RoundDoc } from '../../../server/model'
-import { action, z, type ActionContext } from '../../../server/kernel'
+import { action, type ActionContext, defineActions, nowMs, z } from '../../../server/kernel'
 import { naturalCompare } from '../../../server/domain/structure'
 import { writeWorkbook, type SheetColumn } from '../../../server/ledger/xlsx'
 import { data } from '../../../server/fn/cloud'
@@ -63,7 +63,7 @@ const TABLE_COLUMNS: SheetColumn[] = [
   '已确认',
 ].map((header) => ({ header, width: header === '楼道号' ? 12 : 10 }))
 
-export const tableActions = {
+export const tableActions = defineActions('antigen', {
   table: action({
     input,
     access: { roles: ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee'], scope: tableScope },
@@ -149,11 +149,11 @@ export const tableActions = {
       const file = await uploadExport(
         round.communityId,
         'antigen',
-        `exports/${round.communityId}/antigen-${round._id}-${Date.now()}.xlsx`,
+        `exports/${round.communityId}/antigen-${round._id}-${nowMs()}.xlsx`,
         buffer,
         ctx.caller.openid,
       )
       return { ...file, fileName }
     },
   }),
-}
+})

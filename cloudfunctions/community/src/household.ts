@@ -1,7 +1,7 @@
 // The lead's building roster, 代管 households, special-population flags, and a resident's own household.
 import type { HouseholdView, Roster } from '../../../typings/api'
 import type { HouseholdDoc, JoinRequestDoc, RoleDoc } from '../../../server/model'
-import { action, AppError, hasRole, now, z } from '../../../server/kernel'
+import { action, AppError, defineActions, hasRole, now, nowDate, z } from '../../../server/kernel'
 import { naturalCompare } from '../../../server/domain/structure'
 import { withDerivedFlags } from '../../../server/domain/flags'
 import { data } from '../../../server/fn/cloud'
@@ -33,7 +33,7 @@ async function householdTarget(ctx: Parameters<typeof loadHousehold>[0], househo
  */
 export const householdErasers: ((householdId: string) => Promise<number>)[] = []
 
-export const householdActions = {
+export const householdActions = defineActions('community', {
   buildingRoster: action({
     input: z.object({ buildingId: id('楼栋') }).strict(),
     access: {
@@ -92,7 +92,7 @@ export const householdActions = {
     handler: async (input, ctx): Promise<HouseholdView> => {
       const household = await loadHousehold(ctx, input.householdId)
       const building = await loadBuilding(ctx, household.buildingId)
-      await data.update('households', household._id, { proxy: input.proxy, updatedAt: new Date() })
+      await data.update('households', household._id, { proxy: input.proxy, updatedAt: nowDate() })
       return householdView(
         { ...household, proxy: input.proxy },
         building.name,
@@ -118,7 +118,7 @@ export const householdActions = {
       await data.updateWhere(
         'households',
         { _id: household._id, 'members.id': member.id },
-        { 'members.$.flags': flags, updatedAt: new Date() },
+        { 'members.$.flags': flags, updatedAt: nowDate() },
       )
       const next = { ...household, members: household.members.map((m) => (m.id === member.id ? { ...m, flags } : m)) }
       return householdView(next, building.name, visibilityFor(ctx.grants, householdScope(household, building)))
@@ -146,8 +146,8 @@ export const householdActions = {
         members: [],
         linkedOpenids: [],
         proxy: false,
-        erasedAt: new Date(),
-        updatedAt: new Date(),
+        erasedAt: nowDate(),
+        updatedAt: nowDate(),
       })
       const grants = await data.find<RoleDoc>('roles', { role: 'resident', householdId: household._id }, { limit: 100 })
       await Promise.all(grants.map((g) => data.remove('roles', g._id)))
@@ -156,4 +156,4 @@ export const householdActions = {
       return { householdId: household._id, members, roles: grants.length }
     },
   }),
-}
+})

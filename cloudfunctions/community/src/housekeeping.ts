@@ -2,11 +2,12 @@
 import type { ImportDoc } from '../../../server/model'
 import { data } from '../../../server/fn/cloud'
 import { deleteOldExports } from '../../../server/fn/exports'
+import { nowDate, nowMs } from '../../../server/kernel'
 
 /** A committed import can be rolled back for this long; after it, its staged copies of households go. */
 export const IMPORT_ROWS_TTL_MS = 7 * 24 * 3600_000
 
-export async function deleteStaleImportRows(now = Date.now()): Promise<number> {
+export async function deleteStaleImportRows(now = nowMs()): Promise<number> {
   const stale = await data.findAll<ImportDoc & { rowsDeletedAt?: Date }>('imports', {
     createdAt: data._.lt(new Date(now - IMPORT_ROWS_TTL_MS)),
     status: data._.neq('committing'),
@@ -15,7 +16,7 @@ export async function deleteStaleImportRows(now = Date.now()): Promise<number> {
   let removed = 0
   for (const imp of stale) {
     removed += await data.removeWhere('importRows', { importId: imp._id })
-    await data.update('imports', imp._id, { rowsDeletedAt: new Date() })
+    await data.update('imports', imp._id, { rowsDeletedAt: nowDate() })
   }
   return removed
 }

@@ -1,7 +1,7 @@
 // Who am I, consents, and everything stored about me.
 import type { ConsentDoc, HouseholdDoc, JoinRequestDoc, BuildingDoc, CommunityDoc } from '../../../server/model'
 import type { ConsentView, HouseholdRef, MyData, WhoAmI } from '../../../typings/api'
-import { action, AppError, z } from '../../../server/kernel'
+import { action, AppError, defineActions, nowDate, z } from '../../../server/kernel'
 import { CONSENTS, consentHash } from '../../../server/consent'
 import { consentId } from '../../../server/domain/ids'
 import { householdLabel } from '../../../server/domain/structure'
@@ -35,7 +35,7 @@ export async function activeHealthConsent(openid: string): Promise<string | unde
 
 export async function recordConsent(openid: string, k: 'personal' | 'health', version: string): Promise<ConsentView> {
   if (version !== CONSENTS[k].version) throw new AppError('CONSENT_OUTDATED')
-  const acceptedAt = new Date()
+  const acceptedAt = nowDate()
   const doc: ConsentDoc = {
     _id: consentId(openid, k, version),
     openid,
@@ -80,7 +80,7 @@ async function requestsOf(openid: string, status?: 'pending') {
   return docs.map((d) => joinRequestView(d, buildings.get(d.buildingId)?.name ?? '', true))
 }
 
-export const identityActions = {
+export const identityActions = defineActions('community', {
   whoami: action({
     input: z.object({}).strict(),
     access: signedIn,
@@ -123,7 +123,7 @@ export const identityActions = {
       const n = await data.updateWhere(
         'consents',
         { openid: ctx.caller.openid, kind: input.kind, withdrawnAt: data._.exists(false) },
-        { withdrawnAt: new Date() },
+        { withdrawnAt: nowDate() },
       )
       if (input.kind === 'health') {
         await data.updateWhere(
@@ -149,7 +149,8 @@ export const identityActions = {
       const grants = ctx.grants as Grant[]
       const [{ households, buildings, communities }, roles, consentDocs, joinRequests] = await Promise.all([
         householdsOf(grants),
-        roleViews(grants),
+        // A name stored on a grant itself (a bootstrapped committee member) is data about the caller too.
+        roleViews(grants, new Map(grants.flatMap((g) => (g.holderName ? [[g.id, g.holderName] as const] : [])))),
         data.find<ConsentDoc>('consents', { openid: ctx.caller.openid }, { limit: 100 }),
         requestsOf(ctx.caller.openid),
       ])
@@ -169,4 +170,4 @@ export const identityActions = {
       }
     },
   }),
-}
+})

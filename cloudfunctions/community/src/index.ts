@@ -1,5 +1,5 @@
 // Cloud function `community`: structure, households, roles, onboarding, consent and the household ledger.
-import { defineFunction } from '../../../server/kernel'
+import { contractActions, defineFunction } from '../../../server/kernel'
 import { cloud } from '../../../server/fn/cloud'
 import { loadGrants } from '../../../server/fn/grants'
 import { householdActions, householdErasers } from './household'
@@ -18,13 +18,13 @@ export const main = defineFunction({
   name: 'community',
   identity: cloud,
   loadGrants,
-  actions: {
+  actions: contractActions('community', {
     ...identityActions,
     ...onboardingActions,
     ...householdActions,
     ...structureActions,
     ...rolesActions,
     ...ledgerActions,
-  },
+  }),
   timers: { housekeeping },
 })

@@ -1,5 +1,5 @@
 // Household-ledger import and export actions of the `community` function (committee only).
-import { action, AppError, z, type ActionContext } from '../../../server/kernel'
+import { action, type ActionContext, AppError, defineActions, z } from '../../../server/kernel'
 import {
   commitImport,
   exportLedger,
@@ -51,7 +51,7 @@ function fileNameOf(fileID: string): string {
   }
 }
 
-export const ledgerActions = {
+export const ledgerActions = defineActions('community', {
   importPreview: action({
     input: z
       .object({
@@ -104,4 +104,4 @@ export const ledgerActions = {
       return { ...out, tempFileURL }
     },
   }),
-}
+})

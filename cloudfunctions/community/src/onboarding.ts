@@ -1,7 +1,7 @@
 // Joining a household with the building's invite, and the lead's approval (what stops impersonation).
 import type { InvitePreview, InviteView, JoinRequestView } from '../../../typings/api'
 import type { BuildingDoc, CommunityDoc, HouseholdDoc, InviteDoc, JoinRequestDoc, RoleDoc } from '../../../server/model'
-import { action, AppError, formatShanghai, z } from '../../../server/kernel'
+import { action, AppError, defineActions, formatShanghai, nowDate, nowMs, z } from '../../../server/kernel'
 import { CONSENTS } from '../../../server/consent'
 import { inviteCode, joinRequestId, roleId } from '../../../server/domain/ids'
 import { householdLabel, isValidRoom, normaliseRoom } from '../../../server/domain/structure'
@@ -59,7 +59,7 @@ async function usableInvite(codeValue: string, communityId?: string, checkUses =
   if (!invite || invite.revoked) throw new AppError('INVITE_INVALID', undefined, 'code')
   if (communityId && invite.communityId !== communityId)
     throw new AppError('INVITE_INVALID', '这个邀请码不属于本小区', 'code')
-  if (new Date(invite.expiresAt).getTime() < Date.now()) throw new AppError('INVITE_EXPIRED', undefined, 'code')
+  if (new Date(invite.expiresAt).getTime() < nowMs()) throw new AppError('INVITE_EXPIRED', undefined, 'code')
   if (checkUses && invite.uses >= invite.maxUses) throw new AppError('INVITE_USED_UP', undefined, 'code')
   return invite
 }
@@ -86,7 +86,7 @@ async function notifyLeads(request: JoinRequestDoc, building: BuildingDoc): Prom
   )
 }
 
-export const onboardingActions = {
+export const onboardingActions = defineActions('community', {
   previewInvite: action({
     input: z.object({ code }).strict(),
     access: { signedIn: true },
@@ -168,7 +168,7 @@ export const onboardingActions = {
         asProxy,
         inviteCode: invite._id,
         status: 'pending',
-        createdAt: new Date(),
+        createdAt: nowDate(),
       }
       if (member && !asProxy) request.memberId = member.id
       await data.set('joinRequests', request)
@@ -225,7 +225,7 @@ export const onboardingActions = {
       const status = input.approve ? 'approved' : 'rejected'
       if (request.status !== 'pending' && !(request.status === 'approved' && input.approve))
         throw new AppError('REQUEST_DECIDED')
-      const decided: Partial<JoinRequestDoc> = { status, decidedAt: new Date(), decidedBy: ctx.caller.openid }
+      const decided: Partial<JoinRequestDoc> = { status, decidedAt: nowDate(), decidedBy: ctx.caller.openid }
       if (input.reason) decided.reason = input.reason
       if (request.status === 'pending') {
         // Compare-and-set: of two leads deciding at once, one wins and the other is told it was decided.
@@ -243,14 +243,14 @@ export const onboardingActions = {
           scope: { communityId: household.communityId, buildingId: household.buildingId, householdId: household._id },
           householdId: household._id,
           grantedBy: ctx.caller.openid,
-          grantedAt: new Date(),
+          grantedAt: nowDate(),
         }
         if (request.asProxy) grant.proxy = true
         if (request.memberId) grant.memberId = request.memberId
         const health = await activeHealthConsent(request.openid)
         if (health) grant.healthConsent = health
         await data.set('roles', grant)
-        const patch: Record<string, unknown> = { linkedOpenids: data._.addToSet(request.openid), updatedAt: new Date() }
+        const patch: Record<string, unknown> = { linkedOpenids: data._.addToSet(request.openid), updatedAt: nowDate() }
         if (request.asProxy) patch.proxy = true
         if (request.memberId) {
           await data.updateWhere(
@@ -267,7 +267,7 @@ export const onboardingActions = {
       await sendSubscribe(request.openid, TEMPLATES.joinResult, 'pages/index/index', {
         phrase1: input.approve ? '已通过' : '未通过',
         thing2: thing(`${view.label}${input.reason ? ` ${input.reason}` : ''}`),
-        time3: formatShanghai(new Date()),
+        time3: formatShanghai(nowDate()),
       })
       return view
     },
@@ -299,8 +299,8 @@ export const onboardingActions = {
         maxUses: input.maxUses ?? (input.room ? 1 : 200),
         uses: 0,
         createdBy: ctx.caller.openid,
-        createdAt: new Date(),
-        expiresAt: new Date(Date.now() + (input.ttlHours ?? 72) * HOUR),
+        createdAt: nowDate(),
+        expiresAt: new Date(nowMs() + (input.ttlHours ?? 72) * HOUR),
         revoked: false,
       }
       if (input.room) invite.room = input.room
@@ -319,7 +319,7 @@ export const onboardingActions = {
       const building = await loadBuilding(ctx, input.buildingId)
       const docs = await data.find<InviteDoc>(
         'invites',
-        { buildingId: building._id, revoked: false, expiresAt: data._.gt(new Date()) },
+        { buildingId: building._id, revoked: false, expiresAt: data._.gt(nowDate()) },
         { limit: 100, orderBy: [['createdAt', 'desc']] },
       )
       return docs.map((d) => inviteView(d, building.name))
@@ -338,4 +338,4 @@ export const onboardingActions = {
     },
     handler: async (input) => ({ revoked: (await data.update('invites', input.code, { revoked: true })) > 0 }),
   }),
-}
+})

@@ -2,10 +2,10 @@
 // who have joined their household.
 import type { RoleView, VolunteerType } from '../../../typings/api'
 import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/model'
-import { action, AppError, hasRole, z } from '../../../server/kernel'
+import { action, AppError, defineActions, hasRole, nowDate, z } from '../../../server/kernel'
 import { roleId } from '../../../server/domain/ids'
 import { maskName } from '../../../server/domain/mask'
-import { VOLUNTEER_LABELS } from '../../../server/domain/labels'
+import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/fn/cloud'
 import { loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/fn/common'
 import { toGrant } from '../../../server/fn/grants'
@@ -27,12 +27,13 @@ async function holderNames(docs: RoleDoc[], full: boolean): Promise<Map<string, 
     const member = d.householdId
       ? households.get(d.householdId)?.members.find((m) => m.id === d.memberId || m.openid === d.openid)
       : undefined
-    if (member) names.set(d._id, full ? member.name : maskName(member.name))
+    const name = member?.name ?? d.holderName
+    if (name) names.set(d._id, full ? name : maskName(name))
   }
   return names
 }
 
-export const rolesActions = {
+export const rolesActions = defineActions('community', {
   listRoles: action({
     input: z
       .object({
@@ -144,7 +145,7 @@ export const rolesActions = {
         householdId: household._id,
         memberId: member.id,
         grantedBy: ctx.caller.openid,
-        grantedAt: new Date(),
+        grantedAt: nowDate(),
       }
       if (type) doc.volunteerType = type
       if (posts) doc.posts = posts
@@ -213,7 +214,7 @@ export const rolesActions = {
       ) {
         throw new AppError('FORBIDDEN')
       }
-      if (role.role === 'resident') throw new AppError('FORBIDDEN', '住户身份由住户自己在「我的数据」中解除')
+      if (role.role === 'resident') throw new AppError('FORBIDDEN', '居民身份由本人在「我的数据」中解除')
       if (role.role === 'committee') {
         const n = await data.count('roles', { communityId: role.communityId, role: 'committee' })
         if (n <= 1) throw new AppError('CONFLICT', '社区至少要保留一名居委管理员')
@@ -237,4 +238,4 @@ export const rolesActions = {
       return communityView({ ...community, settings: { ...community.settings, volunteerCaps: caps } })
     },
   }),
-}
+})

@@ -1,7 +1,8 @@
 // The community tree as the committee manages it: zones, 营 of about 20 buildings, buildings.
 import type { BuildingSummary, GroupSummary, StructureView, VolunteerType } from '../../../typings/api'
 import type { BuildingDoc, CommunityDoc, GroupDoc, RoleDoc, ZoneDoc } from '../../../server/model'
-import { action, AppError, type ActionContext, z } from '../../../server/kernel'
+import { action, type ActionContext, AppError, defineActions, z } from '../../../server/kernel'
+import { DEFAULT_VOLUNTEER_CAPS } from '../../../server/domain/community'
 import { randomId } from '../../../server/domain/ids'
 import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../../../server/domain/structure'
 import { data } from '../../../server/fn/cloud'
@@ -17,14 +18,7 @@ interface BuildingStats {
   linked: number
 }
 
-export const DEFAULT_CAPS: Record<VolunteerType, number | null> = {
-  online: null,
-  testing: 5,
-  building: 5,
-  patrol: 5,
-  transport: 5,
-  emergency: 5,
-}
+export const DEFAULT_CAPS: Record<VolunteerType, number | null> = DEFAULT_VOLUNTEER_CAPS
 
 export function communityView(c: CommunityDoc): StructureView['community'] {
   return {
@@ -130,7 +124,7 @@ async function assignGroupMany(buildingIds: string[], groupId: string): Promise<
   await data.updateWhere('joinRequests', { buildingId: data._.in(buildingIds), ...moving }, { groupId })
 }
 
-export const structureActions = {
+export const structureActions = defineActions('community', {
   structure: action({
     input: z.object({ communityId: id('小区') }).strict(),
     access: { roles: ['committee', 'communityLead'], scope: communityScope },
@@ -312,4 +306,4 @@ export const structureActions = {
       return { id: input.groupId, name: input.name }
     },
   }),
-}
+})

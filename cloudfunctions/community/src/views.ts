@@ -3,21 +3,10 @@ import type { JoinRequestView, RoleView } from '../../../typings/api'
 import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, JoinRequestDoc } from '../../../server/model'
 import { householdLabel } from '../../../server/domain/structure'
 import { maskName } from '../../../server/domain/mask'
-import { VOLUNTEER_LABELS } from '../../../server/domain/labels'
+import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/fn/cloud'
 import type { Grant } from '../../../server/fn/grants'
 import { iso } from '../../../server/fn/common'
-
-const ROLE_NAMES: Record<RoleView['role'], string> = {
-  resident: '住户',
-  floorLead: '层长',
-  buildingLead: '楼组长',
-  groupLead: '营长',
-  communityLead: '团长',
-  committee: '居委',
-  merchant: '商家',
-  volunteer: '志愿者',
-}
 
 async function byIds<T extends { _id: string }>(
   coll: 'communities' | 'buildings' | 'groups' | 'households',
@@ -79,7 +68,7 @@ export async function roleViews(grants: Grant[], holders?: Map<string, string>):
       default:
         place = community
     }
-    const view: RoleView = { id: g.id, role: g.role, scope: g.scope, place: `${place} ${ROLE_NAMES[g.role]}`.trim() }
+    const view: RoleView = { id: g.id, role: g.role, scope: g.scope, place: `${place} ${ROLE_LABELS[g.role]}`.trim() }
     if (g.volunteerType) view.volunteerType = g.volunteerType
     if (g.posts) view.posts = g.posts
     if (g.proxy) view.proxy = true

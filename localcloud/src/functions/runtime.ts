@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { CLOCK_OFFSET_ENV, Clock } from '../clock'
 import { CloudError, E } from '../errors'
 import { addDb, type CallLog, type CallRecord, type DbStats, emptyDbStats } from '../stats'
 import { cronMatches, parseCron, type Cron } from './cron'
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   env: string
   serviceUrl: () => string
   log: CallLog
+  /** The emulated platform clock: timer schedules and events, and each invocation's clock offset. */
+  clock?: Clock
   maxInstances?: number
   quiet?: boolean
 }
@@ -52,7 +55,10 @@ const INVOCATION_KEYS = [
   'TRIGGER_SRC',
   'WX_TRIGGER_API_TOKEN_V0',
   'WX_CONTEXT_KEYS',
+  CLOCK_OFFSET_ENV,
 ]
+/** A jump of the clock by more than this is not replayed second by second: schedules resume from the new now. */
+const MAX_TIMER_CATCH_UP_S = 120
 const IDLE_REAP_MS = 10 * 60_000
 
 const WORKER_SOURCE = `
@@ -274,6 +280,7 @@ export class FunctionRuntime {
   readonly maxInstances: number
   readonly quiet: boolean
   readonly env: string
+  readonly clock: Clock
   private readonly pools = new Map<string, Pool>()
   private readonly byToken = new Map<string, Invocation>()
   private timerHandle: NodeJS.Timeout | null = null
@@ -284,6 +291,7 @@ export class FunctionRuntime {
     this.maxInstances = opts.maxInstances ?? 16
     this.quiet = opts.quiet ?? false
     this.env = opts.env
+    this.clock = opts.clock ?? new Clock()
     this.reaper = setInterval(() => {
       for (const pool of this.pools.values()) pool.reapIdle(Date.now())
     }, 60_000)
@@ -336,6 +344,7 @@ export class FunctionRuntime {
       WX_SOURCE: inv.source,
       WX_ENV: this.opts.env,
     }
+    if (this.clock.offsetMs !== 0) env[CLOCK_OFFSET_ENV] = String(this.clock.offsetMs)
     if (inv.identity.openid) env.WX_OPENID = inv.identity.openid
     if (inv.identity.appid) env.WX_APPID = inv.identity.appid
     if (inv.identity.unionid) env.WX_UNIONID = inv.identity.unionid
@@ -428,7 +437,12 @@ export class FunctionRuntime {
     const trigger = fn.config.triggers.find((t) => t.type === 'timer' && (!triggerName || t.name === triggerName))
     if (!trigger)
       return Promise.reject(E.invalidParam(`function ${name} has no timer trigger ${triggerName ?? ''}`.trim()))
-    const event = { Type: 'Timer', TriggerName: trigger.name, Time: new Date().toISOString(), Message: '' }
+    const event = {
+      Type: 'Timer',
+      TriggerName: trigger.name,
+      Time: new Date(this.clock.now()).toISOString(),
+      Message: '',
+    }
     return this.invoke(name, event, { source: 'wx_trigger', trigger: trigger.name })
   }
 
@@ -449,10 +463,12 @@ export class FunctionRuntime {
       }
     }
     load()
-    this.lastTick = Math.floor(Date.now() / 1000)
+    this.lastTick = Math.floor(this.clock.now() / 1000)
     this.timerHandle = setInterval(() => {
-      const nowS = Math.floor(Date.now() / 1000)
+      const nowS = Math.floor(this.clock.now() / 1000)
       if (nowS % 60 === 0) load()
+      // Moved back, or forward by more than a short stall: fire what is due now, not every second in between.
+      if (nowS < this.lastTick || nowS - this.lastTick > MAX_TIMER_CATCH_UP_S) this.lastTick = nowS - 1
       for (let s = this.lastTick + 1; s <= nowS; s++) {
         for (const sched of schedules.values()) {
           if (cronMatches(sched.cron, s * 1000))

@@ -5,6 +5,7 @@ import type { ChainEntryView, ChainView, MemberResultView, RemindResult, WhoAmI 
 import { TEMPLATES } from '../../config'
 import { call, CloudError, showError } from '../../services/cloud'
 import { askSubscribe, currentMe, holds } from '../../services/session'
+import { READ_TIME_MINUTES } from '../../shared/constants'
 import { confirm, prompt, toast } from '../../utils/dialog'
 import { formatDateTime, formatTime } from '../../utils/format'
 import { openPage } from '../../utils/nav'
@@ -150,6 +151,7 @@ Component({
   data: {
     state: 'loading' as LoadState,
     errorMessage: '',
+    readMinutes: READ_TIME_MINUTES,
     roundId: '',
     buildingId: '',
     head: { title: '', round: '', status: '', counts: '' },

@@ -3,6 +3,7 @@
 import type { RoundView, StructureView } from '../../../typings/api'
 import { call, CloudError } from '../../services/cloud'
 import { currentMe, holds } from '../../services/session'
+import { READ_TIME_MINUTES } from '../../shared/constants'
 import { confirm, toast } from '../../utils/dialog'
 import { formatDay, formatTime } from '../../utils/format'
 import { openPage } from '../../utils/nav'
@@ -38,7 +39,7 @@ function roundRow(r: RoundView): RoundRow {
 }
 
 const defaultNotice = (date: string, time: string) =>
-  `请于 ${formatDay(date)} ${time} 前完成抗原自测，并在「邻里接力」小程序接龙：每人拍一张试剂照片，滴样后等满 15 分钟再拍。家中老人请家人或楼组长代报。`
+  `请于 ${formatDay(date)} ${time} 前完成抗原自测，并在「邻里接力」小程序接龙：每人拍一张试剂照片，滴样后等满 ${READ_TIME_MINUTES} 分钟再拍。家中老人请家人或楼组长代报。`
 
 function pickGroups(s: StructureView): PickGroup[] {
   return s.groups.map((g) => ({

@@ -13,6 +13,7 @@ import type {
 import { TEMPLATES } from '../../config'
 import { call, CloudError } from '../../services/cloud'
 import { askSubscribe, currentMe, rememberConsent } from '../../services/session'
+import { READ_TIME_MINUTES } from '../../shared/constants'
 import { confirm, toast } from '../../utils/dialog'
 import { pageStore } from '../../utils/store'
 import { OTHER_REASON, RESULT_LABELS, RESULT_OPTIONS, resultClass, roundTitle, UNTESTED_REASONS } from '../utils/labels'
@@ -95,7 +96,7 @@ function saveDraft(roundId: string, householdId: string, memberId: string, patch
 
 function timerText(left: number, startedAt: string): string {
   if (!startedAt) return ''
-  return left > 0 ? `已计时，还剩 ${left} 分钟才能看结果` : '已满 15 分钟，可以看结果、拍照了'
+  return left > 0 ? `已计时，还剩 ${left} 分钟才能看结果` : `已满 ${READ_TIME_MINUTES} 分钟，可以看结果、拍照了`
 }
 
 function memberCard(m: MemberResultView, draft: DraftMember | undefined, now: number): MemberCard {
@@ -132,7 +133,7 @@ function doneRows(members: MemberResultView[]): DoneRow[] {
     name: m.name,
     result: m.result ? RESULT_LABELS[m.result] : '未填写',
     resultClass: resultClass(m.result),
-    note: m.result === 'untested' ? (m.reason ?? '') : m.early ? '拍照时还没到 15 分钟' : '',
+    note: m.result === 'untested' ? (m.reason ?? '') : m.early ? `拍照时还没到 ${READ_TIME_MINUTES} 分钟` : '',
   }))
 }
 
@@ -165,6 +166,7 @@ Component({
   data: {
     state: 'loading' as LoadState,
     errorMessage: '',
+    readMinutes: READ_TIME_MINUTES,
     roundId: '',
     householdId: '',
     buildingId: '',
@@ -398,8 +400,8 @@ Component({
       const left = card.startedAt ? minutesLeft(card.startedAt, Date.now()) : 0
       if (left > 0) {
         const go = await confirm(
-          '还没到15分钟',
-          `试剂要等满 15 分钟才能看准，现在还剩 ${left} 分钟。太早拍照，可能把阳性看成阴性。`,
+          `还没到${READ_TIME_MINUTES}分钟`,
+          `试剂要等满 ${READ_TIME_MINUTES} 分钟才能看准，现在还剩 ${left} 分钟。太早拍照，可能把阳性看成阴性。`,
           '现在拍',
           '再等等',
         )

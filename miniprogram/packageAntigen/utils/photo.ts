@@ -1,6 +1,6 @@
 // The kit photo: taken with the camera only (no album: an old photo cannot be passed off), compressed, measured,
 // refused on the phone when too big, uploaded under antigen/<roundId>/<householdId>/.
-export const MAX_PHOTO_BYTES = 2 * 1024 * 1024
+import { MAX_PHOTO_BYTES } from '../../shared/constants'
 
 export interface Photo {
   path: string
@@ -62,12 +62,14 @@ export function photoSizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? mb(bytes) : `${Math.max(1, Math.round(bytes / 1024))} KB`
 }
 
-/** Compress and measure a taken photo; throws PhotoError when it is still over 2 MB. */
+/** Compress and measure a taken photo; throws PhotoError when it is still over MAX_PHOTO_BYTES. */
 export async function preparePhoto(taken: { path: string; takenAt: number }): Promise<Photo> {
   const path = await compress(taken.path)
   const size = await fileSize(path)
   if (size > MAX_PHOTO_BYTES) {
-    throw new PhotoError(`照片有 ${mb(size)}，超过 2 MB，不能上传。请靠近试剂、只拍试剂重新拍一张`)
+    throw new PhotoError(
+      `照片有 ${mb(size)}，超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，不能上传。请靠近试剂、只拍试剂重新拍一张`,
+    )
   }
   return { path, size, takenAt: taken.takenAt }
 }

@@ -1,4 +1,6 @@
 // Calendar days and deadlines in Asia/Shanghai whatever the phone's zone (China has no daylight saving).
+import { READ_TIME_MS } from '../../shared/constants'
+
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000
 const MINUTE = 60 * 1000
 
@@ -25,9 +27,6 @@ export function defaultDeadline(now: number): { date: string; time: string } {
   const later = shanghaiParts(Math.ceil((now + 120 * MINUTE) / step) * step)
   return { date: today, time: later.date === today ? later.time : '23:30' }
 }
-
-/** 15 minutes: an antigen kit cannot be read before. */
-export const READ_TIME_MS = 15 * MINUTE
 
 /** Whole minutes left before a kit started at `startedAt` can be read; 0 when it can. */
 export function minutesLeft(startedAt: string, now: number): number {

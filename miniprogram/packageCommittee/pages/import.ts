@@ -1,6 +1,6 @@
 // The household ledger (住户台账): upload a sheet, check it (row errors block the import), import it in chunks
 // with a progress bar, undo it (in chunks too), and export the current ledger.
-import type { ImportPreview, ImportProgress, ImportStatus } from '../../../typings/api'
+import type { ImportBuildingSpelling, ImportPreview, ImportProgress, ImportStatus } from '../../../typings/api'
 import { call, CloudError, showError } from '../../services/cloud'
 import { confirm, toast } from '../../utils/dialog'
 import { openXlsx } from '../../utils/document'
@@ -22,8 +22,37 @@ const STATUS_TEXT: Record<ImportStatus, string> = {
   rolledBack: '已撤销这次导入',
 }
 
+/** 「第 3、5 行」, or 「第 3、5、9、12、15 行等 30 行」. */
+function rowList(rows: readonly number[], count: number): string {
+  const shown = rows.slice(0, 5).join('、')
+  return count > 5 ? `第 ${shown} 行等 ${count} 行` : `第 ${shown} 行`
+}
+
+const spelled = (spellings: readonly ImportBuildingSpelling[]) =>
+  spellings.map((s) => `「${s.text}」（${rowList(s.rows, s.count)}）`).join('、')
+
+/** Buildings to create, existing ones written another way, look-alikes kept apart: one line each. */
+function buildingData(p: ImportPreview) {
+  return {
+    newBuildingItems: (p.newBuildingSpellings ?? []).slice(0, MAX_ERRORS_SHOWN).map((b) => ({
+      key: b.name,
+      name: b.name,
+      // One spelling needs no explaining; several say which rows were read as this building and why the name.
+      detail: b.spellings.length > 1 ? `表格中写作${spelled(b.spellings)}，按同一栋新建，名称取用得最多的写法` : '',
+    })),
+    matchedItems: (p.matchedSpellings ?? []).slice(0, MAX_ERRORS_SHOWN).map((b) => ({
+      key: b.name,
+      text: `「${b.name}」在表格中写作${spelled(b.spellings)}，按这栋导入，楼栋名称不变`,
+    })),
+    buildingWarnings: (p.buildingWarnings ?? [])
+      .slice(0, MAX_ERRORS_SHOWN)
+      .map((w) => ({ key: `${w.name}-${w.similar}`, message: w.message })),
+  }
+}
+
 function previewData(p: ImportPreview) {
   return {
+    ...buildingData(p),
     importId: p.importId,
     summary: {
       rows: p.rows,
@@ -33,6 +62,7 @@ function previewData(p: ImportPreview) {
       updatedHouseholds: p.updatedHouseholds,
       unchangedHouseholds: p.unchangedHouseholds,
       newBuildings: p.newBuildings.join('、'),
+      newBuildingCount: p.newBuildings.length,
       keptMembers: p.keptMembers
         .slice(0, MAX_ERRORS_SHOWN)
         .map((m) => `${m.building}-${m.room} ${m.name}`)
@@ -79,9 +109,13 @@ Component({
       updatedHouseholds: 0,
       unchangedHouseholds: 0,
       newBuildings: '',
+      newBuildingCount: 0,
       keptMembers: '',
       keptCount: 0,
     },
+    newBuildingItems: [] as { key: string; name: string; detail: string }[],
+    matchedItems: [] as { key: string; text: string }[],
+    buildingWarnings: [] as { key: string; message: string }[],
     errors: [] as { key: string; row: number; reason: string }[],
     errorCount: 0,
     ready: false,
@@ -168,7 +202,9 @@ Component({
       const s = d.summary
       const yes = await confirm(
         '导入住户台账',
-        `将导入 ${s.households} 户、${s.residents} 人：新增 ${s.newHouseholds} 户，更新 ${s.updatedHouseholds} 户。导入后可以撤销。`,
+        `将导入 ${s.households} 户、${s.residents} 人：新增 ${s.newHouseholds} 户，更新 ${s.updatedHouseholds} 户。` +
+          (s.newBuildingCount ? `将新建 ${s.newBuildingCount} 个楼栋。` : '') +
+          '导入后可以撤销。',
         '导入',
       )
       if (yes) await this.commit()

@@ -96,7 +96,7 @@ Component({
         this.setData({
           deleteText: '',
           deleteReady: false,
-          deleted: `已删除 ${title} 的 ${res.members} 位成员信息和 ${res.roles} 个住户身份`,
+          deleted: `已删除 ${title} 的 ${res.members} 位成员信息和 ${res.roles} 个居民身份`,
         })
         toast('已删除')
         // The home page and every other page read whoami from globalData: it must not show the household any more.

@@ -1,0 +1,66 @@
+// Values the mini-program and the cloud functions must agree on. The one copy: pages import it at run time, and the
+// function bundles import it at build time (esbuild inlines it). Plain data only: no wx APIs and no run-time
+// imports, so it loads in both runtimes; the types come from the contract (erased at run time).
+import type { ResidentFlag, Role, VolunteerType } from '../../typings/api'
+
+/** Role names as users see them (居民, not 住户: 住户 is the household). */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  resident: '居民',
+  floorLead: '层长',
+  buildingLead: '楼组长',
+  groupLead: '营长',
+  communityLead: '团长',
+  committee: '居委',
+  merchant: '商家',
+  volunteer: '志愿者',
+}
+
+export const VOLUNTEER_LABELS: Readonly<Record<VolunteerType, string>> = {
+  online: '云上',
+  testing: '核酸',
+  building: '楼栋',
+  patrol: '巡逻',
+  transport: '运输',
+  emergency: '应急',
+}
+
+export const VOLUNTEER_TYPES = Object.keys(VOLUNTEER_LABELS) as readonly VolunteerType[]
+
+/** Special-population flags, as the ledger, the roster and the household page write them. */
+export const FLAG_LABELS: Readonly<Record<ResidentFlag, string>> = {
+  elderly: '60岁以上',
+  alone: '独居',
+  mobility: '行动不便',
+  chronic: '慢性病',
+  pregnant: '孕妇',
+  infant: '婴幼儿',
+}
+
+/** Largest kit photo (after compression) the phone uploads and the function accepts. */
+export const MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+/** An antigen kit cannot be read before this: a photo taken earlier may show a false negative. */
+export const READ_TIME_MINUTES = 15
+export const READ_TIME_MS = READ_TIME_MINUTES * 60_000
+
+/**
+ * Subscription-message templates: the ids the pages ask the user to accept are the ids the functions send with.
+ * These placeholders work on localcloud; for production put the ids from the mini-program admin console
+ * (订阅消息 → 我的模板) here, then build and deploy both the mini-program and the functions.
+ */
+export const TEMPLATE_IDS = {
+  /** To building leads: a new join request waits for approval. */
+  joinRequest: 'TPL_JOIN_REQUEST',
+  /** To the applicant: the lead approved or rejected the request. */
+  joinResult: 'TPL_JOIN_RESULT',
+  /** To the building's leads, and residents who asked (开轮提醒): a new antigen round is open. */
+  roundOpened: 'TPL_ROUND_OPENED',
+  /** To households that have not submitted: their lead's 提醒未报. */
+  antigenReminder: 'TPL_ANTIGEN_REMINDER',
+  /** To the building's leads and the committee: an abnormal (positive) result was submitted. */
+  abnormal: 'TPL_ABNORMAL',
+  /** To the building's leads: a confirmed building changed and is open again. */
+  reopened: 'TPL_REOPENED',
+} as const
+
+export type TemplateKey = keyof typeof TEMPLATE_IDS
