@@ -1,5 +1,6 @@
 // Projects: pure logic (node), pages and components (jsdom + miniprogram-simulate), the localcloud conformance
-// suite (real wx-server-sdk against the emulator), and our cloud functions run by localcloud. Dates: pages run in
+// suite (real wx-server-sdk against the emulator), and our cloud functions run by localcloud. A feature's tests sit
+// in test/<feature>/ and say their kind in the name: x.unit.test.ts, x.page.test.ts, x.cloud.test.ts. Dates: pages run in
 // Asia/Shanghai like users' phones, node projects in UTC like CloudBase, which catches time-zone mistakes on both
 // sides; the test environments set the zone on the worker process itself.
 const ts = (tsconfig) => ({ '^.+\\.ts$': ['ts-jest', { tsconfig, diagnostics: false }] })
@@ -10,13 +11,13 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: '<rootDir>/test/setup/node-utc.js',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/**/*.unit.test.ts'],
       transform: ts('tsconfig.json'),
     },
     {
       displayName: 'pages',
       testEnvironment: '<rootDir>/test/setup/jsdom-shanghai.js',
-      testMatch: ['<rootDir>/test/pages/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/**/*.page.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup/miniprogram.ts'],
       transform: ts('tsconfig.pages.json'),
     },
@@ -29,7 +30,7 @@ module.exports = {
     {
       displayName: 'cloud',
       testEnvironment: '<rootDir>/test/setup/node-utc.js',
-      testMatch: ['<rootDir>/test/cloud/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/**/*.cloud.test.ts'],
       globalSetup: '<rootDir>/test/setup/build-functions.ts',
       transform: ts('tsconfig.json'),
     },

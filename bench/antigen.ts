@@ -11,20 +11,13 @@ import path from 'node:path'
 import { freePort, spawnLocalCloud, useLocalCloudSdk } from '../localcloud/spawn'
 import { bundleFunctions } from '../scripts/lib/functions'
 import { FUNCTIONS_ROOT } from '../scripts/lib/paths'
-import { CONSENTS } from '../server/consent'
-import { DEMO_COMMUNITY, demoDataset, GROUP_SIZE, VOLUNTEER_CAPS } from '../server/demo/generate'
-import { loadCollections } from '../server/demo/load'
-import { createRng, type Rng } from '../server/demo/random'
+import { CONSENTS } from '../server/community/consent'
+import { DEMO_COMMUNITY, demoDataset, GROUP_SIZE, VOLUNTEER_CAPS } from '../scripts/demo/generate'
+import { loadCollections } from '../scripts/demo/load'
+import { createRng, type Rng } from '../scripts/demo/random'
 import { shanghaiDay } from '../server/kernel/time'
-import type {
-  ChainDoc,
-  ChainEntryDoc,
-  CommunityDoc,
-  HouseholdDoc,
-  MemberResultDoc,
-  RoleDoc,
-  RoundDoc,
-} from '../server/model'
+import type { ChainDoc, ChainEntryDoc, MemberResultDoc, RoundDoc } from '../server/antigen/model'
+import type { CommunityDoc, HouseholdDoc, RoleDoc } from '../server/community/model'
 import type {
   AntigenResult,
   ChainView,
@@ -37,7 +30,7 @@ import type {
 import { defineBench, percentile, type Figure } from './lib'
 
 import type * as WxServerSdkModule from 'wx-server-sdk'
-import { newChain } from '../server/antigen/logic'
+import { newChain } from '../server/antigen/rules'
 
 type WxServerSdk = typeof WxServerSdkModule
 

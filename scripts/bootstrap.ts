@@ -1,9 +1,9 @@
 // npm run bootstrap -- --community <id> --name <小区名> --committee <openid> [--committee-name <姓名>]
 //                      [--district <街道>] [--localcloud http://127.0.0.1:8787 | --env <envId>]
-// Creates a community and its first committee member (server/bootstrap.ts), on localcloud by default or on a
+// Creates a community and its first committee member (server/community/bootstrap.ts), on localcloud by default or on a
 // CloudBase environment with --env (credentials from TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY). Running it
 // again with the same arguments changes nothing.
-import { bootstrapCommunity, type BootstrapInput } from '../server/bootstrap'
+import { bootstrapCommunity, type BootstrapInput } from '../server/community/bootstrap'
 import { isAppError } from '../server/kernel/errors'
 import { connect, DEFAULT_LOCALCLOUD, type Output, UsageError } from './lib/connect'
 

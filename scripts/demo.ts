@@ -1,7 +1,7 @@
 // npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
 // Loads the demo communities into a running localcloud (replacing all of its data), or prints what they contain.
-import { demoDataset, type DemoDataset, type DemoIdentity } from '../server/demo/generate'
-import { isEmpty, loadCollections, platformNow } from '../server/demo/load'
+import { demoDataset, type DemoDataset, type DemoIdentity } from './demo/generate'
+import { isEmpty, loadCollections, platformNow } from './demo/load'
 
 const USAGE = `usage: npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
   --print       print the demo communities and identities; load nothing

@@ -6,8 +6,8 @@ import path from 'node:path'
 import { startLocalCloud } from '../localcloud'
 import { parseArgs } from '../localcloud/cli'
 import { COLLECTIONS } from '../server/collections'
-import { demoDataset } from '../server/demo/generate'
-import { isEmpty, loadCollections, platformNow } from '../server/demo/load'
+import { demoDataset } from './demo/generate'
+import { isEmpty, loadCollections, platformNow } from './demo/load'
 import { ROOT } from './lib/paths'
 
 // CloudBase runs functions in UTC; so does the emulator process that hosts them.

@@ -2,6 +2,7 @@
 // environment with --env and credentials from TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY. Both go through
 // @cloudbase/node-sdk, adapted to the shape `Data` expects.
 import { init } from '@cloudbase/node-sdk'
+import { CLOCK_OFFSET_ENV } from '../../server/kernel/clock'
 import { Data } from '../../server/kernel/db'
 import { nodeSdkDatabase } from './node-sdk-database'
 
@@ -48,6 +49,9 @@ export async function connect(target: Target, out: Output): Promise<Data> {
     SILENCE: 'true',
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${target.localcloud}/admin` }),
   })
+  // What this script writes is dated by the emulated platform's clock, as the functions there date theirs.
+  const clock = (await (await fetch(`${target.localcloud}/__admin/clock`)).json()) as { offsetMs?: unknown }
+  if (typeof clock.offsetMs === 'number' && clock.offsetMs !== 0) process.env[CLOCK_OFFSET_ENV] = String(clock.offsetMs)
   out.log(`连接本地云开发模拟器 ${target.localcloud}（环境 ${env}）`)
   return new Data(nodeSdkDatabase(init({ env }).database()))
 }

@@ -6,7 +6,7 @@ import { FUNCTIONS_ROOT } from './paths'
 
 /**
  * What esbuild compiles for: the runtime every function is deployed on (`Nodejs20.19` in cloudbaserc.json). Tests
- * run on the same major version; test/unit/runtime.test.ts keeps the three in step.
+ * run on the same major version; test/project/runtime.unit.test.ts keeps the three in step.
  */
 export const ESBUILD_TARGET = 'node20.19'
 

@@ -1,6 +1,6 @@
 // Deleting a household's data reaches its antigen results and photos (the community function calls this).
-import type { ChainDoc } from '../model'
-import { cloud, data } from '../fn/cloud'
+import type { ChainDoc } from './model'
+import { cloud, data } from '../platform/cloud'
 
 /** Erase a household's antigen entries (its data deletion): results and photos go, the building's counts stay. */
 export async function eraseHouseholdResults(householdId: string): Promise<number> {

@@ -96,6 +96,17 @@ export class Data {
     return rows[0] ?? null
   }
 
+  /** Documents by id, as a map (ids repeated or missing are fine): one round trip per 100 distinct ids. */
+  async byIds<T extends { _id: string }>(coll: CollectionName, ids: readonly string[]): Promise<Map<string, T>> {
+    const unique = [...new Set(ids)]
+    const map = new Map<string, T>()
+    for (let i = 0; i < unique.length; i += 100) {
+      const chunk = unique.slice(i, i + 100)
+      for (const d of await this.find<T>(coll, { _id: this._.in(chunk) }, { limit: 100 })) map.set(d._id, d)
+    }
+    return map
+  }
+
   async find<T>(coll: CollectionName, where?: Where, opts: FindOptions = {}): Promise<T[]> {
     const res = (await this.query(coll, where, opts).get()) as { data: T[] }
     return res.data

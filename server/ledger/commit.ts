@@ -1,11 +1,11 @@
 // Commit: one chunk of staged households per call, resumable and idempotent, so a cloud function never runs
 // into its time limit and a retried call writes nothing twice.
 import type { ImportProgress } from '../../typings/api'
-import { DEFAULT_GROUP_SIZE } from '../domain/community'
-import { buildingKey, chunkIntoGroups, groupName, naturalCompare } from '../domain/structure'
+import { DEFAULT_GROUP_SIZE } from '../community/settings'
+import { buildingKey, chunkIntoGroups, groupName, naturalCompare } from '../community/structure'
 import type { Data } from '../kernel/db'
 import { AppError, isAppError } from '../kernel/errors'
-import type { BuildingDoc, GroupDoc, HouseholdDoc } from '../model'
+import type { BuildingDoc, GroupDoc, HouseholdDoc } from '../community/model'
 import { importedBuildingId, importedGroupId, mergeMembers, sameMembers, sameVersion } from './merge'
 import { loadCommunity } from './preview'
 import type { LedgerImportDoc, LedgerImportRowDoc } from './types'

@@ -1,15 +1,15 @@
 // The community's ledger as .xlsx with the import's columns, so an exported file imports back unchanged.
 import type { ResidentFlag } from '../../typings/api'
-import { FLAG_LABELS } from '../domain/flags'
-import { randomId } from '../domain/ids'
-import { naturalCompare } from '../domain/structure'
+import { FLAG_LABELS } from '../community/flags'
+import { randomId } from '../community/ids'
+import { naturalCompare } from '../community/structure'
 import type { Data } from '../kernel/db'
 import { formatShanghai } from '../kernel/time'
-import type { BuildingDoc, HouseholdDoc } from '../model'
+import type { BuildingDoc, HouseholdDoc } from '../community/model'
 import { EXPORT_HEADERS } from './columns'
 import { loadCommunity } from './preview'
 import { roomCompare } from './validate'
-import { writeXlsx, type SheetColumn } from './xlsx'
+import { writeXlsx, type SheetColumn } from '../platform/xlsx'
 import { nowDate } from '../kernel'
 
 const WIDTHS = [12, 10, 12, 16, 10, 24]

@@ -1,7 +1,7 @@
 // How a household from the file is laid over the one already in the ledger.
 import { createHash } from 'node:crypto'
-import { memberId as newMemberId } from '../domain/ids'
-import type { HouseholdDoc, MemberDoc } from '../model'
+import { memberId as newMemberId } from '../community/ids'
+import type { HouseholdDoc, MemberDoc } from '../community/model'
 import type { PlannedMember } from './validate'
 import { normaliseName } from './validate'
 

@@ -2,7 +2,7 @@
 import { AppError } from '../kernel/errors'
 import { mapHeader, missingColumns, type ColumnKey, type ColumnMap } from './columns'
 import { decodeText, parseCsv } from './csv'
-import { isOle2, isZip, readXlsx } from './xlsx'
+import { isOle2, isZip, readXlsx } from '../platform/xlsx'
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024
 

@@ -1,10 +1,10 @@
 // Preview: read the file, check it against the community, and stage what a commit would write.
 import type { ImportRowError } from '../../typings/api'
-import { householdId, randomId } from '../domain/ids'
+import { householdId, randomId } from '../community/ids'
 import type { Data } from '../kernel/db'
 import { AppError } from '../kernel/errors'
 import { now } from '../kernel/time'
-import type { BuildingDoc, CommunityDoc, HouseholdDoc } from '../model'
+import type { BuildingDoc, CommunityDoc, HouseholdDoc } from '../community/model'
 import { importedBuildingId, mergeMembers, unchanged } from './merge'
 import { parseLedger } from './parse'
 import type { KeptMember, LedgerImportDoc, LedgerImportRowDoc, LedgerPreview } from './types'

@@ -3,7 +3,7 @@
 import type { ImportProgress } from '../../typings/api'
 import type { Data } from '../kernel/db'
 import { AppError } from '../kernel/errors'
-import type { HouseholdDoc, MemberDoc } from '../model'
+import type { HouseholdDoc, MemberDoc } from '../community/model'
 import { loadImport, mapLimit, toProgress, WRITE_CONCURRENCY } from './commit'
 import { mergeMembers } from './merge'
 import type { LedgerImportDoc, LedgerImportRowDoc } from './types'

@@ -1,7 +1,7 @@
-// Documents and results of the ledger import beyond what server/model.ts and typings/api declare: the fields the
+// Documents and results of the ledger import beyond what ./model.ts and typings/api declare: the fields the
 // import needs to resume, undo and report.
 import type { ImportBuildingSpellings, ImportBuildingWarning, ImportPreview } from '../../typings/api'
-import type { ImportDoc, ImportRowDoc } from '../model'
+import type { ImportDoc, ImportRowDoc } from './model'
 import type { PlannedMember } from './validate'
 
 /** A member linked to WeChat who is not in the file: kept, and listed so the committee knows. */

@@ -7,8 +7,8 @@ import type {
   ImportRowError,
   ResidentFlag,
 } from '../../typings/api'
-import { FLAG_LABELS, parseFlags, withDerivedFlags } from '../domain/flags'
-import { isValidPhone, normalisePhone } from '../domain/mask'
+import { FLAG_LABELS, parseFlags, withDerivedFlags } from '../community/flags'
+import { isValidPhone, normalisePhone } from '../community/mask'
 import {
   floorOf,
   isValidRoom,
@@ -18,7 +18,7 @@ import {
   parseBuildingName,
   similarBuildingNames,
   type BuildingName,
-} from '../domain/structure'
+} from '../community/structure'
 import type { LedgerRow } from './parse'
 
 export const MAX_ROWS = 20_000

@@ -1,8 +1,7 @@
 // A small hand-made community (and a neighbouring one) whose every person and place a test can name.
+import type { ChainDoc, RoundDoc } from '../../server/antigen/model'
 import type {
   BuildingDoc,
-  ChainDoc,
-  RoundDoc,
   CommunityDoc,
   GroupDoc,
   HouseholdDoc,
@@ -10,12 +9,12 @@ import type {
   JoinRequestDoc,
   MemberDoc,
   RoleDoc,
-} from '../../server/model'
+} from '../../server/community/model'
 import { COLLECTIONS } from '../../server/collections'
-import { householdId, roleId, rolePlace } from '../../server/domain/ids'
+import { householdId, roleId, rolePlace } from '../../server/community/ids'
 import type { LedgerImportDoc } from '../../server/ledger'
 import type { TestCloud } from './localcloud'
-import { newChain, zeroCounts } from '../../server/antigen/logic'
+import { newChain, zeroCounts } from '../../server/antigen/rules'
 
 const at = new Date('2026-11-01T00:00:00Z')
 const caps = { online: null, testing: 5, building: 5, patrol: 5, transport: 5, emergency: 5 }

@@ -1,6 +1,7 @@
 // A building's chain (接龙): the view, the lead's flag and confirmation, and reminders to non-submitters.
 import type { ChainEntryView, ChainView, RemindResult } from '../../../typings/api'
-import type { ChainDoc, HouseholdDoc, ReminderDoc } from '../../../server/model'
+import type { ChainDoc, ReminderDoc } from '../../../server/antigen/model'
+import type { HouseholdDoc } from '../../../server/community/model'
 import {
   action,
   type ActionContext,
@@ -11,17 +12,26 @@ import {
   nowDate,
   z,
 } from '../../../server/kernel'
-import { householdLabel, naturalCompare } from '../../../server/domain/structure'
-import { chainLabel } from '../../../server/domain/mask'
-import { randomId } from '../../../server/domain/ids'
+import { householdLabel, naturalCompare } from '../../../server/community/structure'
+import { chainLabel } from '../../../server/community/mask'
+import { randomId } from '../../../server/community/ids'
 import { TEMPLATES, thing } from '../../../server/templates'
-import { data } from '../../../server/fn/cloud'
-import type { Grant } from '../../../server/fn/grants'
-import { sendSubscribe } from '../../../server/fn/notify'
-import { loadHousehold } from '../../../server/fn/common'
-import { isAbnormal } from '../../../server/antigen/logic'
-import { iso, isClosed, loadChain, loadRound, memberViews, photoUrls, roundView, seesResults } from './common'
-import { SUBMIT_PAGE } from './rounds'
+import { data } from '../../../server/platform/cloud'
+import type { Grant } from '../../../server/platform/grants'
+import { sendSubscribe } from '../../../server/platform/notify'
+import { loadHousehold } from '../../../server/platform/places'
+import { isAbnormal } from '../../../server/antigen/rules'
+import {
+  isClosed,
+  iso,
+  loadChain,
+  loadRound,
+  memberViews,
+  photoUrls,
+  roundView,
+  seesResults,
+  SUBMIT_PAGE,
+} from './common'
 
 const ids = z
   .object({

@@ -1,14 +1,36 @@
 // Loading rounds and chains, and who may see what in them.
 import type { MemberResultView, RoundView } from '../../../typings/api'
-import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../../server/model'
+import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../../server/antigen/model'
 import { type ActionContext, AppError, hasRole, nowMs } from '../../../server/kernel'
-import type { Grant } from '../../../server/fn/grants'
-import { cloud, data } from '../../../server/fn/cloud'
-import { iso } from '../../../server/fn/common'
-import { isEarly } from '../../../server/antigen/logic'
+import type { Grant } from '../../../server/platform/grants'
+import { cloud, data } from '../../../server/platform/cloud'
+import { iso } from '../../../server/platform/places'
+import { isEarly } from '../../../server/antigen/rules'
 
-export { chainId } from '../../../server/antigen/logic'
-import { chainId } from '../../../server/antigen/logic'
+export { chainId } from '../../../server/antigen/rules'
+import { chainId } from '../../../server/antigen/rules'
+
+/** The page a resident submits on (pushes link to it). */
+export const SUBMIT_PAGE = 'packageAntigen/pages/submit'
+
+/** The widest place a caller leads in a community: the table and lists are cut to it. */
+export function leadScope(
+  grants: Grant[],
+  communityId: string,
+): { communityId: string; groupId?: string; buildingId?: string; floor?: number } {
+  const here = grants.filter((g) => g.scope.communityId === communityId)
+  if (here.some((g) => g.role === 'committee' || g.role === 'communityLead')) return { communityId }
+  const group = here.find((g) => g.role === 'groupLead')
+  if (group) return { communityId, groupId: group.scope.groupId as string }
+  const building = here.find((g) => g.role === 'buildingLead' || g.role === 'floorLead')
+  if (building)
+    return {
+      communityId,
+      buildingId: building.scope.buildingId as string,
+      ...(building.scope.floor !== undefined ? { floor: building.scope.floor } : {}),
+    }
+  return { communityId }
+}
 
 export function loadRound(ctx: ActionContext, id: string): Promise<RoundDoc> {
   return ctx.memo(`round:${id}`, async () => {

@@ -1,7 +1,8 @@
 // The timer: close rounds past their deadline, and delete kit photos some days after a round closed (results
 // stay, as counts and per-household results without photos).
-import type { ChainDoc, CommunityDoc, RoundDoc } from '../../../server/model'
-import { cloud, data } from '../../../server/fn/cloud'
+import type { ChainDoc, RoundDoc } from '../../../server/antigen/model'
+import type { CommunityDoc } from '../../../server/community/model'
+import { cloud, data } from '../../../server/platform/cloud'
 import { closeRoundDocs } from './common'
 import { nowDate } from '../../../server/kernel'
 

@@ -1,7 +1,7 @@
 // Cloud function `antigen`: rounds by 接龙, household submissions, building chains, roll-up tables, reminders.
 import { contractActions, defineFunction } from '../../../server/kernel'
-import { cloud } from '../../../server/fn/cloud'
-import { loadGrants } from '../../../server/fn/grants'
+import { cloud } from '../../../server/platform/cloud'
+import { loadGrants } from '../../../server/platform/grants'
 import { chainActions } from './chain'
 import { closeOverdueRounds, deleteExpiredPhotos } from './housekeeping'
 import { roundActions } from './rounds'

@@ -1,16 +1,14 @@
 // Opening and closing rounds, listing them, and a resident's open rounds.
 import type { MySubmissionView, RoundView } from '../../../typings/api'
+import type { ChainDoc, RoundDoc, RoundSubscriberDoc } from '../../../server/antigen/model'
 import type {
   BuildingDoc,
-  ChainDoc,
   CommunityDoc,
   GroupDoc,
   HouseholdDoc,
   RoleDoc,
-  RoundDoc,
-  RoundSubscriberDoc,
   ZoneDoc,
-} from '../../../server/model'
+} from '../../../server/community/model'
 import {
   action,
   addDays,
@@ -25,18 +23,17 @@ import {
   today,
   z,
 } from '../../../server/kernel'
-import { randomId } from '../../../server/domain/ids'
-import { householdLabel } from '../../../server/domain/structure'
+import { randomId } from '../../../server/community/ids'
+import { householdLabel } from '../../../server/community/structure'
 import { TEMPLATES, thing } from '../../../server/templates'
-import { data } from '../../../server/fn/cloud'
-import type { Grant } from '../../../server/fn/grants'
-import { sendSubscribe } from '../../../server/fn/notify'
-import { closeRoundDocs, iso, isClosed, loadRound, roundView } from './common'
-import { newChain } from '../../../server/antigen/logic'
+import { data } from '../../../server/platform/cloud'
+import type { Grant } from '../../../server/platform/grants'
+import { sendSubscribe } from '../../../server/platform/notify'
+import { closeRoundDocs, isClosed, iso, leadScope, loadRound, roundView } from './common'
+import { newChain } from '../../../server/antigen/rules'
 
 const id = (label: string) => z.string().min(1).max(80).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
-export const SUBMIT_PAGE = 'packageAntigen/pages/submit'
 /** A round's day: from yesterday (a late round for a test already done) to this many days ahead. */
 export const MAX_DAYS_AHEAD = 7
 
@@ -284,23 +281,4 @@ export function roundViewOfChain(c: ChainDoc): RoundView {
     buildingCount: c.buildingCount,
     openedAt: iso(c.openedAt),
   }
-}
-
-/** The widest place a caller leads in a community: the table and lists are cut to it. */
-export function leadScope(
-  grants: Grant[],
-  communityId: string,
-): { communityId: string; groupId?: string; buildingId?: string; floor?: number } {
-  const here = grants.filter((g) => g.scope.communityId === communityId)
-  if (here.some((g) => g.role === 'committee' || g.role === 'communityLead')) return { communityId }
-  const group = here.find((g) => g.role === 'groupLead')
-  if (group) return { communityId, groupId: group.scope.groupId as string }
-  const building = here.find((g) => g.role === 'buildingLead' || g.role === 'floorLead')
-  if (building)
-    return {
-      communityId,
-      buildingId: building.scope.buildingId as string,
-      ...(building.scope.floor !== undefined ? { floor: building.scope.floor } : {}),
-    }
-  return { communityId }
 }

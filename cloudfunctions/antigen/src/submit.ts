@@ -1,6 +1,7 @@
 // A household's submission: validate, then one read and one compare-and-set update of the building's chain.
 import type { MySubmissionView } from '../../../typings/api'
-import type { ChainDoc, HouseholdDoc, MemberResultDoc, RoleDoc } from '../../../server/model'
+import type { ChainDoc, MemberResultDoc } from '../../../server/antigen/model'
+import type { HouseholdDoc, RoleDoc } from '../../../server/community/model'
 import {
   action,
   AppError,
@@ -12,15 +13,15 @@ import {
   nowMs,
   z,
 } from '../../../server/kernel'
-import { CONSENTS } from '../../../server/consent'
-import { householdLabel } from '../../../server/domain/structure'
-import { maskName } from '../../../server/domain/mask'
+import { CONSENTS } from '../../../server/community/consent'
+import { householdLabel } from '../../../server/community/structure'
+import { maskName } from '../../../server/community/mask'
 import { TEMPLATES, thing } from '../../../server/templates'
-import { data } from '../../../server/fn/cloud'
-import type { Grant } from '../../../server/fn/grants'
-import { loadHousehold } from '../../../server/fn/common'
-import { sendSubscribe } from '../../../server/fn/notify'
-import { placeEntry } from '../../../server/antigen/logic'
+import { data } from '../../../server/platform/cloud'
+import type { Grant } from '../../../server/platform/grants'
+import { loadHousehold } from '../../../server/platform/places'
+import { sendSubscribe } from '../../../server/platform/notify'
+import { placeEntry } from '../../../server/antigen/rules'
 import { MAX_PHOTO_BYTES } from '../../../miniprogram/shared/constants'
 import { chainId, isClosed, photoUrls } from './common'
 import { roundViewOfChain } from './rounds'

@@ -1,16 +1,16 @@
 // The roll-up table (楼道号 | 应报户数 | 已报户数 | 实际人数 | 阴性 | 异常 | 无效 | 未报 | 已确认), computed on every load
 // from the chains' counters: its database reads grow with buildings, never with households.
 import type { RoundTable, TableRow } from '../../../typings/api'
-import type { ChainDoc, HouseholdDoc, RoundDoc } from '../../../server/model'
+import type { ChainDoc, RoundDoc } from '../../../server/antigen/model'
+import type { HouseholdDoc } from '../../../server/community/model'
 import { action, type ActionContext, defineActions, nowMs, z } from '../../../server/kernel'
-import { naturalCompare } from '../../../server/domain/structure'
-import { writeWorkbook, type SheetColumn } from '../../../server/ledger/xlsx'
-import { data } from '../../../server/fn/cloud'
-import { uploadExport } from '../../../server/fn/exports'
-import type { Grant } from '../../../server/fn/grants'
-import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/logic'
-import { loadRound, roundView } from './common'
-import { leadScope } from './rounds'
+import { naturalCompare } from '../../../server/community/structure'
+import { writeWorkbook, type SheetColumn } from '../../../server/platform/xlsx'
+import { data } from '../../../server/platform/cloud'
+import { uploadExport } from '../../../server/platform/exports'
+import type { Grant } from '../../../server/platform/grants'
+import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/rules'
+import { leadScope, loadRound, roundView } from './common'
 
 const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
 const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()

@@ -1,10 +1,10 @@
 // The lead's building roster, 代管 households, special-population flags, and a resident's own household.
 import type { HouseholdView, Roster } from '../../../typings/api'
-import type { HouseholdDoc, JoinRequestDoc, RoleDoc } from '../../../server/model'
+import type { HouseholdDoc, JoinRequestDoc, RoleDoc } from '../../../server/community/model'
 import { action, AppError, defineActions, hasRole, now, nowDate, z } from '../../../server/kernel'
-import { naturalCompare } from '../../../server/domain/structure'
-import { withDerivedFlags } from '../../../server/domain/flags'
-import { data } from '../../../server/fn/cloud'
+import { naturalCompare } from '../../../server/community/structure'
+import { withDerivedFlags } from '../../../server/community/flags'
+import { data } from '../../../server/platform/cloud'
 import {
   buildingScope,
   householdScope,
@@ -12,8 +12,8 @@ import {
   loadBuilding,
   loadHousehold,
   visibilityFor,
-} from '../../../server/fn/common'
-import type { Grant } from '../../../server/fn/grants'
+} from '../../../server/platform/places'
+import type { Grant } from '../../../server/platform/grants'
 import { joinRequestView } from './views'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)

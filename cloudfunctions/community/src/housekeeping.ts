@@ -1,7 +1,7 @@
 // The community function's daily timer: personal data that only existed for a task is deleted on schedule.
-import type { ImportDoc } from '../../../server/model'
-import { data } from '../../../server/fn/cloud'
-import { deleteOldExports } from '../../../server/fn/exports'
+import type { ImportDoc } from '../../../server/ledger/model'
+import { data } from '../../../server/platform/cloud'
+import { deleteOldExports } from '../../../server/platform/exports'
 import { nowDate, nowMs } from '../../../server/kernel'
 
 /** A committed import can be rolled back for this long; after it, its staged copies of households go. */

@@ -1,14 +1,20 @@
 // Who am I, consents, and everything stored about me.
-import type { ConsentDoc, HouseholdDoc, JoinRequestDoc, BuildingDoc, CommunityDoc } from '../../../server/model'
+import type {
+  BuildingDoc,
+  CommunityDoc,
+  ConsentDoc,
+  HouseholdDoc,
+  JoinRequestDoc,
+} from '../../../server/community/model'
 import type { ConsentView, HouseholdRef, MyData, WhoAmI } from '../../../typings/api'
 import { action, AppError, defineActions, nowDate, z } from '../../../server/kernel'
-import { CONSENTS, consentHash } from '../../../server/consent'
-import { consentId } from '../../../server/domain/ids'
-import { householdLabel } from '../../../server/domain/structure'
-import { data } from '../../../server/fn/cloud'
-import { householdView, iso } from '../../../server/fn/common'
-import type { Grant } from '../../../server/fn/grants'
-import { byIds, joinRequestView, roleViews } from './views'
+import { CONSENTS, consentHash } from '../../../server/community/consent'
+import { consentId } from '../../../server/community/ids'
+import { householdLabel } from '../../../server/community/structure'
+import { data } from '../../../server/platform/cloud'
+import { householdView, iso } from '../../../server/platform/places'
+import type { Grant } from '../../../server/platform/grants'
+import { joinRequestView, roleViews } from './views'
 
 const kind = z.enum(['personal', 'health']).describe('授权类型')
 const signedIn = { signedIn: true } as const
@@ -54,13 +60,13 @@ async function householdsOf(grants: Grant[]) {
   const ids = grants
     .filter((g) => g.role === 'resident' && g.scope.householdId)
     .map((g) => g.scope.householdId as string)
-  const households = [...(await byIds<HouseholdDoc>('households', ids)).values()]
+  const households = [...(await data.byIds<HouseholdDoc>('households', ids)).values()]
   const [buildings, communities] = await Promise.all([
-    byIds<BuildingDoc>(
+    data.byIds<BuildingDoc>(
       'buildings',
       households.map((h) => h.buildingId),
     ),
-    byIds<CommunityDoc>(
+    data.byIds<CommunityDoc>(
       'communities',
       households.map((h) => h.communityId),
     ),
@@ -73,7 +79,7 @@ async function requestsOf(openid: string, status?: 'pending') {
     limit: 100,
     orderBy: [['createdAt', 'desc']],
   })
-  const buildings = await byIds<BuildingDoc>(
+  const buildings = await data.byIds<BuildingDoc>(
     'buildings',
     docs.map((d) => d.buildingId),
   )

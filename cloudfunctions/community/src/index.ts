@@ -1,7 +1,7 @@
 // Cloud function `community`: structure, households, roles, onboarding, consent and the household ledger.
 import { contractActions, defineFunction } from '../../../server/kernel'
-import { cloud } from '../../../server/fn/cloud'
-import { loadGrants } from '../../../server/fn/grants'
+import { cloud } from '../../../server/platform/cloud'
+import { loadGrants } from '../../../server/platform/grants'
 import { householdActions, householdErasers } from './household'
 import { eraseHouseholdResults } from '../../../server/antigen/erase'
 import { housekeeping } from './housekeeping'

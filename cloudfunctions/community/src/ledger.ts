@@ -12,8 +12,8 @@ import {
 } from '../../../server/ledger'
 import { MAX_FILE_BYTES } from '../../../server/ledger/parse'
 import type { ImportProgress } from '../../../typings/api'
-import { cloud, data } from '../../../server/fn/cloud'
-import { uploadExport } from '../../../server/fn/exports'
+import { cloud, data } from '../../../server/platform/cloud'
+import { uploadExport } from '../../../server/platform/exports'
 
 const communityId = z.string().min(1).max(64).describe('小区')
 const importInput = z.object({ importId: z.string().min(1).max(64).describe('导入记录') }).strict()

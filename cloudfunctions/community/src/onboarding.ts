@@ -1,16 +1,23 @@
 // Joining a household with the building's invite, and the lead's approval (what stops impersonation).
 import type { InvitePreview, InviteView, JoinRequestView } from '../../../typings/api'
-import type { BuildingDoc, CommunityDoc, HouseholdDoc, InviteDoc, JoinRequestDoc, RoleDoc } from '../../../server/model'
+import type {
+  BuildingDoc,
+  CommunityDoc,
+  HouseholdDoc,
+  InviteDoc,
+  JoinRequestDoc,
+  RoleDoc,
+} from '../../../server/community/model'
 import { action, AppError, defineActions, formatShanghai, nowDate, nowMs, z } from '../../../server/kernel'
-import { CONSENTS } from '../../../server/consent'
-import { inviteCode, joinRequestId, roleId } from '../../../server/domain/ids'
-import { householdLabel, isValidRoom, normaliseRoom } from '../../../server/domain/structure'
-import { maskName } from '../../../server/domain/mask'
+import { CONSENTS } from '../../../server/community/consent'
+import { inviteCode, joinRequestId, roleId } from '../../../server/community/ids'
+import { householdLabel, isValidRoom, normaliseRoom } from '../../../server/community/structure'
+import { maskName } from '../../../server/community/mask'
 import { TEMPLATES, thing } from '../../../server/templates'
-import { data } from '../../../server/fn/cloud'
-import { buildingScope, loadBuilding, loadHousehold } from '../../../server/fn/common'
+import { data } from '../../../server/platform/cloud'
+import { buildingScope, loadBuilding, loadHousehold } from '../../../server/platform/places'
 import { activeHealthConsent, recordConsent } from './identity'
-import { sendSubscribe } from '../../../server/fn/notify'
+import { sendSubscribe } from '../../../server/platform/notify'
 import { joinRequestView } from './views'
 
 const HOUR = 3600_000

@@ -1,16 +1,16 @@
 // Granting and revoking roles. A role is held by a WeChat user at a place; the committee grants them to residents
 // who have joined their household.
 import type { RoleView, VolunteerType } from '../../../typings/api'
-import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/model'
+import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
 import { action, AppError, defineActions, hasRole, nowDate, z } from '../../../server/kernel'
-import { roleId } from '../../../server/domain/ids'
-import { maskName } from '../../../server/domain/mask'
+import { roleId } from '../../../server/community/ids'
+import { maskName } from '../../../server/community/mask'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
-import { data } from '../../../server/fn/cloud'
-import { loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/fn/common'
-import { toGrant } from '../../../server/fn/grants'
+import { data } from '../../../server/platform/cloud'
+import { loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/platform/places'
+import { toGrant } from '../../../server/platform/grants'
 import { communityView, DEFAULT_CAPS } from './structure'
-import { byIds, roleViews } from './views'
+import { roleViews } from './views'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
 const VOLUNTEER = z.enum(['online', 'testing', 'building', 'patrol', 'transport', 'emergency']).describe('志愿者类型')
@@ -18,7 +18,7 @@ const communityScope = (i: { communityId: string }) => ({ communityId: i.communi
 
 /** Names of role holders: full for the committee, masked for a 团长 reading the list. */
 async function holderNames(docs: RoleDoc[], full: boolean): Promise<Map<string, string>> {
-  const households = await byIds<HouseholdDoc>(
+  const households = await data.byIds<HouseholdDoc>(
     'households',
     docs.flatMap((d) => (d.householdId ? [d.householdId] : [])),
   )
@@ -127,7 +127,7 @@ export const rolesActions = defineActions('community', {
         if (!type) throw new AppError('INVALID_INPUT', '请选择志愿者类型', 'volunteerType')
         posts = [...new Set(input.posts ?? [])]
         if (posts.length) {
-          const found = await byIds<BuildingDoc>('buildings', posts)
+          const found = await data.byIds<BuildingDoc>('buildings', posts)
           if (posts.some((p) => found.get(p)?.communityId !== community._id))
             throw new AppError('NOT_FOUND', '负责楼栋中有不属于本小区的楼栋', 'posts')
         }

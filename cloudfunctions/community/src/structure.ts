@@ -1,12 +1,12 @@
 // The community tree as the committee manages it: zones, 营 of about 20 buildings, buildings.
 import type { BuildingSummary, GroupSummary, StructureView, VolunteerType } from '../../../typings/api'
-import type { BuildingDoc, CommunityDoc, GroupDoc, RoleDoc, ZoneDoc } from '../../../server/model'
+import type { BuildingDoc, CommunityDoc, GroupDoc, RoleDoc, ZoneDoc } from '../../../server/community/model'
 import { action, type ActionContext, AppError, defineActions, z } from '../../../server/kernel'
-import { DEFAULT_VOLUNTEER_CAPS } from '../../../server/domain/community'
-import { randomId } from '../../../server/domain/ids'
-import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../../../server/domain/structure'
-import { data } from '../../../server/fn/cloud'
-import { loadBuilding, loadCommunity, loadGroup } from '../../../server/fn/common'
+import { DEFAULT_VOLUNTEER_CAPS } from '../../../server/community/settings'
+import { randomId } from '../../../server/community/ids'
+import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../../../server/community/structure'
+import { data } from '../../../server/platform/cloud'
+import { loadBuilding, loadCommunity, loadGroup } from '../../../server/platform/places'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })

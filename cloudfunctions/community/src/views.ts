@@ -1,42 +1,29 @@
 // Turning stored grants and requests into the views the mini-program shows.
 import type { JoinRequestView, RoleView } from '../../../typings/api'
-import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, JoinRequestDoc } from '../../../server/model'
-import { householdLabel } from '../../../server/domain/structure'
-import { maskName } from '../../../server/domain/mask'
+import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, JoinRequestDoc } from '../../../server/community/model'
+import { householdLabel } from '../../../server/community/structure'
+import { maskName } from '../../../server/community/mask'
 import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
-import { data } from '../../../server/fn/cloud'
-import type { Grant } from '../../../server/fn/grants'
-import { iso } from '../../../server/fn/common'
-
-async function byIds<T extends { _id: string }>(
-  coll: 'communities' | 'buildings' | 'groups' | 'households',
-  ids: string[],
-) {
-  const unique = [...new Set(ids)]
-  const map = new Map<string, T>()
-  for (let i = 0; i < unique.length; i += 100) {
-    const chunk = unique.slice(i, i + 100)
-    for (const d of await data.find<T>(coll, { _id: data._.in(chunk) }, { limit: 100 })) map.set(d._id, d)
-  }
-  return map
-}
+import { data } from '../../../server/platform/cloud'
+import type { Grant } from '../../../server/platform/grants'
+import { iso } from '../../../server/platform/places'
 
 /** Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」. */
 export async function roleViews(grants: Grant[], holders?: Map<string, string>): Promise<RoleView[]> {
   const [communities, buildings, groups, households] = await Promise.all([
-    byIds<CommunityDoc>(
+    data.byIds<CommunityDoc>(
       'communities',
       grants.map((g) => g.scope.communityId),
     ),
-    byIds<BuildingDoc>(
+    data.byIds<BuildingDoc>(
       'buildings',
       grants.flatMap((g) => [...(g.scope.buildingId ? [g.scope.buildingId] : []), ...(g.posts ?? [])]),
     ),
-    byIds<GroupDoc>(
+    data.byIds<GroupDoc>(
       'groups',
       grants.flatMap((g) => (g.scope.groupId ? [g.scope.groupId] : [])),
     ),
-    byIds<HouseholdDoc>(
+    data.byIds<HouseholdDoc>(
       'households',
       grants.flatMap((g) => (g.role === 'resident' && g.scope.householdId ? [g.scope.householdId] : [])),
     ),
@@ -92,5 +79,3 @@ export function joinRequestView(r: JoinRequestDoc, buildingName: string, fullNam
   if (r.reason) view.reason = r.reason
   return view
 }
-
-export { byIds }

@@ -1,0 +1,116 @@
+// Antigen rounds' documents as stored: rounds, one chain per (round, building) with its entries, subscribers,
+// reminders. Views sent to clients are in typings/api; these never leave the server.
+import type { AntigenResult } from '../../typings/api'
+
+export interface RoundDoc {
+  _id: string
+  communityId: string
+  /** Shanghai calendar day 'YYYY-MM-DD'. */
+  date: string
+  deadline: Date
+  notice: string
+  status: 'open' | 'closed'
+  allBuildings: boolean
+  buildingIds: string[]
+  buildingCount?: number
+  openedBy: string
+  openedAt: Date
+  closedAt?: Date
+  /** Set once the retention timer deleted the kit photos. */
+  photosDeletedAt?: Date
+}
+
+export interface MemberResultDoc {
+  memberId: string
+  name: string
+  result: AntigenResult
+  reason?: string
+  photo?: string
+  photoSize?: number
+  startedAt?: string
+  photoAt?: string
+}
+
+export interface ResultCounts {
+  people: number
+  negative: number
+  positive: number
+  invalid: number
+  untested: number
+}
+
+export interface ChainEntryDoc {
+  no: number
+  householdId: string
+  room: string
+  submittedAt: Date
+  updatedAt: Date
+  by: string
+  /** Submitted by a lead or family member for the household (代报). */
+  proxy: boolean
+  members: MemberResultDoc[]
+  counts: ResultCounts
+  flagged?: { by: string; reason: string; at: Date }
+}
+
+/**
+ * One building's 接龙 in one round: its entries and running counts in one document, so a submission is one
+ * read and one compare-and-set update, and contention stays within a building (never one hot document per
+ * community).
+ */
+export interface ChainDoc extends ResultCounts {
+  _id: string
+  roundId: string
+  communityId: string
+  groupId: string
+  groupName: string
+  /** The building's 片区 (团), if the community has zones. */
+  zoneId?: string
+  zoneName?: string
+  buildingId: string
+  buildingName: string
+  order: number
+  status: 'open' | 'closed'
+  date: string
+  deadline: Date
+  notice: string
+  /** The round's scope and opening, copied so a chain alone can describe its round. */
+  allBuildings: boolean
+  buildingCount: number
+  openedAt: Date
+  /**
+   * Who gets this building's abnormal and reopened pushes: its leads and the committee when the round opened.
+   * Copied so a submission needs no extra read to tell them; role changes apply from the next round.
+   */
+  notify?: { leads: string[]; committee: string[] }
+  /** 应报户数 when the round opened. */
+  expected: number
+  /** Last chain number given. */
+  seq: number
+  submitted: number
+  confirmed: boolean
+  confirmedAt?: Date
+  confirmedBy?: string
+  /** Compare-and-set counter. */
+  version: number
+  entries: Record<string, ChainEntryDoc>
+}
+
+/** A resident who asked to be told when a round opens (one subscription message per credit). */
+export interface RoundSubscriberDoc {
+  _id: string
+  openid: string
+  communityId: string
+  credits: number
+}
+
+/** Who reminded which building's non-submitters, and how many phone numbers they were shown. */
+export interface ReminderDoc {
+  _id: string
+  roundId: string
+  buildingId: string
+  by: string
+  at: Date
+  pushed: number
+  called: number
+}

@@ -1,0 +1,46 @@
+// The caller's role grants, read once per invocation (one database round trip).
+//
+// A roles document is stored in one shape (server/community/model.ts RoleDoc): `communityId` at the top level, equal to
+// `scope.communityId`. Every query that lists a community's roles (listRoles, the last-committee check, round
+// and join pushes) selects on the top-level field, so a grant counts here only in that shape: a document that
+// lacks it would otherwise let its holder act while those queries could not see them.
+import type { RoleGrant } from '../../typings/api'
+import type { RoleDoc } from '../community/model'
+import type { Caller } from '../kernel'
+import { data } from './cloud'
+
+export interface Grant extends RoleGrant {
+  id: string
+  householdId?: string
+  memberId?: string
+  holderName?: string
+  healthConsent?: string
+}
+
+export async function loadGrants(caller: Caller): Promise<Grant[]> {
+  const docs = await data.find<RoleDoc>('roles', { openid: caller.openid }, { limit: 1000 })
+  return docs
+    .filter((d) => {
+      if (isStoredShape(d)) return true
+      console.warn(`roles ${d._id}: no top-level communityId equal to scope.communityId; grant ignored`)
+      return false
+    })
+    .map(toGrant)
+}
+
+/** Top-level `communityId` present and equal to the scope's: what every community-wide roles query reads. */
+export function isStoredShape(d: Pick<RoleDoc, 'communityId' | 'scope'>): boolean {
+  return typeof d.communityId === 'string' && d.communityId !== '' && d.communityId === d.scope?.communityId
+}
+
+export function toGrant(d: RoleDoc): Grant {
+  const g: Grant = { id: d._id, role: d.role, scope: d.scope }
+  if (d.volunteerType) g.volunteerType = d.volunteerType
+  if (d.posts) g.posts = d.posts
+  if (d.proxy) g.proxy = true
+  if (d.householdId) g.householdId = d.householdId
+  if (d.memberId) g.memberId = d.memberId
+  if (d.holderName) g.holderName = d.holderName
+  if (d.healthConsent) g.healthConsent = d.healthConsent
+  return g
+}

@@ -1,0 +1,292 @@
+import type { ChainView, Envelope } from '../../typings/api'
+import {
+  antigen,
+  BUILDING,
+  chainView,
+  committeeRole,
+  community,
+  fail,
+  household201,
+  leadRole,
+  maskedChain,
+  me,
+  ok,
+  PHOTO_URL,
+  residentRole,
+  role,
+  sentAntigen,
+} from '../support/pages/fixtures'
+import { attr, find, mount, settleAll, tap, text, texts } from '../support/pages/harness'
+
+const PAGE = 'packageAntigen/pages/chain'
+const q = { roundId: 'r_1120', buildingId: BUILDING.id }
+
+function answerModal(answer: { confirm: boolean; content?: string }) {
+  return jest.spyOn(wx, 'showModal').mockImplementation(((opts: WechatMiniprogram.ShowModalOption) => {
+    opts.success?.({
+      confirm: answer.confirm,
+      cancel: !answer.confirm,
+      content: answer.content ?? '',
+      errMsg: 'showModal:ok',
+    })
+  }) as never)
+}
+
+/** A lead of 12号 and a chain that changes as the function would. */
+function lead(initial: ChainView = chainView(), roles = [leadRole]) {
+  let state = initial
+  community({ whoami: () => ok(me({ roles })) })
+  antigen({
+    chain: () => ok(state),
+    flag: (p) => {
+      const entry = state.entries.find((e) => e.householdId === p.householdId)
+      if (!entry) return fail('NOT_FOUND', '没有找到这一户的接龙')
+      const flagged = { ...entry, flagged: { reason: p.reason, at: '2026-11-20T02:00:00.000Z' } }
+      state = { ...state, entries: state.entries.map((e) => (e.householdId === p.householdId ? flagged : e)) }
+      return ok(flagged)
+    },
+    confirm: () => {
+      if (state.confirmed) return fail('ALREADY_CONFIRMED', '本楼已经确认过了')
+      state = { ...state, confirmed: true, confirmedAt: '2026-11-20T10:05:00.000Z' } // 18:05 in Shanghai
+      return ok(state)
+    },
+    remind: () =>
+      ok({
+        pushed: 1,
+        callList: [{ householdId: 'hh_401', label: '12-401 赵*', phones: ['13812345678', '139****4321'] }],
+      }),
+  })
+  return { set: (next: ChainView) => (state = next) }
+}
+
+describe('building chain', () => {
+  const spies: jest.SpyInstance[] = []
+  afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()))
+
+  it('shows a resident the numbered chain and who is missing, without results or photos', async () => {
+    community({ whoami: () => ok(me({ roles: [residentRole], households: [household201] })) })
+    antigen({ chain: () => ok(maskedChain()) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(sentAntigen('chain')).toEqual([q])
+    expect(text(comp, '#head')).toContain('12号 接龙')
+    expect(text(comp, '#head')).toContain('11月20日 · 截止 18:00')
+    expect(text(comp, '#head')).toContain('已接龙 2 户 · 未报 2 户')
+    expect(texts(comp, '.entry-label')).toEqual(['12-201 王*国', '12-302 李*英'])
+    expect(text(comp, '#entry-hh_201')).toContain('09:05')
+    expect(text(comp, '#entry-hh_201')).toContain('代报')
+    expect(comp.querySelector('.entry-abnormal')).toBeUndefined()
+    expect(comp.querySelector('.fold')).toBeUndefined()
+    expect(comp.querySelector('.entry-summary')).toBeUndefined()
+
+    await tap(comp, '#entry-hh_302 .entry-head')
+    expect(comp.querySelector('.members')).toBeUndefined()
+    expect(comp.querySelector('image')).toBeUndefined()
+    expect(comp.querySelector('#lead-actions')).toBeUndefined()
+
+    await tap(comp, '#tab-missing')
+    expect(texts(comp, '.missing-label')).toEqual(['12-401 赵*', '12-502 钱*华'])
+    expect(comp.querySelector('.proxy-submit')).toBeUndefined()
+  })
+
+  it('shows a lead abnormal entries first, in red, with each member’s result beside the kit photo', async () => {
+    lead()
+    const preview = jest.spyOn(wx, 'previewImage')
+    spies.push(preview)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(texts(comp, '.entry-no')).toEqual(['2', '1'])
+    expect(find(comp, '#entry-hh_302')?.dom?.className).toContain('entry-abnormal')
+    expect(find(comp, '#entry-hh_201')?.dom?.className).not.toContain('entry-abnormal')
+    expect(text(comp, '#entry-hh_302 .entry-summary')).toBe('异常（阳性） 1 · 未测 1')
+
+    await tap(comp, '#entry-hh_302 .entry-head')
+    const members = texts(comp, '#entry-hh_302 .member')
+    expect(members[0]).toContain('李秀英')
+    expect(members[0]).toContain('异常（阳性）')
+    expect(members[0]).toContain('早于15分钟')
+    expect(members[0]).toContain('开始 09:10 · 拍照 09:14')
+    expect(members[1]).toContain('未测')
+    expect(members[1]).toContain('已在外检测')
+    expect(members[1]).toContain('无照片')
+    expect(attr(comp, '#entry-hh_302 .kit', 'mode')).toBe('aspectFit')
+
+    await tap(comp, '#entry-hh_302 .kit')
+    expect(preview).toHaveBeenCalledWith(
+      expect.objectContaining({
+        urls: ['https://test-env.tcb.qcloud.la/antigen/r_1120/hh_302/m_3.jpg?sign=y'],
+        current: 'https://test-env.tcb.qcloud.la/antigen/r_1120/hh_302/m_3.jpg?sign=y',
+      }),
+    )
+
+    await tap(comp, '#entry-hh_201 .entry-head')
+    expect(attr(comp, '#entry-hh_201 .kit', 'src')).toBe(PHOTO_URL)
+    expect(text(comp, '#entry-hh_201 .member')).not.toContain('早于15分钟')
+    await tap(comp, '#entry-hh_201 .entry-head')
+    expect(comp.querySelector('#entry-hh_201 .members')).toBeUndefined()
+  })
+
+  it('flags an entry with the reason typed in the dialog', async () => {
+    lead()
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#entry-hh_302 .entry-head')
+
+    let modal = answerModal({ confirm: false })
+    await tap(comp, '#entry-hh_302 .flag')
+    expect(sentAntigen('flag')).toEqual([])
+    modal.mockRestore()
+
+    modal = answerModal({ confirm: true, content: '  ' })
+    await tap(comp, '#entry-hh_302 .flag')
+    expect(sentAntigen('flag')).toEqual([])
+    expect(modal).toHaveBeenLastCalledWith(expect.objectContaining({ content: '请写明标记的原因，住户会看到' }))
+    modal.mockRestore()
+
+    modal = answerModal({ confirm: true, content: ' 照片看不清，请重拍 ' })
+    spies.push(modal)
+    await tap(comp, '#entry-hh_302 .flag')
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ editable: true, title: '标记 12-302 李*英' }))
+    expect(sentAntigen('flag')).toEqual([{ roundId: 'r_1120', householdId: 'hh_302', reason: '照片看不清，请重拍' }])
+    expect(text(comp, '#entry-hh_302 .flagged')).toBe('已标记：照片看不清，请重拍')
+    expect(find(comp, '#entry-hh_302 .members')).toBeDefined()
+  })
+
+  it('confirms the building after showing its counts, then shows when', async () => {
+    lead()
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(attr(comp, '#confirm', 'disabled')).toBe(false)
+
+    const modal = answerModal({ confirm: true })
+    spies.push(modal)
+    await tap(comp, '#confirm')
+    const content = (modal.mock.calls[0]?.[0] as { content: string }).content
+    expect(content).toContain('已报 2 户 3 人：阴性 1，异常 1，无效 0，未测 1；未报 2 户。')
+    expect(content).toContain('其中 1 户有异常')
+    expect(sentAntigen('confirm')).toEqual([q])
+    expect(text(comp, '#confirmed')).toBe('已确认 · 11月20日 18:05')
+    expect(text(comp, '#confirm')).toBe('本楼已确认')
+    expect(attr(comp, '#confirm', 'disabled')).toBe(true)
+
+    await tap(comp, '#confirm')
+    expect(sentAntigen('confirm')).toHaveLength(1)
+  })
+
+  it('does not confirm when the dialog is cancelled, and reloads when another lead confirmed first', async () => {
+    const chain = lead()
+    const comp = mount(PAGE, q)
+    await settleAll()
+    let modal = answerModal({ confirm: false })
+    await tap(comp, '#confirm')
+    expect(sentAntigen('confirm')).toEqual([])
+    modal.mockRestore()
+
+    chain.set(chainView({ confirmed: true, confirmedAt: '2026-11-20T09:00:00.000Z' }))
+    modal = answerModal({ confirm: true })
+    spies.push(modal)
+    await tap(comp, '#confirm')
+    expect(modal).toHaveBeenLastCalledWith(expect.objectContaining({ content: '本楼已经确认过了' }))
+    expect(text(comp, '#confirmed')).toBe('已确认 · 11月20日 17:00')
+  })
+
+  it('reminds the missing households and lists whom to call, without asking for subscriptions', async () => {
+    lead()
+    const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
+    const dial = jest.spyOn(wx, 'makePhoneCall')
+    spies.push(subscribe, dial)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#remind')).toBe('提醒未报（2 户）')
+    await tap(comp, '#remind')
+    expect(subscribe).not.toHaveBeenCalled()
+    expect(sentAntigen('remind')).toEqual([q])
+    expect(text(comp, '#remind-result')).toContain('已向 1 户发送微信提醒')
+    expect(text(comp, '#remind-result')).toContain('以下 1 户收不到微信提醒，请打电话')
+    expect(text(comp, '#call-hh_401')).toContain('12-401 赵*')
+    expect(texts(comp, '#call-hh_401 .phone')).toEqual(['13812345678', '139****4321'])
+
+    await tap(comp, '#call-hh_401 .call')
+    expect(dial).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '13812345678' }))
+    const buttons = comp.querySelectorAll('#call-hh_401 .call')
+    expect(buttons[1]?.toJSON().attrs.find((a) => a.name === 'disabled')?.value).toBe(true)
+  })
+
+  it('opens the submit page for a missing household (代报)', async () => {
+    lead()
+    const navigate = jest.spyOn(wx, 'navigateTo')
+    spies.push(navigate)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#tab-missing')
+    expect(text(comp, '#missing-hh_401')).toContain('未绑定微信')
+    expect(text(comp, '#missing-hh_502')).not.toContain('未绑定微信')
+    await tap(comp, '#missing-hh_401 .proxy-submit')
+    expect(navigate).toHaveBeenCalledWith(
+      expect.objectContaining({
+        url: '/packageAntigen/pages/submit?roundId=r_1120&householdId=hh_401&buildingId=b_12',
+      }),
+    )
+  })
+
+  it('lets the committee act on any building of its community', async () => {
+    lead(chainView(), [committeeRole])
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(find(comp, '#confirm')).toBeDefined()
+    await tap(comp, '#tab-missing')
+    expect(find(comp, '#missing-hh_401 .proxy-submit')).toBeDefined()
+  })
+
+  it('lets a floor lead submit for households but not confirm or remind', async () => {
+    lead(chainView(), [role({ role: 'floorLead', place: '12号 4层 层长', scope: { ...leadRole.scope, floor: 4 } })])
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(comp.querySelector('#lead-actions')).toBeUndefined()
+    await tap(comp, '#tab-missing')
+    expect(find(comp, '#missing-hh_401 .proxy-submit')).toBeDefined()
+  })
+
+  it('says what to do when nobody has submitted yet, and when everyone has', async () => {
+    lead(chainView({ entries: [], missing: [] }))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#entries-empty')).toContain('还没有住户接龙')
+    expect(text(comp, '#entries-empty')).toContain('提醒未报')
+    expect(comp.querySelector('#remind')).toBeUndefined()
+    await tap(comp, '#tab-missing')
+    expect(text(comp, '#missing-empty')).toBe('全楼都已接龙。')
+  })
+
+  it('shows the error and retries', async () => {
+    let answer: Envelope<ChainView> = fail('FORBIDDEN', '您没有权限进行此操作')
+    community({ whoami: () => ok(me({ roles: [leadRole] })) })
+    antigen({ chain: () => answer })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#error', '.status-message')).toBe('您没有权限进行此操作')
+    answer = ok(chainView())
+    await tap(comp, '#error', '.status-action')
+    expect(comp.data.state).toBe('ready')
+    expect(texts(comp, '.entry-no')).toEqual(['2', '1'])
+  })
+
+  it('still offers 代报 once the building is confirmed, saying it will need confirming again', async () => {
+    lead(chainView({ confirmed: true, confirmedAt: '2026-11-20T09:00:00.000Z' }))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '.reopen-note')).toContain('本楼需要重新确认')
+    await tap(comp, '#tab-missing')
+    expect(find(comp, '#missing-hh_401 .proxy-submit')).toBeDefined()
+  })
+
+  it('lets a lead ask to hear about abnormal results and changes to a confirmed building', async () => {
+    lead()
+    const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
+    spies.push(subscribe)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#subscribe-abnormal')
+    expect(subscribe).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['TPL_ABNORMAL', 'TPL_REOPENED'] }))
+  })
+})

@@ -1,0 +1,243 @@
+import type { Envelope, RoundTable } from '../../typings/api'
+import {
+  antigen,
+  committeeRole,
+  community,
+  communityLeadRole,
+  fail,
+  leadRole,
+  me,
+  ok,
+  role,
+  round,
+  roundTable,
+  sentAntigen,
+  tableRow,
+} from '../support/pages/fixtures'
+import { find, mount, settleAll, tap, text, texts, type Mounted } from '../support/pages/harness'
+
+const PAGE = 'packageAntigen/pages/table'
+const q = { roundId: 'r_1120' }
+const groupLead = role({ role: 'groupLead', place: '第1营 营长', scope: { communityId: 'c_sunny', groupId: 'g_1' } })
+
+function answerModal(confirm: boolean) {
+  return jest.spyOn(wx, 'showModal').mockImplementation(((opts: WechatMiniprogram.ShowModalOption) => {
+    opts.success?.({ confirm, cancel: !confirm, content: '', errMsg: 'showModal:ok' })
+  }) as never)
+}
+
+/** The figures inside a card's grid component, as 「36应报户」. */
+const figures = (comp: Mounted, selector: string) =>
+  (find(comp, `${selector} .figs`)?.querySelectorAll('.figure') ?? []).map(
+    (n) => n.dom?.textContent?.replace(/\s+/g, '') ?? '',
+  )
+
+describe('round table', () => {
+  const spies: jest.SpyInstance[] = []
+  afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()))
+
+  it('shows the total, a subtotal per 营 and each building, abnormal first and in red', async () => {
+    community({ whoami: () => ok(me({ roles: [groupLead] })) })
+    antigen({ table: () => ok(roundTable()) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(sentAntigen('table')).toEqual([q])
+    expect(text(comp, '#head')).toContain('11月20日 检测汇总')
+    expect(text(comp, '#head')).toContain('进行中')
+
+    expect(text(comp, '#total')).toContain('全社区合计')
+    expect(text(comp, '#total')).toContain('已确认 1/3 栋')
+    expect(figures(comp, '#total')).toEqual([
+      '106应报户',
+      '98已报户',
+      '8未报户',
+      '232人数',
+      '227阴性',
+      '2异常',
+      '2无效',
+      '1未测',
+    ])
+    expect(find(comp, '#total .figs', '.figure-positive')?.dom?.className).toContain('figure-alert')
+    expect(find(comp, '#total .figs', '.figure-negative')?.dom?.className).not.toContain('figure-alert')
+
+    expect(text(comp, '#alerts')).toContain('1 栋楼报告异常')
+    expect(text(comp, '#alerts')).toContain('12号：异常 2 人')
+
+    expect(texts(comp, '.subtotal .block-name')).toEqual(['第1营 小计', '第2营 小计'])
+    expect(text(comp, '#group-g_1 .subtotal')).toContain('已确认 1/2 栋')
+    expect(figures(comp, '#group-g_1 .subtotal')[0]).toBe('76应报户')
+    expect(texts(comp, '.building-name')).toEqual(['12号', '1号', '21号'])
+    expect(find(comp, '#row-b_12')?.dom?.className).toContain('building-abnormal')
+    expect(find(comp, '#row-b_1')?.dom?.className).not.toContain('building-abnormal')
+    expect(text(comp, '#row-b_12')).toContain('未确认')
+    expect(text(comp, '#row-b_1')).toContain('已确认')
+    expect(figures(comp, '#row-b_12')).toEqual([
+      '36应报户',
+      '30已报户',
+      '6未报户',
+      '70人数',
+      '66阴性',
+      '2异常',
+      '1无效',
+      '1未测',
+    ])
+    expect(comp.querySelector('#export')).toBeUndefined()
+    expect(comp.querySelector('#close-round')).toBeUndefined()
+  })
+
+  it('puts a 营 with an abnormal building before the others', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    const rows = [
+      tableRow({ buildingId: 'b_21', name: '21号', groupId: 'g_2', groupName: '第2营', positive: 1, negative: 23 }),
+      tableRow({ buildingId: 'b_1', name: '1号' }),
+    ]
+    antigen({ table: () => ok(roundTable({ rows })) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(texts(comp, '.subtotal .block-name')).toEqual(['第2营 小计', '第1营 小计'])
+    expect(texts(comp, '.building-name')).toEqual(['21号', '1号'])
+  })
+
+  it('shows a subtotal per 片区 (团) when the community has them', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    const rows = [tableRow({ buildingId: 'b_1', name: '1号', negative: 30, people: 30, submitted: 12 })]
+    const zone = {
+      zoneId: 'z_1',
+      zoneName: '东片',
+      buildings: 1,
+      expected: 12,
+      submitted: 12,
+      people: 30,
+      negative: 30,
+      positive: 0,
+      invalid: 0,
+      untested: 0,
+      missing: 0,
+      confirmed: 0,
+    }
+    antigen({ table: () => ok(roundTable({ rows, zones: [zone] })) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#zone-z_1 .block-name')).toBe('东片（团）小计')
+    expect(figures(comp, '#zone-z_1')).toContain('30阴性')
+  })
+
+  it('opens a building’s chain from its row', async () => {
+    community({ whoami: () => ok(me({ roles: [leadRole] })) })
+    antigen({ table: () => ok(roundTable({ scope: 'building' })) })
+    const navigate = jest.spyOn(wx, 'navigateTo')
+    spies.push(navigate)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#total')).toContain('本楼合计')
+    await tap(comp, '#row-b_21')
+    expect(navigate).toHaveBeenCalledWith(
+      expect.objectContaining({ url: '/packageAntigen/pages/chain?roundId=r_1120&buildingId=b_21' }),
+    )
+    await tap(comp, '#alerts .alert')
+    expect(navigate).toHaveBeenLastCalledWith(
+      expect.objectContaining({ url: '/packageAntigen/pages/chain?roundId=r_1120&buildingId=b_12' }),
+    )
+  })
+
+  it('computes the table again on pull-down', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    let table = roundTable()
+    antigen({ table: () => ok(table) })
+    const stop = jest.spyOn(wx, 'stopPullDownRefresh')
+    spies.push(stop)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    table = roundTable({ rows: [tableRow({ buildingId: 'b_1', name: '1号' })] })
+    comp.instance.onPullDownRefresh()
+    await settleAll()
+    expect(sentAntigen('table')).toHaveLength(2)
+    expect(texts(comp, '.building-name')).toEqual(['1号'])
+    expect(comp.querySelector('#alerts')).toBeUndefined()
+    expect(stop).toHaveBeenCalled()
+  })
+
+  it('lets the committee export the table to Excel', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({
+      table: () => ok(roundTable()),
+      exportTable: () =>
+        ok({
+          fileID: 'cloud://test-env/exports/r_1120.xlsx',
+          tempFileURL: 'https://tmp/r_1120.xlsx',
+          fileName: '阳光小区 11月20日 抗原汇总.xlsx',
+        }),
+    })
+    const download = jest.spyOn(wx, 'downloadFile').mockImplementation(((o: WechatMiniprogram.DownloadFileOption) => {
+      o.success?.({ tempFilePath: 'wxfile://tmp_table.xlsx', statusCode: 200, errMsg: 'downloadFile:ok' } as never)
+      return {} as never
+    }) as never)
+    const open = jest.spyOn(wx, 'openDocument').mockImplementation(((o: WechatMiniprogram.OpenDocumentOption) => {
+      o.success?.({ errMsg: 'openDocument:ok' })
+    }) as never)
+    spies.push(download, open)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#export')
+    expect(sentAntigen('exportTable')).toEqual([q])
+    expect(download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://tmp/r_1120.xlsx' }))
+    expect(open).toHaveBeenCalledWith(
+      expect.objectContaining({ filePath: 'wxfile://tmp_table.xlsx', fileType: 'xlsx', showMenu: true }),
+    )
+    expect(comp.data.busy).toBe('')
+  })
+
+  it('lets the committee end the round after confirming', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({
+      table: () => ok(roundTable()),
+      closeRound: (p) => ok(round({ id: p.roundId, status: 'closed', closedAt: '2026-11-20T12:00:00.000Z' })),
+    })
+    const comp = mount(PAGE, q)
+    await settleAll()
+
+    let modal = answerModal(false)
+    await tap(comp, '#close-round')
+    expect(sentAntigen('closeRound')).toEqual([])
+    modal.mockRestore()
+
+    modal = answerModal(true)
+    spies.push(modal)
+    await tap(comp, '#close-round')
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ title: '结束本轮检测' }))
+    expect(sentAntigen('closeRound')).toEqual([q])
+    expect(text(comp, '#status')).toBe('已结束')
+    expect(text(comp, '#closed-at')).toBe('已于 11月20日 20:00 结束')
+    expect(comp.querySelector('#close-round')).toBeUndefined()
+    expect(find(comp, '#export')).toBeDefined()
+  })
+
+  it('says what to do when the round has no buildings', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({ table: () => ok(roundTable({ rows: [] })) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#empty')).toContain('本轮没有楼栋')
+  })
+
+  it('shows the error and retries', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    let answer: Envelope<RoundTable> = fail('NOT_FOUND', '没有找到这一轮检测')
+    antigen({ table: () => answer })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#error', '.status-message')).toBe('没有找到这一轮检测')
+    answer = ok(roundTable())
+    await tap(comp, '#error', '.status-action')
+    expect(comp.data.state).toBe('ready')
+  })
+
+  it('gives a 团长 the export and the end of the round too', async () => {
+    community({ whoami: () => ok(me({ roles: [communityLeadRole] })) })
+    antigen({ table: () => ok(roundTable()) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(find(comp, '#export')).toBeDefined()
+    expect(find(comp, '#close-round')).toBeDefined()
+  })
+})

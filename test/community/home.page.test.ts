@@ -1,0 +1,147 @@
+import type { Envelope, WhoAmI } from '../../typings/api'
+import { homeEntries } from '../../miniprogram/pages/index/entries'
+import {
+  committeeRole,
+  community,
+  communityLeadRole,
+  fail,
+  household201,
+  joinRequest,
+  leadRole,
+  me,
+  ok,
+  residentRole,
+  role,
+} from '../support/pages/fixtures'
+import { fakeCloud, mount, settle, tap, text, texts } from '../support/pages/harness'
+
+describe('home page', () => {
+  let navigate: jest.SpyInstance
+
+  beforeEach(() => {
+    navigate = jest.spyOn(wx, 'navigateTo')
+  })
+  afterEach(() => navigate.mockRestore())
+
+  it('calls community.whoami through the service layer and lists the roles by their place', async () => {
+    const answer = me({
+      openid: 'o-resident',
+      roles: [
+        residentRole,
+        role({ id: 'role_vol', role: 'volunteer', volunteerType: 'transport', place: '运输 · 12号 志愿者' }),
+      ],
+      households: [household201],
+    })
+    community({ whoami: () => ok(answer) })
+    const comp = mount('pages/index/index')
+    expect(comp.data.state).toBe('loading')
+    expect(text(comp, '#loading')).toBe('正在加载…')
+
+    await settle()
+
+    // whoami first; then, for someone with a household, the open rounds (the only antigen call a resident needs).
+    expect(fakeCloud.calls).toEqual([
+      { name: 'community', data: { action: 'whoami', payload: {} } },
+      { name: 'antigen', data: { action: 'myRounds', payload: {} } },
+    ])
+    expect(comp.data.state).toBe('ready')
+    expect(texts(comp, '.role')).toEqual(['阳光小区 12-201 居民', '运输 · 12号 志愿者'])
+    expect(comp.querySelector('#empty')).toBeUndefined()
+    expect(getApp<IAppOption>().globalData.me?.openid).toBe('o-resident')
+    expect(text(comp, '#entry-household-hh_201')).toContain('我的家')
+    expect(text(comp, '#entry-household-hh_201')).toContain('阳光小区 12-201')
+    expect(comp.querySelector('#entry-join')).toBeUndefined()
+
+    await tap(comp, '#entry-household-hh_201')
+    expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/household/index?householdId=hh_201' }))
+  })
+
+  it('tells a user with no role how to join and opens the join page', async () => {
+    community({ whoami: () => ok(me({ openid: 'o-new' })) })
+    const comp = mount('pages/index/index')
+    await settle()
+    expect(text(comp, '#empty')).toContain('请向楼组长索取楼栋邀请码')
+    expect(text(comp, '#entry-join')).toContain('加入我家')
+    await tap(comp, '#entry-join')
+    expect(navigate).toHaveBeenCalledWith(expect.objectContaining({ url: '/pages/join/index' }))
+  })
+
+  it('shows a pending join request with when it was sent', async () => {
+    community({
+      whoami: () => ok(me({ pendingRequests: [joinRequest({ label: '12-302', name: '李*英', asProxy: true })] })),
+    })
+    const comp = mount('pages/index/index')
+    await settle()
+    expect(text(comp, '#pending')).toContain('12-302 李*英（代管）')
+    expect(text(comp, '#pending')).toContain('11月20日 10:05 提交')
+  })
+
+  it('shows the function’s Chinese error message and retries on tap', async () => {
+    let answer: Envelope<WhoAmI> = fail('UNAUTHENTICATED', '无法确认您的微信身份，请重新打开小程序')
+    community({ whoami: () => answer })
+    const comp = mount('pages/index/index')
+    await settle()
+    expect(comp.data.state).toBe('error')
+    expect(text(comp, '#error', '.status-message')).toBe('无法确认您的微信身份，请重新打开小程序')
+
+    answer = ok(me({ roles: [leadRole] }))
+    await tap(comp, '#error', '.status-action')
+    expect(fakeCloud.calls.filter((c) => c.name === 'community')).toHaveLength(2)
+    expect(comp.data.state).toBe('ready')
+    expect(text(comp, '.role')).toBe('12号 楼组长')
+    expect(text(comp, '#entry-roster-b_12')).toContain('楼栋名册')
+  })
+
+  it('shows a network message when the call never reaches the function', async () => {
+    const comp = mount('pages/index/index') // no handler registered: callFunction fails
+    await settle()
+    expect(comp.data.state).toBe('error')
+    expect(comp.data.errorMessage).toBe('网络不太好，请检查网络后再试')
+  })
+})
+
+describe('home entries by role', () => {
+  const keys = (who: WhoAmI) => homeEntries(who).map((e) => e.key)
+
+  it('offers joining only to someone without a household, and 我的数据 to everyone', () => {
+    expect(keys(me())).toEqual(['join', 'data'])
+    expect(keys(me({ roles: [residentRole], households: [household201] }))).toEqual([
+      'household-hh_201',
+      'join-another',
+      'subscribe-rounds-c_sunny',
+      'data',
+    ])
+  })
+
+  it('gives a lead one roster per building, whatever roles they hold there', () => {
+    const floorLead = role({
+      id: 'role_fl',
+      role: 'floorLead',
+      place: '12号 3层 层长',
+      scope: { ...leadRole.scope, floor: 3 },
+    })
+    const entries = homeEntries(me({ roles: [leadRole, floorLead] })).filter((e) => e.title === '楼栋名册')
+    expect(entries).toHaveLength(1)
+    expect(entries[0]?.url).toBe('/packageLead/pages/roster?buildingId=b_12')
+  })
+
+  it('gives the committee structure, import and roles, a 团长 structure and roles only, a 营长 neither', () => {
+    expect(keys(me({ roles: [committeeRole] }))).toEqual([
+      'join',
+      'rounds-c_sunny',
+      'structure-c_sunny',
+      'import-c_sunny',
+      'roles-c_sunny',
+      'data',
+    ])
+    const lead = homeEntries(me({ roles: [communityLeadRole] }))
+    expect(lead.map((e) => e.key)).toEqual(['join', 'rounds-c_sunny', 'structure-c_sunny', 'roles-c_sunny', 'data'])
+    expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
+    const groupLead = role({
+      role: 'groupLead',
+      place: '第1营 营长',
+      scope: { communityId: 'c_sunny', groupId: 'g_1' },
+    })
+    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'data'])
+  })
+})

@@ -1,0 +1,229 @@
+import type { Roster } from '../../typings/api'
+import {
+  BUILDING,
+  committeeRole,
+  community,
+  fail,
+  householdView,
+  invite,
+  joinRequest,
+  leadRole,
+  me,
+  ok,
+  role,
+  roster,
+  sent,
+} from '../support/pages/fixtures'
+import { find, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+
+const PAGE = 'packageLead/pages/roster'
+
+function answerModal(answer: { confirm: boolean; content?: string }) {
+  return jest.spyOn(wx, 'showModal').mockImplementation(((opts: WechatMiniprogram.ShowModalOption) => {
+    opts.success?.({
+      confirm: answer.confirm,
+      cancel: !answer.confirm,
+      content: answer.content ?? '',
+      errMsg: 'showModal:ok',
+    })
+  }) as never)
+}
+
+/** A building whose state changes as the lead decides, like the function's. */
+function building(initial: Roster = roster()) {
+  let state = initial
+  community({
+    whoami: () => ok(me({ roles: [leadRole] })),
+    buildingRoster: () => ok(state),
+    listInvites: () => ok([invite()]),
+    decideJoin: (p) => {
+      const request = state.pending.find((r) => r.id === p.requestId)
+      if (!request) return fail('REQUEST_DECIDED', '这条申请已经处理过了')
+      state = {
+        ...state,
+        pending: state.pending.filter((r) => r.id !== p.requestId),
+        households: p.approve
+          ? state.households.map((h) => (h.id === request.householdId ? { ...h, linkedCount: h.linkedCount + 1 } : h))
+          : state.households,
+        unlinked: p.approve ? state.unlinked.filter((h) => h.id !== request.householdId) : state.unlinked,
+      }
+      return ok({ ...request, status: p.approve ? 'approved' : 'rejected', ...(p.reason ? { reason: p.reason } : {}) })
+    },
+    setProxy: (p) =>
+      ok({ ...(state.households.find((h) => h.id === p.householdId) ?? householdView()), proxy: p.proxy }),
+    createInvite: (p) =>
+      p.room === '999'
+        ? fail('ROOM_NOT_FOUND', '12号没有 999 室', 'room')
+        : ok(invite({ code: 'R8T2WX4N', uses: 0, maxUses: p.room ? 1 : 200, ...(p.room ? { room: p.room } : {}) })),
+    revokeInvite: () => ok({ revoked: true }),
+  })
+}
+
+describe('building roster', () => {
+  let modal: jest.SpyInstance | undefined
+  afterEach(() => modal?.mockRestore())
+
+  it('lists households with member names, masked phones and flags as the API returns them', async () => {
+    building()
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(sent('buildingRoster')).toEqual([{ buildingId: BUILDING.id }])
+    expect(text(comp, '#summary')).toContain('12号')
+    expect(text(comp, '#summary')).toContain('2 户 · 2 人 · 1 户已绑定微信 · 1 户有特殊人群')
+    const first = text(comp, '#household-hh_201') ?? ''
+    expect(first).toContain('12-201')
+    expect(first).toContain('王建国')
+    expect(first).toContain('138****5678')
+    expect(first).toContain('60岁以上')
+    expect(first).toContain('独居')
+    expect(first).toContain('特殊人群')
+    expect(first).toContain('没有人绑定微信')
+    expect(first).not.toContain('13812345678')
+    expect(text(comp, '#pending-badge')).toBe('1')
+  })
+
+  it('shows the households without WeChat on their own tab', async () => {
+    building()
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    await tap(comp, '#tab-unlinked')
+    expect(texts(comp, '.household-label')).toEqual(['12-201'])
+  })
+
+  it('approves a request with its id, and the lists update', async () => {
+    building()
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    await tap(comp, '#tab-pending')
+    expect(text(comp, '#request-jr_1')).toContain('12-201 王小明')
+    expect(text(comp, '#request-jr_1')).toContain('代管家人')
+    expect(text(comp, '#request-jr_1')).toContain('11月20日 10:05 申请')
+
+    await tap(comp, '#request-jr_1 .approve')
+    expect(sent('decideJoin')).toEqual([{ requestId: 'jr_1', approve: true }])
+    expect(comp.querySelector('#request-jr_1')).toBeUndefined()
+    expect(comp.querySelector('#pending-badge')).toBeUndefined()
+    expect(text(comp, '#pending-empty')).toContain('还没有待审核的申请')
+    expect(sent('buildingRoster')).toHaveLength(2)
+    await tap(comp, '#tab-unlinked')
+    expect(text(comp, '#unlinked-empty')).toContain('每一户都有人绑定了微信')
+  })
+
+  it('rejects with the reason typed in the dialog, and does nothing when the dialog is cancelled', async () => {
+    building(
+      roster({ pending: [joinRequest({ id: 'jr_a' }), joinRequest({ id: 'jr_b', label: '12-502', name: '赵六' })] }),
+    )
+    const comp = mount(PAGE, { buildingId: BUILDING.id, tab: 'pending' })
+    await settleAll()
+    expect(text(comp, '#pending-badge')).toBe('2')
+
+    modal = answerModal({ confirm: false })
+    await tap(comp, '#request-jr_b .reject')
+    expect(sent('decideJoin')).toEqual([])
+    modal.mockRestore()
+
+    modal = answerModal({ confirm: true, content: ' 不是本户住户 ' })
+    await tap(comp, '#request-jr_b .reject')
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ editable: true }))
+    expect(sent('decideJoin')).toEqual([{ requestId: 'jr_b', approve: false, reason: '不是本户住户' }])
+    expect(texts(comp, '.request').map((t) => t.slice(0, 6))).toEqual(['12-302'])
+    expect(text(comp, '#pending-badge')).toBe('1')
+  })
+
+  it('toggles 代管 with setProxy and shows the household the function returns', async () => {
+    building()
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    await tap(comp, '#household-hh_302 .proxy')
+    expect(sent('setProxy')).toEqual([{ householdId: 'hh_302', proxy: true }])
+    expect(comp.data.households[1].proxy).toBe(true)
+  })
+
+  it('creates an invite after asking for the join-request notification, and shows the code large', async () => {
+    building()
+    const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(sent('listInvites')).toEqual([{ buildingId: BUILDING.id }])
+    expect(texts(comp, '.invite-code')).toEqual(['K7MP Q2XA'])
+
+    await tap(comp, '#create-invite')
+    expect(subscribe).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['TPL_JOIN_REQUEST'] }))
+    subscribe.mockRestore()
+    expect(sent('createInvite')).toEqual([{ buildingId: BUILDING.id }])
+    expect(text(comp, '#new-code')).toBe('R8T2 WX4N')
+    expect(text(comp, '#new-invite')).toContain('12号全楼 · 有效期至 11月23日 18:00')
+    expect(text(comp, '#new-invite')).toContain('请截图发到楼栋群，或把邀请码念给老人听')
+    expect(texts(comp, '.invite-code')).toEqual(['R8T2 WX4N', 'K7MP Q2XA'])
+
+    await type(comp, '999', '#invite-room')
+    await tap(comp, '#create-invite')
+    expect(sent('createInvite')[1]).toEqual({ buildingId: BUILDING.id, room: '999' })
+    expect(text(comp, '#invite-error')).toBe('12号没有 999 室')
+  })
+
+  it('revokes an invite after confirming', async () => {
+    building()
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    modal = answerModal({ confirm: true })
+    await tap(comp, '.invite-row .revoke')
+    expect(sent('revokeInvite')).toEqual([{ code: 'K7MPQ2XA' }])
+    expect(text(comp, '#no-invites')).toContain('还没有有效的邀请码')
+  })
+
+  it('is read-only for a floor lead: no invites, approvals or 代管 toggles', async () => {
+    building()
+    community({
+      whoami: () =>
+        ok(
+          me({
+            roles: [role({ role: 'floorLead', place: '12号 2层 层长', scope: { ...leadRole.scope, floor: 2 } })],
+          }),
+        ),
+      buildingRoster: () => ok(roster()),
+    })
+    const comp = mount(PAGE, { buildingId: BUILDING.id, tab: 'pending' })
+    await settleAll()
+    expect(comp.querySelector('#invites')).toBeUndefined()
+    expect(comp.querySelector('.approve')).toBeUndefined()
+    expect(sent('listInvites')).toEqual([])
+  })
+
+  it('lets the committee manage any building of its community', async () => {
+    building()
+    community({
+      whoami: () => ok(me({ roles: [committeeRole] })),
+      buildingRoster: () => ok(roster()),
+      listInvites: () => ok([]),
+    })
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(find(comp, '#create-invite')).toBeDefined()
+    expect(text(comp, '#no-invites')).toContain('还没有有效的邀请码')
+  })
+
+  it('says what to do when the building has no households yet', async () => {
+    building(roster({ households: [], pending: [], unlinked: [] }))
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(text(comp, '#households-empty')).toContain('这栋楼还没有住户')
+    await tap(comp, '#tab-pending')
+    expect(text(comp, '#pending-empty')).toContain('还没有待审核的申请')
+  })
+
+  it('shows the error and retries', async () => {
+    let broken = true
+    community({
+      whoami: () => ok(me({ roles: [leadRole] })),
+      buildingRoster: () => (broken ? fail('FORBIDDEN', '您没有权限进行此操作') : ok(roster())),
+      listInvites: () => ok([]),
+    })
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(text(comp, '#error')).toContain('您没有权限进行此操作')
+    broken = false
+    await tap(comp, '#error', '.status-action')
+    expect(comp.data.state).toBe('ready')
+  })
+})
