@@ -1,8 +1,8 @@
 // npm run localcloud -- --port <p> [--data <dir> | --memory] [--functions <dir>] [--collections <file.json>]
-//                       [--env <name>] [--no-timers] [--max-instances <n>] [--quiet] [--clock <ISO>]
+//                       [--env <name>] [--no-timers] [--max-instances <n>] [--quiet] [--clock <ISO>] [--rules <dir>]
 import fs from 'node:fs'
 import path from 'node:path'
-import { startLocalCloud, type LocalCloudOptions } from './index'
+import { loadRulesDir, startLocalCloud, type LocalCloudOptions } from './index'
 
 // CloudBase runs functions in UTC, and the time zone is per process: emulate it for the functions we host.
 process.env.TZ = 'UTC'
@@ -13,7 +13,8 @@ export interface CliOptions extends LocalCloudOptions {
 
 const USAGE = `usage: localcloud [--port 8787] [--data .localcloud | --memory] [--functions cloudfunctions]
                   [--collections <file.json>] [--env local] [--no-timers] [--max-instances 16] [--quiet]
-                  [--clock <ISO time>]   start the platform clock at this instant (it ticks on)`
+                  [--clock <ISO time>]   start the platform clock at this instant (it ticks on)
+                  [--rules <dir>]        security rules for the client routes (database.json, storage.json)`
 
 export function parseArgs(argv: string[]): CliOptions {
   const opts: CliOptions = {
@@ -71,6 +72,9 @@ export function parseArgs(argv: string[]): CliOptions {
         opts.clock = at
         break
       }
+      case '--rules':
+        opts.rules = loadRulesDir(path.resolve(value(i++, arg)))
+        break
       case '--help':
       case '-h':
         opts.help = true
@@ -100,6 +104,7 @@ async function main() {
   inspector     ${cloud.url}/
   SDK endpoint  ${cloud.serviceUrl}   (TCB_CONTEXT_CNFG='{"URL":"${cloud.serviceUrl}"}', any non-empty secret id/key)
   functions     POST ${cloud.url}/functions/<name>  (header x-wx-openid: <openid>)
+  client        POST ${cloud.url}/client/database, /client/storage/{upload,tempUrl,download,delete}  (${opts.rules ? 'rules loaded' : 'no rules: every request refused'})
   data          ${opts.dataDir ?? 'in memory'}`)
   const stop = async () => {
     await cloud.stop()

@@ -3,7 +3,7 @@
 // and print where to look.
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
-import { startLocalCloud } from '../localcloud'
+import { loadRulesDir, startLocalCloud } from '../localcloud'
 import { parseArgs } from '../localcloud/cli'
 import { COLLECTIONS } from '../server/collections'
 import { demoDataset } from './demo/generate'
@@ -27,11 +27,14 @@ async function main() {
     ...opts,
     functionsDir: opts.functionsDir ?? path.join(ROOT, 'cloudfunctions'),
     collections: [...COLLECTIONS, ...(opts.collections ?? [])],
+    // The client routes enforce the security rules deployed with the product (rules/, npm run rules).
+    rules: opts.rules ?? loadRulesDir(path.join(ROOT, 'rules')),
   })
   console.log(`
 邻里接力 本地环境已启动 / running locally
   检查器 inspector      ${cloud.url}/
   云函数 functions      POST ${cloud.url}/functions/<name>   (header x-wx-openid: <openid>)
+  客户端 client         POST ${cloud.url}/client/database, /client/storage/…   (按 rules/ 的安全规则 enforcing rules/)
                         例 e.g. curl -s -X POST ${cloud.url}/functions/community -H 'x-wx-openid: demo-lead-1' -d '{"action":"whoami"}'
   SDK 端点 endpoint     ${cloud.serviceUrl}
   数据 data             ${opts.dataDir ?? '内存 in memory'}

@@ -1,7 +1,8 @@
 /**
  * Every database collection the product uses. CloudBase needs a collection created before first use (the
  * console or `db.createCollection`); localcloud creates these at start and after every reset, and the README's
- * deployment steps list them for production.
+ * deployment steps list them for production. Each one needs its client rule in `rules/database.json` (closed:
+ * every access goes through the functions), which `npm run rules` applies.
  */
 export const COLLECTIONS = [
   'communities',
@@ -20,6 +21,15 @@ export const COLLECTIONS = [
   'roundSubscribers',
   'reminders',
   'exports',
+  /** Masked numbers revealed to dial (revealPhone): who, whose, when, why; and the per-day counts of the cap. */
+  'phoneReveals',
+  'phoneRevealCounts',
+  /** Attempt counters per subject and time window (join codes, name matching); ended windows are removed. */
+  'rateLimits',
+  /** Spreadsheets the import page uploaded and the import read: each deleted a day after it was first read. */
+  'uploads',
+  /** Stored files whose deletion failed (storage answered another status than deleted): retried by the timers. */
+  'fileDeletions',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -1,5 +1,5 @@
-// The HTTP face of localcloud: the SDK endpoint (/admin), storage URLs, the client gateway for functions,
-// the admin API and the inspector page.
+// The HTTP face of localcloud: the SDK endpoint (/admin), storage URLs, the client gateway for functions, the
+// client routes for the database and storage (checked against the security rules), the admin API and the inspector.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
@@ -8,11 +8,13 @@ import { DatabaseEngine, type OpCounter } from './db/engine'
 import { Store } from './db/store'
 import { decode, encode, type Doc } from './ejson'
 import { Clock, type ClockState } from './clock'
+import { CLIENT_ERR_CODES, ClientApi } from './client'
 import { CloudError, E } from './errors'
 import { Faults, type FaultConfig } from './faults'
 import { FunctionRuntime, type Identity } from './functions/runtime'
 import { inspectorPage } from './inspector'
 import { OpenApi, parseMultipart, type OutboxMessage } from './openapi'
+import { RuleSet, type Rules } from './rules'
 import { CallLog } from './stats'
 import { DEFAULT_URL_MAX_AGE_S, Storage, cleanPath } from './storage'
 
@@ -34,6 +36,11 @@ export interface LocalCloudOptions {
   transactionTtlMs?: number
   /** Start the emulated platform clock at this instant (ISO string or ms); it ticks on from there. */
   clock?: string | number
+  /**
+   * Security rules the client routes enforce (database per collection, storage for the bucket); see rules.ts and
+   * `loadRulesDir`. Without them every client request is refused. The server SDK is never subject to them.
+   */
+  rules?: Rules
 }
 
 export interface LocalCloud {
@@ -51,6 +58,8 @@ export interface LocalCloud {
   faults: Faults
   /** The emulated platform clock (not touched by reset()). */
   clock: Clock
+  /** The security rules the client routes enforce. */
+  rules: RuleSet
   reset(): void
   stop(): Promise<void>
 }
@@ -109,6 +118,48 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown): voi
   res.end(body)
 }
 
+/**
+ * CORS for the client routes and the function gateway, for a browser preview served from this machine: only
+ * loopback origins are let in (any page on the web could otherwise act as any openid here).
+ */
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/
+const CLIENT_HEADERS = 'content-type, x-wx-openid, x-wx-appid, x-wx-unionid'
+
+function cors(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const origin = req.headers.origin
+  if (typeof origin !== 'string' || !LOOPBACK_ORIGIN.test(origin)) return
+  res.setHeader('access-control-allow-origin', origin)
+  res.setHeader('vary', 'origin')
+  res.setHeader('access-control-allow-methods', 'POST, OPTIONS')
+  res.setHeader('access-control-allow-headers', CLIENT_HEADERS)
+  res.setHeader('access-control-max-age', '600')
+}
+
+const CLIENT_STATUS: Record<string, number> = {
+  DATABASE_PERMISSION_DENIED: 403,
+  STORAGE_EXCEED_AUTHORITY: 403,
+  STORAGE_FILE_NONEXIST: 404,
+  DATABASE_COLLECTION_NOT_EXIST: 404,
+}
+
+/** A single `bytes=a-b` / `bytes=a-` / `bytes=-n` range within `size`, or null (answer the whole file). */
+function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header) return null
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  if (!m || (m[1] === '' && m[2] === '')) return null
+  let start: number
+  let end: number
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]))
+    end = size - 1
+  } else {
+    start = Number(m[1])
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  }
+  if (start >= size || start > end) return 'unsatisfiable'
+  return { start, end }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 function parseInstant(value: unknown): number {
@@ -152,6 +203,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const openapi = new OpenApi(store.sqlite, clock.now)
   const log = new CallLog()
   const faults = new Faults()
+  const rules = new RuleSet(options.rules ?? {})
   const collections = options.collections ?? []
   for (const name of collections) store.createCollection(name)
   let baseUrl = ''
@@ -164,6 +216,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     clock,
     ...(options.maxInstances !== undefined ? { maxInstances: options.maxInstances } : {}),
     ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
+  })
+
+  const client = new ClientApi({
+    engine,
+    store,
+    storage,
+    rules,
+    now: clock.now,
+    baseUrl: () => baseUrl,
   })
 
   const reset = () => {
@@ -289,6 +350,38 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
 
+  /** `/client/database` and `/client/storage/<op>`: the caller from `x-wx-openid`, JSON in and out. */
+  async function clientRoute(route: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // JSON only: a cross-origin page cannot send it without a preflight, which only loopback origins pass.
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new HttpError(415, 'client routes take application/json')
+    const parsed = parseJson(await readBody(req))
+    const body = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+    const header = req.headers['x-wx-openid']
+    const openid = typeof header === 'string' && header ? header : undefined
+    try {
+      if (route === 'database') return sendJson(res, 200, client.database(openid, body))
+      if (route === 'storage/upload') return sendJson(res, 200, client.upload(openid, body))
+      if (route === 'storage/tempUrl') return sendJson(res, 200, client.tempUrl(openid, body))
+      if (route === 'storage/delete') return sendJson(res, 200, client.remove(openid, body))
+      if (route === 'storage/download') {
+        const file = client.download(openid, body)
+        res.writeHead(200, {
+          'content-type': MIME[path.extname(file.path).toLowerCase()] ?? 'application/octet-stream',
+          'content-length': file.data.length,
+        })
+        return void res.end(file.data)
+      }
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err
+      return sendJson(res, CLIENT_STATUS[err.code] ?? 400, {
+        errCode: CLIENT_ERR_CODES[err.code] ?? -501001,
+        errMsg: `${err.code} ${err.message}`,
+      })
+    }
+    throw new HttpError(404, `no client route /client/${route}`)
+  }
+
   function exportAll() {
     const data: Record<string, unknown[]> = {}
     for (const [name, coll] of store.collections)
@@ -298,9 +391,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       env,
       exportedAt: new Date(clock.now()).toISOString(),
       collections: data,
-      files: storage
-        .list()
-        .map((f) => ({ path: f.path, base64: (storage.read(f.path) ?? Buffer.alloc(0)).toString('base64') })),
+      files: storage.list().map((f) => {
+        const openid = storage.ownerOf(f.path)
+        return {
+          path: f.path,
+          base64: (storage.read(f.path) ?? Buffer.alloc(0)).toString('base64'),
+          ...(openid ? { openid } : {}),
+        }
+      }),
       subscriptions: openapi.allCredits(),
       outbox: openapi.outbox(),
     }
@@ -309,7 +407,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   function importAll(value: unknown): { collections: number; documents: number; files: number } {
     const v = value as {
       collections?: Record<string, unknown[]>
-      files?: { path: string; base64: string }[]
+      files?: { path: string; base64: string; openid?: string }[]
       subscriptions?: { openid: string; templateId: string; count: number }[]
       outbox?: OutboxMessage[]
     }
@@ -330,7 +428,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     store.commit(writes)
     for (const f of v.files ?? []) {
       const p = cleanPath(f.path)
-      if (p) storage.write(p, Buffer.from(f.base64, 'base64'))
+      if (!p) continue
+      storage.write(p, Buffer.from(f.base64, 'base64'))
+      storage.setOwner(p, typeof f.openid === 'string' && f.openid ? f.openid : null)
     }
     openapi.import(v.subscriptions ?? [], v.outbox ?? [])
     return { collections: Object.keys(v.collections).length, documents: writes.length, files: (v.files ?? []).length }
@@ -424,7 +524,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sendJson(
         res,
         200,
-        storage.list().map((f) => ({ ...f, fileID: storage.fileId(f.path) })),
+        storage.list().map((f) => ({ ...f, fileID: storage.fileId(f.path), openid: storage.ownerOf(f.path) })),
       )
     } else {
       throw new HttpError(404, `no admin route ${method} /__admin/${route}`)
@@ -436,8 +536,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const p = url.pathname
     try {
       if (p === '/admin' && req.method === 'POST') return await sdk(req, res)
+      if (p.startsWith('/functions/') || p.startsWith('/client/')) {
+        cors(req, res)
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, { 'content-length': 0 })
+          return void res.end()
+        }
+      }
       if (p.startsWith('/functions/') && req.method === 'POST')
         return await gateway(decodeURIComponent(p.slice('/functions/'.length)), req, res)
+      if (p.startsWith('/client/') && req.method === 'POST')
+        return await clientRoute(p.slice('/client/'.length), req, res)
       if (p.startsWith('/__admin/')) return await admin(p.slice('/__admin/'.length), url, req, res)
       if (p.startsWith('/__storage/upload/') && req.method === 'PUT') {
         const token = req.headers['x-cos-security-token']
@@ -459,10 +568,23 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           throw new HttpError(403, verdict === 'expired' ? 'temporary URL expired' : 'bad signature')
         const data = storage.read(cloudPath as string)
         if (!data) throw new HttpError(404, 'file not found')
-        res.writeHead(200, {
-          'content-type': MIME[path.extname(cloudPath as string).toLowerCase()] ?? 'application/octet-stream',
-          'content-length': data.length,
-        })
+        const type = MIME[path.extname(cloudPath as string).toLowerCase()] ?? 'application/octet-stream'
+        // One byte range, as COS serves it: a function can read a file's first bytes and its real size.
+        const range = byteRange(req.headers.range, data.length)
+        if (range === 'unsatisfiable') {
+          res.writeHead(416, { 'content-range': `bytes */${data.length}`, 'content-length': 0 })
+          return void res.end()
+        }
+        if (range) {
+          res.writeHead(206, {
+            'content-type': type,
+            'content-range': `bytes ${range.start}-${range.end}/${data.length}`,
+            'content-length': range.end - range.start + 1,
+            'accept-ranges': 'bytes',
+          })
+          return void res.end(data.subarray(range.start, range.end + 1))
+        }
+        res.writeHead(200, { 'content-type': type, 'content-length': data.length, 'accept-ranges': 'bytes' })
         res.end(data)
         return
       }
@@ -510,6 +632,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log,
     faults,
     clock,
+    rules,
     reset,
     async stop() {
       await functions.close()

@@ -1,4 +1,5 @@
-// Cloud storage: upload metadata + PUT, expiring signed download URLs, delete. Files on disk (or in memory).
+// Cloud storage: upload metadata + PUT, expiring signed download URLs, delete. Files on disk (or in memory), with
+// the openid of the client that uploaded each (what storage rules call `resource.openid`; null for server writes).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -17,13 +18,44 @@ export class Storage {
   private readonly secret = randomBytes(32)
   private readonly memory = new Map<string, Buffer>()
   private readonly uploads = new Map<string, PendingUpload>()
+  /** Uploader per cloud path, for files a client uploaded; kept beside the folder as JSON when on disk. */
+  private readonly owners = new Map<string, string>()
+  private readonly ownersFile: string | null
 
   constructor(
     private readonly dir: string | null,
     readonly env: string,
     private readonly clock: () => number = Date.now,
   ) {
+    this.ownersFile = dir ? `${dir.replace(/[\\/]+$/, '')}-owners.json` : null
     if (dir) fs.mkdirSync(dir, { recursive: true })
+    if (this.ownersFile && fs.existsSync(this.ownersFile)) {
+      try {
+        const saved = JSON.parse(fs.readFileSync(this.ownersFile, 'utf8')) as Record<string, unknown>
+        for (const [p, o] of Object.entries(saved)) if (typeof o === 'string') this.owners.set(p, o)
+      } catch {
+        // An unreadable owners file leaves every file the server's: clients lose access, nobody gains it.
+      }
+    }
+  }
+
+  /** The openid of the client that uploaded the file, or null (server-written, or no such file). */
+  ownerOf(cloudPath: string): string | null {
+    return this.owners.get(cloudPath) ?? null
+  }
+
+  /** Record who wrote a file: a client's openid, or null when the server SDK wrote it. */
+  setOwner(cloudPath: string, openid: string | null): void {
+    if (openid) this.owners.set(cloudPath, openid)
+    else if (!this.owners.delete(cloudPath)) return
+    this.saveOwners()
+  }
+
+  private saveOwners(): void {
+    if (!this.ownersFile) return
+    const tmp = `${this.ownersFile}.${randomBytes(6).toString('hex')}.tmp`
+    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.owners)))
+    fs.renameSync(tmp, this.ownersFile)
   }
 
   private get bucket(): string {
@@ -63,6 +95,8 @@ export class Storage {
     if (token !== pending.token) throw E.invalidParam('upload token mismatch')
     this.uploads.delete(uploadId)
     this.write(pending.path, body)
+    // The server SDK wrote it: the file is the server's, whoever had uploaded one at that path before.
+    this.setOwner(pending.path, null)
   }
 
   write(cloudPath: string, body: Buffer): void {
@@ -98,12 +132,23 @@ export class Storage {
   }
 
   remove(cloudPath: string): boolean {
+    this.setOwner(cloudPath, null)
     if (!this.dir) return this.memory.delete(cloudPath)
     try {
       fs.unlinkSync(path.join(this.dir, cloudPath))
       return true
     } catch {
       return false
+    }
+  }
+
+  /** Size in bytes, or null if there is no such file. */
+  size(cloudPath: string): number | null {
+    if (!this.dir) return this.memory.get(cloudPath)?.length ?? null
+    try {
+      return fs.statSync(path.join(this.dir, cloudPath)).size
+    } catch {
+      return null
     }
   }
 
@@ -131,6 +176,8 @@ export class Storage {
   clear(): void {
     this.memory.clear()
     this.uploads.clear()
+    this.owners.clear()
+    if (this.ownersFile) fs.rmSync(this.ownersFile, { force: true })
     if (this.dir) {
       fs.rmSync(this.dir, { recursive: true, force: true })
       fs.mkdirSync(this.dir, { recursive: true })

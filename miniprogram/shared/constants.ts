@@ -1,7 +1,7 @@
 // Values the mini-program and the cloud functions must agree on. The one copy: pages import it at run time, and the
 // function bundles import it at build time (esbuild inlines it). Plain data only: no wx APIs and no run-time
 // imports, so it loads in both runtimes; the types come from the contract (erased at run time).
-import type { ResidentFlag, Role, VolunteerType } from '../../typings/api'
+import type { ResidentFlag, RevealReason, Role, VolunteerType } from '../../typings/api'
 
 /** Role names as users see them (居民, not 住户: 住户 is the household). */
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
@@ -34,6 +34,15 @@ export const FLAG_LABELS: Readonly<Record<ResidentFlag, string>> = {
   chronic: '慢性病',
   pregnant: '孕妇',
   infant: '婴幼儿',
+}
+
+/** Why a lead or volunteer reveals a masked number to dial it (the reveal log shows it to the committee). */
+export const REVEAL_REASON_LABELS: Readonly<Record<RevealReason, string>> = {
+  remind: '提醒报抗原',
+  delivery: '配送物资',
+  health: '健康异常跟进',
+  care: '关怀老人',
+  other: '其他',
 }
 
 /** Largest kit photo (after compression) the phone uploads and the function accepts. */

@@ -1,15 +1,177 @@
-// Deleting a household's data reaches its antigen results and photos (the community function calls this).
-import type { ChainDoc } from './model'
-import { cloud, data } from '../platform/cloud'
+// Deleting antigen data: a person's or a household's results and photos (their data deletion, which the community
+// function runs through this file), a round's photos after their period, a chain reduced to counts after the
+// results' period or when its community's data goes. The building's counters and numbers always stay, and every
+// step can run again after a failure: it finds what is left and finishes it.
+import type { ChainDoc, ChainEntryDoc, MemberResultDoc } from './model'
+import { data } from '../platform/cloud'
+import { deleteFiles, type FileRef } from '../platform/deletions'
+import { nowDate } from '../kernel'
 
-/** Erase a household's antigen entries (its data deletion): results and photos go, the building's counts stay. */
-export async function eraseHouseholdResults(householdId: string): Promise<number> {
+const photoRefs = (communityId: string, members: readonly MemberResultDoc[]): FileRef[] =>
+  members.flatMap((m) => (m.photo ? [{ fileID: m.photo, communityId, kind: 'photo' as const }] : []))
+
+const withoutPhoto = ({ photo: _photo, photoSize: _size, ...rest }: MemberResultDoc): MemberResultDoc => rest
+
+/** Chain numbers given whose entries are gone (numbers run 1..seq without gaps, so the missing ones were deleted). */
+export function deletedNumbers(chain: Pick<ChainDoc, 'seq' | 'entries'>): number[] {
+  const present = new Set(Object.values(chain.entries ?? {}).map((e) => e.no))
+  const out: number[] = []
+  for (let n = 1; n <= chain.seq; n++) if (!present.has(n)) out.push(n)
+  return out
+}
+
+export interface Erased {
+  /** Chains changed. */
+  chains: number
+  /** Photos storage did not delete: queued, the timers retry them. */
+  failedFiles: number
+}
+
+type Projected = Pick<ChainDoc, '_id' | 'communityId' | 'version'> & { entries?: Record<string, ChainEntryDoc> }
+
+/** The chains holding a household's entry, with only that entry. */
+function chainsWith(householdId: string): Promise<Projected[]> {
   const key = `entries.${householdId}`
-  const chains = await data.findAll<ChainDoc>('chains', { [key]: data._.exists(true) })
-  const photos = chains.flatMap((c) =>
-    (c.entries[householdId]?.members ?? []).flatMap((m) => (m.photo ? [m.photo] : [])),
+  return data.findAll<Projected>(
+    'chains',
+    { [key]: data._.exists(true) },
+    { fields: { communityId: true, version: true, [key]: true } },
   )
-  for (let i = 0; i < photos.length; i += 50) await cloud.deleteFile({ fileList: photos.slice(i, i + 50) })
-  if (chains.length) await data.updateWhere('chains', { [key]: data._.exists(true) }, { [key]: data._.remove() })
-  return chains.length
+}
+
+/**
+ * Erase a household's entries (its last member deleted their data, or its community's data goes): results, names,
+ * timer times, flags and photos. The chains' counters and `seq` keep counting it, so its number shows as deleted.
+ */
+export async function eraseHouseholdResults(householdId: string): Promise<Erased> {
+  const key = `entries.${householdId}`
+  const chains = await chainsWith(householdId)
+  const files = await deleteFiles(
+    chains.flatMap((c) => photoRefs(c.communityId, c.entries?.[householdId]?.members ?? [])),
+  )
+  // Only once every photo is gone or queued: a failure before this leaves the entries to find again.
+  if (chains.length)
+    await data.updateWhere('chains', { [key]: data._.exists(true) }, { [key]: data._.remove(), version: data._.inc(1) })
+  return { chains: chains.length, failedFiles: files.failed }
+}
+
+const CAS_ATTEMPTS = 5
+
+/**
+ * Erase one member's results from their household's entries (a member deleted their data and others of the
+ * household stay): their name, result, reason, photo and timer times go, and a flag whose reason names them. The
+ * entry keeps the others' results, and the chain its counts (they counted the member when submitted).
+ */
+export async function eraseMemberResults(householdId: string, memberId: string, openid: string): Promise<Erased> {
+  const key = `entries.${householdId}`
+  const found = await chainsWith(householdId)
+  const theirs = (c: Projected) => c.entries?.[householdId]?.members.filter((m) => m.memberId === memberId) ?? []
+  // Their photos in every round at once (one storage call per 50); a retry below deletes one added meanwhile.
+  const gone = new Set<string>()
+  const first = await deleteFiles(found.flatMap((c) => photoRefs(c.communityId, theirs(c))))
+  for (const c of found) for (const m of theirs(c)) if (m.photo) gone.add(m.photo)
+  let chains = 0
+  let failedFiles = first.failed
+  for (const start of found) {
+    let chain: Projected | null = start
+    for (let attempt = 1; chain && attempt <= CAS_ATTEMPTS; attempt++) {
+      const entry = chain.entries?.[householdId]
+      const mine = entry?.members.find((m) => m.memberId === memberId)
+      const namesThem = Boolean(mine && entry?.flagged?.reason.includes(mine.name))
+      if (!entry || (!mine && entry.by !== openid && !namesThem)) break
+      if (mine?.photo && !gone.has(mine.photo)) {
+        failedFiles += (await deleteFiles(photoRefs(chain.communityId, [mine]))).failed
+        gone.add(mine.photo)
+      }
+      const patch: Record<string, unknown> = {
+        [`${key}.members`]: entry.members.filter((m) => m.memberId !== memberId),
+        version: data._.inc(1),
+      }
+      if (entry.by === openid) patch[`${key}.by`] = ''
+      if (namesThem) patch[`${key}.flagged`] = data._.remove()
+      // Compare-and-set: a submission meanwhile (the chain's version moved) is read again and erased again.
+      const won = await data.updateWhere('chains', { _id: chain._id, version: chain.version }, patch)
+      if (won > 0) {
+        chains++
+        break
+      }
+      const [again]: Projected[] = await data.find<Projected>(
+        'chains',
+        { _id: chain._id },
+        { limit: 1, fields: { communityId: true, version: true, [key]: true } },
+      )
+      chain = again ?? null
+    }
+  }
+  return { chains, failedFiles }
+}
+
+/**
+ * What the rounds of a community keep about someone who no longer leads there (a lead who deleted their data):
+ * their openid on the lists of people to tell (an open round would go on pushing to them), as the lead who
+ * confirmed a building, and on the reminder logs of the buildings they reminded.
+ */
+export async function eraseLeadTraces(openid: string, communityId: string): Promise<void> {
+  await data.updateWhere('chains', { communityId, 'notify.leads': openid }, { 'notify.leads': data._.pull(openid) })
+  await data.updateWhere('chains', { communityId, confirmedBy: openid }, { confirmedBy: '' })
+  const rounds = await data.findAll<{ _id: string }>('rounds', { communityId }, { fields: { _id: true } })
+  for (let i = 0; i < rounds.length; i += 100) {
+    const ids = rounds.slice(i, i + 100).map((r) => r._id)
+    await data.updateWhere('reminders', { by: openid, roundId: data._.in(ids) }, { by: '' })
+  }
+}
+
+/** A person's 开轮提醒 subscription in a community. */
+export async function eraseSubscription(openid: string, communityId: string): Promise<number> {
+  return data.removeWhere('roundSubscribers', { openid, communityId })
+}
+
+type WithEntries = Pick<ChainDoc, '_id' | 'communityId' | 'version' | 'entries' | 'photosDeletedAt'>
+
+async function loadEntries(chainId: string): Promise<WithEntries | null> {
+  const [chain] = await data.find<WithEntries>(
+    'chains',
+    { _id: chainId },
+    { limit: 1, fields: { communityId: true, version: true, entries: true, photosDeletedAt: true } },
+  )
+  return chain ?? null
+}
+
+/** Delete a chain's kit photos (statuses checked, failures queued) and strip them from its entries; results stay. */
+export async function deleteChainPhotos(chainId: string): Promise<{ photos: number; failedFiles: number }> {
+  for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
+    const chain = await loadEntries(chainId)
+    if (!chain) return { photos: 0, failedFiles: 0 }
+    const entries = Object.values(chain.entries ?? {}).filter((e) => e.members.some((m) => m.photo))
+    const files = await deleteFiles(entries.flatMap((e) => photoRefs(chain.communityId, e.members)))
+    const patch: Record<string, unknown> = { photosDeletedAt: nowDate(), version: data._.inc(1) }
+    for (const e of entries) patch[`entries.${e.householdId}.members`] = e.members.map(withoutPhoto)
+    // Compare-and-set: an entry erased meanwhile must not come back as a fragment.
+    if ((await data.updateWhere('chains', { _id: chain._id, version: chain.version }, patch)) > 0)
+      return { photos: files.deleted + files.failed, failedFiles: files.failed }
+  }
+  throw new Error(`chain ${chainId}: kept changing while its photos were deleted`)
+}
+
+/**
+ * Reduce a chain to counts: its photos are deleted (statuses checked, failures queued), then every entry goes,
+ * with the lists of people to tell and who confirmed. The counters, `seq` and `submitted` stay: numbers 1..seq
+ * were given, and the table still adds up.
+ */
+export async function reduceChain(chainId: string): Promise<{ photos: number; failedFiles: number }> {
+  const chain = await loadEntries(chainId)
+  if (!chain) return { photos: 0, failedFiles: 0 }
+  const files = await deleteFiles(
+    Object.values(chain.entries ?? {}).flatMap((e) => photoRefs(chain.communityId, e.members)),
+  )
+  const at = nowDate()
+  await data.update('chains', chain._id, {
+    entries: data._.set({}),
+    notify: data._.remove(),
+    confirmedBy: data._.remove(),
+    resultsReducedAt: at,
+    ...(chain.photosDeletedAt ? {} : { photosDeletedAt: at }),
+    version: data._.inc(1),
+  })
+  return { photos: files.deleted + files.failed, failedFiles: files.failed }
 }

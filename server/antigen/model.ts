@@ -16,8 +16,13 @@ export interface RoundDoc {
   openedBy: string
   openedAt: Date
   closedAt?: Date
-  /** Set once the retention timer deleted the kit photos. */
+  /** Set once the retention timer deleted the kit photos (of every chain of the round). */
   photosDeletedAt?: Date
+  /**
+   * Set once every chain of the round was reduced to counts (settings.resultRetentionDays after it closed, or when
+   * its community's data was deleted): no names, results or timer times remain, and its reminder logs are gone.
+   */
+  resultsReducedAt?: Date
 }
 
 export interface MemberResultDoc {
@@ -93,7 +98,19 @@ export interface ChainDoc extends ResultCounts {
   confirmedBy?: string
   /** Compare-and-set counter. */
   version: number
+  /**
+   * Keyed by household. A household's data deletion removes its entry (or, when others of the household stay, the
+   * deleted member's result in it); the counters and `seq` keep counting it, so numbers 1..seq missing here are
+   * deleted entries.
+   */
   entries: Record<string, ChainEntryDoc>
+  /** The retention timer deleted this chain's kit photos. */
+  photosDeletedAt?: Date
+  /**
+   * Reduced to counts: `entries` is empty, and the counters, `seq` and `submitted` (numbers 1..seq were given)
+   * are all that is left of the round's submissions. `notify` and `confirmedBy` are gone too.
+   */
+  resultsReducedAt?: Date
 }
 
 /** A resident who asked to be told when a round opens (one subscription message per credit). */

@@ -5,7 +5,8 @@
 // one stored shape of roles (top-level `communityId`, as grantRole writes it and every roles query reads it).
 import type { Data } from '../kernel/db'
 import { nowDate } from '../kernel/clock'
-import { AppError } from '../kernel/errors'
+import { AppError, clip } from '../kernel/errors'
+import { isSafeText } from '../kernel/validate'
 import { defaultSettings } from './settings'
 import { roleId, rolePlace } from './ids'
 import type { CommunityDoc, RoleDoc } from './model'
@@ -48,8 +49,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 function text(value: string | undefined, field: string, label: string, max: number): string | undefined {
   if (value === undefined) return undefined
   const v = value.trim()
-  if (v === '' || v.length > max || CONTROL.test(v))
-    throw new AppError('INVALID_INPUT', `${label}应为 1–${max} 个字符`, field)
+  if (v === '' || [...v].length > max || CONTROL.test(v) || !isSafeText(v) || !/[\p{L}\p{N}]/u.test(v))
+    throw new AppError('INVALID_INPUT', `${label}应为 1–${max} 个字，不能含控制字符、零宽字符或文字方向符号`, field)
   return v
 }
 
@@ -58,13 +59,13 @@ export function checkBootstrapInput(raw: BootstrapInput): BootstrapInput {
   if (!COMMUNITY_ID_PATTERN.test(raw.communityId))
     throw new AppError(
       'INVALID_INPUT',
-      `小区 ID「${raw.communityId}」不可用：只能用字母、数字、- 和 _，以字母或数字开头，最多 64 个字符`,
+      `小区 ID「${clip(raw.communityId)}」不可用：只能用字母、数字、- 和 _，以字母或数字开头，最多 64 个字符`,
       'communityId',
     )
   if (!OPENID_PATTERN.test(raw.committee))
     throw new AppError(
       'INVALID_INPUT',
-      `居委管理员 openid「${raw.committee}」不正确：应为 1–64 个字母、数字、- 或 _（微信 openid 为 28 位）`,
+      `居委管理员 openid「${clip(raw.committee)}」不正确：应为 1–64 个字母、数字、- 或 _（微信 openid 为 28 位）`,
       'committee',
     )
   const input: BootstrapInput = {

@@ -1,6 +1,6 @@
 // The community's documents as stored in the database (structure, households, roles, invites, join requests,
 // consents). Views sent to clients are in typings/api; these never leave the server.
-import type { ConsentKind, JoinStatus, ResidentFlag, Role, Scope, VolunteerType } from '../../typings/api'
+import type { ConsentKind, JoinStatus, ResidentFlag, RevealReason, Role, Scope, VolunteerType } from '../../typings/api'
 
 export interface CommunityDoc {
   _id: string
@@ -10,12 +10,37 @@ export interface CommunityDoc {
   settings: {
     /** Buildings per 营 when groups are formed automatically. */
     groupSize: number
-    /** Days after a round closes before its kit photos are deleted (default 14). */
+    /** Days after a round closes before its kit photos are deleted (default 14; never after the results). */
     photoRetentionDays?: number
+    /**
+     * Days after a round closes before its per-member results (names, results, timer times, flags' reasons) are
+     * reduced to the building's counts (default 30). See server/community/settings.ts.
+     */
+    resultRetentionDays?: number
+    /** Days after the committee closes the community before every person's data is deleted (default 30). */
+    closingDeletionDays?: number
     /** People per volunteer type; null = unlimited. */
     volunteerCaps: Record<VolunteerType, number | null>
+    /** Masked numbers one person may reveal to dial per Shanghai day (default PHONE_REVEALS_PER_DAY, 30). */
+    phoneRevealsPerDay?: number
   }
   createdAt: Date
+  /** Set when the committee ended the service (closeCommunity): nothing new starts, and everyone's data goes. */
+  closing?: ClosingDoc
+}
+
+/** A community the committee closed, and how far the deletion of everyone's data has come. */
+export interface ClosingDoc {
+  closedAt: Date
+  closedBy: string
+  /** Every person's data is deleted from this instant on: closedAt + settings.closingDeletionDays. */
+  deleteAfter: Date
+  /** The hand-over exports (ledger, rounds' tables) were made. */
+  handoverAt?: Date
+  /** The community function's part is done: households' people, roles, requests, invites, consents, files. */
+  communityErasedAt?: Date
+  /** The antigen function's part is done: every round reduced to counts, photos and subscriptions deleted. */
+  antigenErasedAt?: Date
 }
 
 export interface ZoneDoc {
@@ -126,6 +151,34 @@ export interface JoinRequestDoc {
   createdAt: Date
   decidedAt?: Date
   decidedBy?: string
+}
+
+/** One masked number revealed to dial (revealPhone): who, whose, when and why. The number itself is not kept. */
+export interface PhoneRevealDoc {
+  _id: string
+  communityId: string
+  /** The caller: openid, name as the ledger or grant knows them, and the role that allowed the reveal. */
+  openid: string
+  byName: string
+  role: Role
+  householdId: string
+  buildingId: string
+  room: string
+  memberId: string
+  reason: RevealReason
+  note?: string
+  at: Date
+  /** Shanghai day 'YYYY-MM-DD' the reveal counts against. */
+  day: string
+}
+
+/** Reveals per (community, caller, Shanghai day), counted atomically against the daily cap. */
+export interface PhoneRevealCountDoc {
+  _id: string
+  communityId: string
+  openid: string
+  day: string
+  count: number
 }
 
 export interface ConsentDoc {

@@ -15,7 +15,52 @@ export const DEFAULT_VOLUNTEER_CAPS: Record<VolunteerType, number | null> = {
   emergency: 5,
 }
 
-/** The settings of a new community (photo retention is left to its default, 14 days). */
+/** The settings of a new community (retention periods are left to their defaults below). */
 export function defaultSettings(): CommunityDoc['settings'] {
   return { groupSize: DEFAULT_GROUP_SIZE, volunteerCaps: { ...DEFAULT_VOLUNTEER_CAPS } }
+}
+
+// ---------- retention: how long personal data is kept (docs/community.md, 「Retention」) ----------
+
+/** Kit photos: days after their round closed (a community may set 1–30). */
+export const DEFAULT_PHOTO_RETENTION_DAYS = 14
+/** Per-member results (names, results, timer times, flags' reasons): days after the round closed (1–90). */
+export const DEFAULT_RESULT_RETENTION_DAYS = 30
+/** Everyone's data after the committee closed the community: days (1–90). */
+export const DEFAULT_CLOSING_DELETION_DAYS = 30
+
+/** The range a committee may set each period in (setRetention); the consent text states the defaults and maxima. */
+export const RETENTION_BOUNDS = {
+  photoRetentionDays: { min: 1, max: 30 },
+  resultRetentionDays: { min: 1, max: 90 },
+  closingDeletionDays: { min: 1, max: 90 },
+} as const
+
+/** Fixed periods, the same for every community. */
+export const EXPORT_TTL_DAYS = 1
+export const LEDGER_UPLOAD_TTL_DAYS = 1
+/** A committed import can be rolled back for this long; then its staged copies of households go. */
+export const IMPORT_ROWS_TTL_DAYS = 7
+/** A decided join request (approved or rejected) is kept this long after the decision. */
+export const DECIDED_REQUEST_TTL_DAYS = 30
+
+export const DAY_MS = 86_400_000
+
+export interface Retention {
+  photoDays: number
+  resultDays: number
+  closingDays: number
+}
+
+/**
+ * A community's periods, defaults filled in. Photos never outlive the results they belong to: reducing a round to
+ * counts deletes its photos too, so the photo period is at most the result period.
+ */
+export function retentionOf(settings: Partial<CommunityDoc['settings']> | undefined): Retention {
+  const resultDays = settings?.resultRetentionDays ?? DEFAULT_RESULT_RETENTION_DAYS
+  return {
+    photoDays: Math.min(settings?.photoRetentionDays ?? DEFAULT_PHOTO_RETENTION_DAYS, resultDays),
+    resultDays,
+    closingDays: settings?.closingDeletionDays ?? DEFAULT_CLOSING_DELETION_DAYS,
+  }
 }

@@ -14,7 +14,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   INVITE_EXPIRED: '邀请码已过期，请向楼组长索取新的邀请码',
   INVITE_USED_UP: '邀请码已用完，请向楼组长索取新的邀请码',
   ROOM_NOT_FOUND: '本楼没有这个房号，请核对后再填',
-  NAME_MISMATCH: '姓名与本户登记的不一致，请核对或联系楼组长',
+  NAME_MISMATCH: '房号或姓名与登记不一致，请核对后重试，或联系楼组长',
   ALREADY_JOINED: '您已经是这一户的成员了',
   REQUEST_DECIDED: '这条申请已经处理过了',
   CONSENT_REQUIRED: '请先阅读并同意个人信息授权',
@@ -22,7 +22,10 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   NOT_LINKED: '这位居民还没有绑定微信，请先让其加入本户',
   VOLUNTEER_CAP_REACHED: '这类志愿者人数已满',
   ROLE_EXISTS: '此人已经担任这个角色',
+  REVEAL_LIMIT: '今天查看电话的次数已用完，明天再试；紧急情况请联系居委',
+  COMMUNITY_CLOSED: '本小区已停止使用本小程序，不能再进行此操作',
   FILE_UNREADABLE: '文件无法读取，请上传 .xlsx 或 .csv 表格',
+  FILE_NOT_ALLOWED: '这个文件不能在这里使用，请重新选择文件上传',
   IMPORT_HAS_ERRORS: '表格中有错误行，请修改后重新上传',
   IMPORT_STATE: '这次导入的状态不允许此操作，请刷新后再试',
   ROUND_CLOSED: '本轮检测已结束，不能再提交',
@@ -33,18 +36,30 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   PHOTO_TOO_LARGE: '照片太大，请重新拍摄',
   PHOTO_INVALID: '照片没有上传成功，请重新拍摄',
   HEALTH_CONSENT_REQUIRED: '提交检测结果前，请先同意健康信息授权',
+  MEMBER_LINKED: '这位住户已经绑定了其他微信，这条申请不能通过',
+  RATE_LIMITED: '尝试次数太多，请稍后再试',
 }
 
-/** An expected failure: its code and message go to the client unchanged. */
+/** At most `max` characters of something a client sent, for an error message: never echo input of any size. */
+export function clip(value: string, max = 40): string {
+  const chars = [...value]
+  return chars.length <= max ? value : `${chars.slice(0, max).join('')}…`
+}
+
+/** Longest message and field path an error carries back (messages may quote input). */
+const MAX_MESSAGE = 300
+const MAX_FIELD = 120
+
+/** An expected failure: its code and message go to the client unchanged (bounded in size). */
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly field?: string
 
   constructor(code: ErrorCode, message?: string, field?: string) {
-    super(message ?? DEFAULT_MESSAGES[code])
+    super(clip(message ?? DEFAULT_MESSAGES[code], MAX_MESSAGE))
     this.name = 'AppError'
     this.code = code
-    if (field !== undefined) this.field = field
+    if (field !== undefined) this.field = clip(field, MAX_FIELD)
   }
 
   toEnvelope(): Fail {

@@ -1,10 +1,12 @@
 import type { Role, RoleGrant, Scope } from '../../typings/api'
 
-const LEVELS = ['groupId', 'buildingId', 'householdId'] as const
+const LEVELS = ['groupId', 'buildingId', 'floor', 'householdId'] as const
 
 /**
  * A grant covers a target when they are in the same community and every level the grant names matches the
- * target. Targets must be fully qualified (an action resolves a building to its group before checking).
+ * target. Targets must be fully qualified (an action resolves a building to its group, a household to its floor,
+ * before checking): a grant naming a floor covers only targets on that floor, so a target without one (a whole
+ * building) is not covered by it.
  */
 export function scopeCovers(grant: Scope, target: Scope): boolean {
   if (grant.communityId !== target.communityId) return false

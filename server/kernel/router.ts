@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Envelope, Role, RoleGrant, Scope } from '../../typings/api'
-import { AppError, isAppError } from './errors'
+import { AppError, clip, isAppError } from './errors'
 import { hasRole } from './permissions'
 import { parseInput } from './validate'
 
@@ -45,7 +45,7 @@ export interface ActionDef<I, O> {
 
 /** Identity source: wx-server-sdk's `cloud.getWXContext()` in a real function. */
 export interface IdentitySource {
-  getWXContext(): { OPENID?: string; APPID?: string; UNIONID?: string }
+  getWXContext(): { OPENID?: string; APPID?: string; UNIONID?: string; SOURCE?: string }
 }
 
 export interface FunctionDef {
@@ -72,6 +72,20 @@ interface TimerEvent {
   TriggerName: string
 }
 
+/** getWXContext().SOURCE of an invocation by a timer trigger. */
+export const TIMER_SOURCE = 'wx_trigger'
+
+/** Largest event a function reads (CloudBase refuses callFunction bodies over 100 KB anyway). */
+export const MAX_EVENT_CHARS = 100_000
+
+function eventSize(event: unknown): number {
+  try {
+    return JSON.stringify(event)?.length ?? 0
+  } catch {
+    return Infinity
+  }
+}
+
 const isTimerEvent = (event: unknown): event is TimerEvent =>
   typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer'
 
@@ -84,18 +98,26 @@ export function defineFunction(def: FunctionDef) {
   const logError = def.logError ?? ((message: string, err: unknown) => console.error(message, err))
 
   async function run(event: unknown): Promise<Envelope<unknown>> {
+    if (eventSize(event) > MAX_EVENT_CHARS) throw new AppError('INVALID_INPUT', '提交的内容太多，请分几次提交')
+    const ctx = def.identity.getWXContext()
     if (isTimerEvent(event)) {
-      const timer = def.timers?.[event.TriggerName]
-      if (!timer) throw new AppError('UNKNOWN_ACTION', `没有名为 ${event.TriggerName} 的定时任务`)
+      // Only the platform runs timers: a timer trigger's invocation has SOURCE wx_trigger and carries no caller. A
+      // client (any OPENID, user info in the event, another source) is answered as for an action that does not exist.
+      const fromPlatform = !ctx.OPENID && ctx.SOURCE === TIMER_SOURCE && !('userInfo' in event) && !('action' in event)
+      const name = event.TriggerName
+      const timer =
+        fromPlatform && typeof name === 'string' && def.timers && Object.prototype.hasOwnProperty.call(def.timers, name)
+          ? def.timers[name]
+          : undefined
+      if (!timer) throw new AppError('UNKNOWN_ACTION', undefined, 'action')
       return { ok: true, data: await timer() }
     }
     if (typeof event !== 'object' || event === null) throw new AppError('INVALID_INPUT', '请求格式不正确')
     const { action: name, payload } = event as { action?: unknown; payload?: unknown }
     if (typeof name !== 'string' || name === '') throw new AppError('INVALID_INPUT', '请求缺少操作名称', 'action')
     const spec = Object.prototype.hasOwnProperty.call(def.actions, name) ? def.actions[name] : undefined
-    if (!spec) throw new AppError('UNKNOWN_ACTION', `不支持的操作「${name}」，请更新小程序后再试`, 'action')
+    if (!spec) throw new AppError('UNKNOWN_ACTION', `不支持的操作「${clip(name)}」，请更新小程序后再试`, 'action')
 
-    const ctx = def.identity.getWXContext()
     if (!ctx.OPENID) throw new AppError('UNAUTHENTICATED')
     const caller: Caller = { openid: ctx.OPENID }
     if (ctx.APPID) caller.appid = ctx.APPID
@@ -114,14 +136,25 @@ export function defineFunction(def: FunctionDef) {
     } catch (err) {
       if (isAppError(err)) return err.toEnvelope()
       const name = typeof event === 'object' && event !== null ? (event as { action?: unknown }).action : undefined
-      logError(`[${def.name}.${String(name)}] unexpected error`, err)
+      logError(`[${def.name}.${clip(String(name))}] unexpected error`, err)
       return new AppError('INTERNAL').toEnvelope()
     }
   }
 }
 
+/**
+ * The caller's roles against the place the action targets. A target that cannot be found while resolving the
+ * place is answered as FORBIDDEN, like one the caller may not touch: nobody learns from the answer whether an id
+ * exists. (A handler may still say NOT_FOUND once access is granted.)
+ */
 async function authorize<I>(access: Access<I>, input: I, ctx: ActionContext): Promise<void> {
   if ('signedIn' in access) return
-  const target = access.scope ? await access.scope(input, ctx) : undefined
+  let target
+  try {
+    target = access.scope ? await access.scope(input, ctx) : undefined
+  } catch (err) {
+    if (isAppError(err) && err.code === 'NOT_FOUND') throw new AppError('FORBIDDEN')
+    throw err
+  }
   if (!hasRole(ctx.grants, access.roles, target)) throw new AppError('FORBIDDEN')
 }

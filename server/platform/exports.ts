@@ -1,9 +1,12 @@
-// Spreadsheets exported for the committee hold personal data: each is recorded when made and deleted a day later.
+// Spreadsheets exported for the committee hold personal data: each is recorded when made and deleted on schedule
+// (a day later; the hand-over exports of a closed community when everyone's data goes).
 import { randomId } from '../community/ids'
+import { DAY_MS, EXPORT_TTL_DAYS } from '../community/settings'
 import { cloud, data } from './cloud'
+import { deleteFiles } from './deletions'
 import { nowDate, nowMs } from '../kernel'
 
-/** An exported spreadsheet (personal data): deleted by the housekeeping timer a day after it was made. */
+/** An exported spreadsheet (personal data): deleted by the housekeeping timer at `expiresAt`. */
 export interface ExportDoc {
   _id: string
   communityId: string
@@ -11,9 +14,33 @@ export interface ExportDoc {
   fileID: string
   by: string
   createdAt: Date
+  /** When the timer deletes it (exports recorded before it existed: a day after `createdAt`). */
+  expiresAt?: Date
+  /** Made for the hand-over when the committee closed the community. */
+  handover?: boolean
+  /** The name to show for it. */
+  fileName?: string
 }
 
-export const EXPORT_TTL_MS = 24 * 3600_000
+export const EXPORT_TTL_MS = EXPORT_TTL_DAYS * DAY_MS
+
+export interface ExportOptions {
+  /** A deterministic id, so a retried hand-over finds the export it made. */
+  id?: string
+  expiresAt?: Date
+  handover?: boolean
+  fileName?: string
+}
+
+/** When an export is due for deletion. */
+export const exportExpiry = (e: Pick<ExportDoc, 'createdAt' | 'expiresAt'>): Date =>
+  e.expiresAt ? new Date(e.expiresAt) : new Date(new Date(e.createdAt).getTime() + EXPORT_TTL_MS)
+
+/** A temporary URL to open a stored file ('' when it is gone). */
+export async function tempUrl(fileID: string): Promise<string> {
+  const urls = (await cloud.getTempFileURL({ fileList: [fileID] })) as { fileList: { tempFileURL: string }[] }
+  return urls.fileList[0]?.tempFileURL ?? ''
+}
 
 /** Upload an export, record it for deletion, and hand back a temporary URL to open it. */
 export async function uploadExport(
@@ -22,21 +49,61 @@ export async function uploadExport(
   cloudPath: string,
   content: Buffer,
   by: string,
+  opts: ExportOptions = {},
 ): Promise<{ fileID: string; tempFileURL: string }> {
   const { fileID } = (await cloud.uploadFile({ cloudPath, fileContent: content })) as { fileID: string }
-  const doc: ExportDoc = { _id: randomId('exp'), communityId, kind, fileID, by, createdAt: nowDate() }
-  await data.insert('exports', doc)
-  const urls = (await cloud.getTempFileURL({ fileList: [fileID] })) as { fileList: { tempFileURL: string }[] }
-  return { fileID, tempFileURL: urls.fileList[0]?.tempFileURL ?? '' }
+  const createdAt = nowDate()
+  const doc: ExportDoc = {
+    _id: opts.id ?? randomId('exp'),
+    communityId,
+    kind,
+    fileID,
+    by,
+    createdAt,
+    expiresAt: opts.expiresAt ?? new Date(createdAt.getTime() + EXPORT_TTL_MS),
+    ...(opts.handover ? { handover: true } : {}),
+    ...(opts.fileName ? { fileName: opts.fileName } : {}),
+  }
+  try {
+    await data.set('exports', doc)
+  } catch (err) {
+    // Not recorded, it would never be deleted: take the file back (or queue it) before failing.
+    await deleteFiles([{ fileID, communityId, kind: 'export' }]).catch(() => undefined)
+    throw err
+  }
+  return { fileID, tempFileURL: await tempUrl(fileID) }
 }
 
-/** Delete exports older than the time to live (files and records); returns how many went. */
-export async function deleteOldExports(now = nowMs()): Promise<number> {
-  const old = await data.findAll<ExportDoc>('exports', { createdAt: data._.lt(new Date(now - EXPORT_TTL_MS)) })
-  for (let i = 0; i < old.length; i += 50) {
-    const batch = old.slice(i, i + 50)
-    await cloud.deleteFile({ fileList: batch.map((e) => e.fileID) })
-    await data.removeWhere('exports', { _id: data._.in(batch.map((e) => e._id)) })
-  }
+/** Exports deleted per timer run (files first, statuses checked, then the records). */
+export const EXPORT_BATCH = 200
+
+const dueWhere = (now: number) =>
+  data._.or([
+    { expiresAt: data._.lte(new Date(now)) },
+    { expiresAt: data._.exists(false), createdAt: data._.lte(new Date(now - EXPORT_TTL_MS)) },
+  ])
+
+/**
+ * Delete exports whose time is up: the file (a failed deletion is queued and retried), then the record. At most
+ * `limit` per run; returns how many went.
+ */
+export async function deleteOldExports(now = nowMs(), limit = EXPORT_BATCH, where: object = {}): Promise<number> {
+  const due = Object.keys(where).length ? data._.and([dueWhere(now), where]) : dueWhere(now)
+  const old = await data.find<ExportDoc>('exports', due, {
+    limit,
+    orderBy: [['createdAt', 'asc']],
+  })
+  if (old.length === 0) return 0
+  await deleteFiles(old.map((e) => ({ fileID: e.fileID, communityId: e.communityId, kind: 'export' as const })))
+  await data.removeWhere('exports', { _id: data._.in(old.map((e) => e._id)) })
   return old.length
+}
+
+/** Every export of a community, whatever its time (the closing's deletion); at most `limit` per call. */
+export async function deleteCommunityExports(communityId: string, limit = EXPORT_BATCH): Promise<number> {
+  const docs = await data.find<ExportDoc>('exports', { communityId }, { limit })
+  if (docs.length === 0) return 0
+  await deleteFiles(docs.map((e) => ({ fileID: e.fileID, communityId, kind: 'export' as const })))
+  await data.removeWhere('exports', { _id: data._.in(docs.map((e) => e._id)) })
+  return docs.length
 }

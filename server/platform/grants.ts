@@ -4,6 +4,11 @@
 // `scope.communityId`. Every query that lists a community's roles (listRoles, the last-committee check, round
 // and join pushes) selects on the top-level field, so a grant counts here only in that shape: a document that
 // lacks it would otherwise let its holder act while those queries could not see them.
+//
+// Grants come only from documents the functions wrote. CloudBase stamps `_openid` on every document a client writes
+// through its own SDK, and the functions never write `_openid` (nor any other `_`-prefixed field but `_id`): a roles
+// document carrying one was written past the functions (a collection whose rules in rules/database.json were
+// loosened, a console import) and grants nothing, whoever it names.
 import type { RoleGrant } from '../../typings/api'
 import type { RoleDoc } from '../community/model'
 import type { Caller } from '../kernel'
@@ -21,11 +26,23 @@ export async function loadGrants(caller: Caller): Promise<Grant[]> {
   const docs = await data.find<RoleDoc>('roles', { openid: caller.openid }, { limit: 1000 })
   return docs
     .filter((d) => {
+      const planted = clientFields(d)
+      if (planted.length > 0) {
+        console.warn(
+          `roles ${d._id}: client-written field ${planted.join(', ')}, not written by a function; grant ignored`,
+        )
+        return false
+      }
       if (isStoredShape(d)) return true
       console.warn(`roles ${d._id}: no top-level communityId equal to scope.communityId; grant ignored`)
       return false
     })
     .map(toGrant)
+}
+
+/** System fields a client write gets (`_openid`) or that only the platform sets: any `_`-prefixed key but `_id`. */
+export function clientFields(d: object): string[] {
+  return Object.keys(d).filter((k) => k.startsWith('_') && k !== '_id')
 }
 
 /** Top-level `communityId` present and equal to the scope's: what every community-wide roles query reads. */

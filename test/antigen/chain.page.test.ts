@@ -1,4 +1,4 @@
-import type { ChainView, Envelope } from '../../typings/api'
+import type { ChainEntryView, ChainView, Envelope } from '../../typings/api'
 import {
   antigen,
   BUILDING,
@@ -14,6 +14,7 @@ import {
   PHOTO_URL,
   residentRole,
   role,
+  sent,
   sentAntigen,
 } from '../support/pages/fixtures'
 import { attr, find, mount, settleAll, tap, text, texts } from '../support/pages/harness'
@@ -32,10 +33,30 @@ function answerModal(answer: { confirm: boolean; content?: string }) {
   }) as never)
 }
 
+/** The numbers of 12-401, which WeChat cannot reach: the lead sees them masked and may reveal the first. */
+const FULL_401 = '13812345678'
+const callList = [
+  {
+    householdId: 'hh_401',
+    label: '12-401 赵*',
+    floor: 4,
+    contacts: [
+      { memberId: 'm_7', name: '赵建华', phone: '138****5678', revealable: true },
+      { memberId: 'm_8', name: '赵小华', phone: '139****4321' },
+    ],
+  },
+]
+
 /** A lead of 12号 and a chain that changes as the function would. */
-function lead(initial: ChainView = chainView(), roles = [leadRole]) {
+function lead(initial: ChainView = chainView(), roles = [leadRole], reveal = () => ok({ phone: FULL_401 })) {
   let state = initial
-  community({ whoami: () => ok(me({ roles })) })
+  community({
+    whoami: () => ok(me({ roles })),
+    revealPhone: (p) => {
+      const out = reveal()
+      return out.ok ? ok({ householdId: p.householdId, memberId: p.memberId, remainingToday: 29, ...out.data }) : out
+    },
+  })
   antigen({
     chain: () => ok(state),
     flag: (p) => {
@@ -50,11 +71,7 @@ function lead(initial: ChainView = chainView(), roles = [leadRole]) {
       state = { ...state, confirmed: true, confirmedAt: '2026-11-20T10:05:00.000Z' } // 18:05 in Shanghai
       return ok(state)
     },
-    remind: () =>
-      ok({
-        pushed: 1,
-        callList: [{ householdId: 'hh_401', label: '12-401 赵*', phones: ['13812345678', '139****4321'] }],
-      }),
+    remind: () => ok({ pushed: 1, callList }),
   })
   return { set: (next: ChainView) => (state = next) }
 }
@@ -190,7 +207,7 @@ describe('building chain', () => {
     expect(text(comp, '#confirmed')).toBe('已确认 · 11月20日 17:00')
   })
 
-  it('reminds the missing households and lists whom to call, without asking for subscriptions', async () => {
+  it('reminds the missing households and lists whom to call with masked numbers, without asking for subscriptions', async () => {
     lead()
     const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
     const dial = jest.spyOn(wx, 'makePhoneCall')
@@ -204,12 +221,69 @@ describe('building chain', () => {
     expect(text(comp, '#remind-result')).toContain('已向 1 户发送微信提醒')
     expect(text(comp, '#remind-result')).toContain('以下 1 户收不到微信提醒，请打电话')
     expect(text(comp, '#call-hh_401')).toContain('12-401 赵*')
-    expect(texts(comp, '#call-hh_401 .phone')).toEqual(['13812345678', '139****4321'])
-
-    await tap(comp, '#call-hh_401 .call')
-    expect(dial).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '13812345678' }))
+    expect(texts(comp, '#call-hh_401 .contact-name')).toEqual(['赵建华', '赵小华'])
+    expect(texts(comp, '#call-hh_401 .phone')).toEqual(['138****5678', '139****4321'])
     const buttons = comp.querySelectorAll('#call-hh_401 .call')
-    expect(buttons[1]?.toJSON().attrs.find((a) => a.name === 'disabled')?.value).toBe(true)
+    expect(buttons.map((b) => b.toJSON().attrs.find((a) => a.name === 'disabled')?.value)).toEqual([false, true])
+  })
+
+  it('拨打 reveals the masked number for this reminder and rings it, never showing it', async () => {
+    lead()
+    const dial = jest.spyOn(wx, 'makePhoneCall')
+    const sheet = jest.spyOn(wx, 'showActionSheet')
+    spies.push(dial, sheet)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#remind')
+    expect(sent('revealPhone')).toEqual([])
+    await tap(comp, '#call-hh_401 .call')
+    // The reason is the reminder itself: no need to ask.
+    expect(sheet).not.toHaveBeenCalled()
+    expect(sent('revealPhone')).toEqual([{ householdId: 'hh_401', memberId: 'm_7', reason: 'remind' }])
+    expect(dial).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: FULL_401 }))
+    expect(text(comp, '#remind-result')).not.toContain(FULL_401)
+    expect(JSON.stringify(comp.data)).not.toContain(FULL_401)
+  })
+
+  it('rings nobody when the daily cap is reached, and says so', async () => {
+    lead(chainView(), [leadRole], () =>
+      fail('REVEAL_LIMIT', '今天已经查看了 30 个电话，到了每天的上限，明天可以再查看；紧急情况请直接联系居委'),
+    )
+    const dial = jest.spyOn(wx, 'makePhoneCall')
+    const modal = jest.spyOn(wx, 'showModal')
+    spies.push(dial, modal)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#remind')
+    await tap(comp, '#call-hh_401 .call')
+    expect(sent('revealPhone')).toHaveLength(1)
+    expect(dial).not.toHaveBeenCalled()
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: expect.stringContaining('每天的上限') }))
+  })
+
+  it('rings a full number (the committee’s list) at once, without revealing it', async () => {
+    lead(chainView(), [committeeRole])
+    antigen({
+      chain: () => ok(chainView()),
+      remind: () =>
+        ok({
+          pushed: 0,
+          callList: [
+            {
+              ...callList[0],
+              contacts: [{ memberId: 'm_7', name: '赵建华', phone: FULL_401 }],
+            } as (typeof callList)[0],
+          ],
+        }),
+    })
+    const dial = jest.spyOn(wx, 'makePhoneCall')
+    spies.push(dial)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#remind')
+    await tap(comp, '#call-hh_401 .call')
+    expect(sent('revealPhone')).toEqual([])
+    expect(dial).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: FULL_401 }))
   })
 
   it('opens the submit page for a missing household (代报)', async () => {
@@ -238,13 +312,38 @@ describe('building chain', () => {
     expect(find(comp, '#missing-hh_401 .proxy-submit')).toBeDefined()
   })
 
-  it('lets a floor lead submit for households but not confirm or remind', async () => {
+  it('lets a floor lead submit for and remind their floor only, and not confirm', async () => {
     lead(chainView(), [role({ role: 'floorLead', place: '12号 4层 层长', scope: { ...leadRole.scope, floor: 4 } })])
     const comp = mount(PAGE, q)
     await settleAll()
-    expect(comp.querySelector('#lead-actions')).toBeUndefined()
+    expect(comp.querySelector('#confirm')).toBeUndefined()
+    expect(text(comp, '#remind')).toBe('提醒未报（1 户）')
     await tap(comp, '#tab-missing')
     expect(find(comp, '#missing-hh_401 .proxy-submit')).toBeDefined()
+    expect(comp.querySelector('#missing-hh_502 .proxy-submit')).toBeUndefined()
+    expect(text(comp, '#missing-hh_502')).toContain('12-502 钱*华')
+  })
+
+  it('opens only the entries a floor lead may see (the others carry no results)', async () => {
+    const view = chainView()
+    lead(
+      {
+        ...view,
+        entries: [
+          view.entries[0] as ChainEntryView,
+          { ...(view.entries[1] as ChainEntryView), members: undefined, abnormal: undefined },
+        ],
+      },
+      [role({ role: 'floorLead', place: '12号 2层 层长', scope: { ...leadRole.scope, floor: 2 } })],
+    )
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(texts(comp, '.fold')).toEqual(['查看'])
+    await tap(comp, '#entry-hh_302 .entry-head')
+    expect(comp.querySelector('#entry-hh_302 .members')).toBeUndefined()
+    await tap(comp, '#entry-hh_201 .entry-head')
+    expect(find(comp, '#entry-hh_201 .members')).toBeDefined()
+    expect(find(comp, '#entry-hh_201 .flag')).toBeDefined()
   })
 
   it('says what to do when nobody has submitted yet, and when everyone has', async () => {
@@ -256,6 +355,22 @@ describe('building chain', () => {
     expect(comp.querySelector('#remind')).toBeUndefined()
     await tap(comp, '#tab-missing')
     expect(text(comp, '#missing-empty')).toBe('全楼都已接龙。')
+  })
+
+  it('counts deleted entries and says they were deleted; a round reduced to counts says so', async () => {
+    const view = chainView()
+    lead({ ...view, deleted: [3] })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#deleted')).toBe('第 3 位：已删除（住户删除了自己的数据，统计数字仍保留）')
+    expect(comp.data.head.counts).toContain(`已接龙 ${view.entries.length + 1} 户`)
+
+    lead({ ...view, entries: [], missing: [], deleted: [1, 2, 3], reduced: true })
+    const reduced = mount(PAGE, q)
+    await settleAll()
+    expect(text(reduced, '#deleted')).toBe('本轮的名单和每户结果已按期删除，只保留各楼的统计数字。')
+    expect(reduced.data.head.counts).toBe('已接龙 3 户 · 未报 0 户')
+    expect(reduced.querySelector('#entries-empty')).toBeUndefined()
   })
 
   it('shows the error and retries', async () => {

@@ -134,16 +134,18 @@ const MATRIX: Record<
     payload: (p) => ({ roundId: p.roundId, buildingId: p.buildingId }),
     allowed: ['buildingLead', 'committee', 'otherCommittee'],
   },
+  // A floor lead reminds their floor's households.
   remind: {
     payload: (p) => ({ roundId: p.roundId, buildingId: p.buildingId }),
-    allowed: ['buildingLead', 'committee', 'otherCommittee'],
+    allowed: ['floorLead', 'buildingLead', 'committee', 'otherCommittee'],
   },
   table: {
     payload: (p) => ({ roundId: p.roundId }),
     allowed: ['floorLead', 'buildingLead', 'groupLead', ...COMMUNITY_LEADS],
     community: true,
   },
-  exportTable: { payload: (p) => ({ roundId: p.roundId }), allowed: COMMUNITY_LEADS },
+  // Names, numbers and results of households: the committee's alone.
+  exportTable: { payload: (p) => ({ roundId: p.roundId }), allowed: ['committee', 'otherCommittee'] },
 }
 
 const cases = Object.entries(MATRIX).flatMap(([action, rule]) =>

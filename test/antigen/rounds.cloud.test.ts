@@ -29,7 +29,8 @@ const inAnHour = () => new Date(t.now() + 3600_000).toISOString()
 async function photo(householdId: string, memberId: string, roundId = round.id): Promise<string> {
   const { fileID } = (await t.sdk.uploadFile({
     cloudPath: `antigen/${roundId}/${householdId}/${memberId}-${Math.random()}.jpg`,
-    fileContent: Buffer.from('jpeg'),
+    // A JPEG's first bytes: submit reads them from storage.
+    fileContent: Buffer.from('ffd8ffe000104a46494600', 'hex'),
   })) as { fileID: string }
   return fileID
 }
@@ -190,7 +191,11 @@ describe('submitting', () => {
     const resident = await ok<ChainView>(WHO.resident, 'chain', { roundId: round.id, buildingId: B.b1._id })
     expect(resident).toMatchObject({ detailed: false, confirmed: false })
     expect(resident.entries).toEqual([expect.objectContaining({ no: 1, label: '1-101 张*', proxy: false })])
-    expect(resident.entries[0]?.members).toBeUndefined()
+    // Their own household's entry in full (the visibility policy: the household itself sees its results).
+    expect(resident.entries[0]?.members?.map((m) => [m.name, m.result])).toEqual([
+      ['张三', 'negative'],
+      ['李四', 'negative'],
+    ])
     expect(resident.missing.map((m) => m.label)).toEqual(['1-102 王*', '1-201 赵*'])
     const lead = await ok<ChainView>(WHO.buildingLead, 'chain', { roundId: round.id, buildingId: B.b1._id })
     expect(lead.detailed).toBe(true)
@@ -493,7 +498,15 @@ describe('reminders, retention and deletion', () => {
     await submitZhang()
     const r = await ok<RemindResult>(WHO.buildingLead, 'remind', { roundId: round.id, buildingId: B.b1._id })
     expect(r.pushed).toBe(1)
-    expect(r.callList).toEqual([{ householdId: H.b1r102._id, label: '1-102 王*', phones: ['13800003333'] }])
+    // Masked numbers with the ids to reveal one (revealPhone), never the full number.
+    expect(r.callList).toEqual([
+      {
+        householdId: H.b1r102._id,
+        label: '1-102 王*',
+        floor: 1,
+        contacts: [{ memberId: 'm-wang', name: '王五', phone: '138****3333', revealable: true }],
+      },
+    ])
     expect(await t.data.count('reminders', { roundId: round.id })).toBe(1)
   })
 
@@ -524,12 +537,18 @@ describe('reminders, retention and deletion', () => {
     expect((await ok<RoundView[]>(WHO.committee, 'listRounds', { communityId: C1 }))[0]?.status).toBe('closed')
   })
 
-  it('erases a household’s results and photos when it deletes its data, keeping the counts', async () => {
+  it('erases a member’s result and photo when they delete their data, keeping the others’ and the counts', async () => {
     await submitZhang()
+    const before = (await t.data.get<ChainDoc>('chains', `${round.id}:${B.b1._id}`)) as ChainDoc
+    const zhangsPhoto = before.entries[H.b1r101._id]?.members.find((m) => m.memberId === 'm-zhang')?.photo as string
     await community(WHO.resident, 'deleteMyData', { householdId: H.b1r101._id, confirm: '删除' })
     const chain = (await t.data.get<ChainDoc>('chains', `${round.id}:${B.b1._id}`)) as ChainDoc
-    expect(chain.entries[H.b1r101._id]).toBeUndefined()
-    expect(chain).toMatchObject({ submitted: 1, negative: 2 })
+    // 李四 (no WeChat of his own) stays in the household, and so does his result; 张三's is gone.
+    expect(chain.entries[H.b1r101._id]?.members.map((m) => [m.name, m.result])).toEqual([['李四', 'negative']])
+    expect(chain.entries[H.b1r101._id]).toMatchObject({ no: 1, by: '' })
+    expect(chain).toMatchObject({ submitted: 1, negative: 2, seq: 1 })
+    const urls = (await t.sdk.getTempFileURL({ fileList: [zhangsPhoto] })) as { fileList: { tempFileURL: string }[] }
+    expect(urls.fileList[0]?.tempFileURL).toBe('')
   })
 
   it('lists a resident’s open rounds with their state', async () => {

@@ -18,7 +18,9 @@ import {
   sent,
   sentAntigen,
 } from '../support/pages/fixtures'
-import { attr, fakeCloud, find, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { attr, fakeCloud, find, fire, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { privacy } from '../setup/miniprogram'
+import { PRIVACY_DECLINED } from '../../miniprogram/services/privacy'
 
 const PAGE = 'packageAntigen/pages/submit'
 const q = { roundId: 'r_1120', householdId: 'hh_201' }
@@ -269,6 +271,40 @@ describe('antigen submission', () => {
     await tap(comp, '#submit')
     expect(text(comp, '#member-m_1 .member-error-text')).toBe('请拍一张试剂照片')
     expect(sentAntigen('submit')).toEqual([])
+  })
+
+  it('asks for the privacy authorisation before the camera, and opens it only once the user agrees', async () => {
+    resident()
+    spies.push(...camera())
+    privacy.agreed = false
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(find(comp, '#privacy', '.privacy-title')).toBeUndefined()
+    await tap(comp, '#result-m_1-negative')
+    await tap(comp, '#member-m_1 .take-photo')
+    expect(privacy.asked).toBe(1)
+    expect(text(comp, '#privacy', '.privacy-title')).toBe('隐私保护提示')
+    expect(wx.chooseMedia).not.toHaveBeenCalled()
+
+    await tap(comp, '#privacy', '.btn-secondary')
+    expect(find(comp, '#privacy', '.privacy-title')).toBeUndefined()
+    expect(wx.chooseMedia).not.toHaveBeenCalled()
+    expect(text(comp, '#member-m_1 .member-error-text')).toBe(PRIVACY_DECLINED)
+
+    const contract = jest.spyOn(wx, 'openPrivacyContract')
+    spies.push(contract)
+    await tap(comp, '#member-m_1 .take-photo')
+    await tap(comp, '#privacy', '.privacy-link')
+    expect(contract).toHaveBeenCalledTimes(1)
+    await fire(comp, 'agreeprivacyauthorization', {}, '#privacy', '#agree-privacy')
+    expect(find(comp, '#privacy', '.privacy-title')).toBeUndefined()
+    expect(wx.chooseMedia).toHaveBeenCalledTimes(1)
+    expect(fakeCloud.uploads).toHaveLength(1)
+
+    // Agreed once: the camera opens straight away from now on.
+    await tap(comp, '#member-m_1 .take-photo')
+    expect(privacy.asked).toBe(2)
+    expect(wx.chooseMedia).toHaveBeenCalledTimes(2)
   })
 
   it('says so when the upload fails, and leaves the camera closed quietly when cancelled', async () => {

@@ -183,7 +183,8 @@ describe('bootstrapping a new community', () => {
       (
         (await t.sdk.uploadFile({
           cloudPath: `antigen/${round.id}/${home._id}/${memberId}.jpg`,
-          fileContent: Buffer.from('jpeg'),
+          // A JPEG's first bytes: submit reads them from storage.
+          fileContent: Buffer.from('ffd8ffe000104a46494600', 'hex'),
         })) as { fileID: string }
       ).fileID
     await ok('antigen', SECOND, 'submit', {
@@ -265,9 +266,12 @@ describe('bootstrapping a new community', () => {
     ['an empty openid', { committee: '' }, 'committee', /openid「」不正确/],
     ['an openid with a space', { committee: 'o first' }, 'committee', /openid「o first」不正确/],
     ['an openid of 65 characters', { committee: 'o'.repeat(65) }, 'committee', /不正确/],
-    ['a blank name', { name: '   ' }, 'name', /小区名应为 1–40 个字符/],
-    ['a name of 41 characters', { name: '新'.repeat(41) }, 'name', /小区名应为 1–40 个字符/],
-    ['a committee name of 21 characters', { committeeName: '王'.repeat(21) }, 'committeeName', /1–20 个字符/],
+    ['a blank name', { name: '   ' }, 'name', /小区名应为 1–40 个字/],
+    ['a name of 41 characters', { name: '新'.repeat(41) }, 'name', /小区名应为 1–40 个字/],
+    ['a name of punctuation only', { name: '——' }, 'name', /小区名应为 1–40 个字/],
+    ['a name with a right-to-left override', { name: '新\u202e村' }, 'name', /文字方向符号/],
+    ['a committee name of 21 characters', { committeeName: '王'.repeat(21) }, 'committeeName', /1–20 个字/],
+    ['a committee name of a zero-width space', { committeeName: '\u200b' }, 'committeeName', /零宽字符/],
     [
       'an existing community of another name',
       { communityId: C1 },

@@ -75,6 +75,7 @@ describe('building roster and what each role sees', () => {
       birthYear: 1980,
       flags: [],
       linked: true,
+      revealable: true,
     })
     expect(roster.households[1]?.members[0]).toMatchObject({ name: '王五', flags: ['elderly', 'alone'] })
     expect(roster.unlinked.map((h) => h.label)).toEqual(['1-102'])
@@ -151,12 +152,15 @@ describe('seeing and deleting one’s data', () => {
     expect(mine.roles.map((r) => r.role)).toEqual(['resident'])
   })
 
-  it('deletes the household’s people, links and requests, and nothing else', async () => {
+  it('deletes the caller’s member, link and grant, keeps the rest of the household, and nothing else', async () => {
     const otherBefore = await t.data.get<HouseholdDoc>('households', H.b1r102._id)
     const result = await ok(WHO.resident, 'deleteMyData', { householdId: H.b1r101._id, confirm: '删除' })
-    expect(result).toEqual({ householdId: H.b1r101._id, members: 2, roles: 1 })
-    const erased = (await t.data.get<HouseholdDoc>('households', H.b1r101._id)) as HouseholdDoc
-    expect(erased).toMatchObject({ members: [], linkedOpenids: [], room: '101', erasedAt: expect.any(Date) })
+    expect(result).toEqual({ householdId: H.b1r101._id, members: 1, roles: 1, householdErased: false, pendingFiles: 0 })
+    const after = (await t.data.get<HouseholdDoc>('households', H.b1r101._id)) as HouseholdDoc
+    // 李四 is in the committee's ledger, not 张三's data: he stays (test/community/deletion.cloud.test.ts has more).
+    expect(after).toMatchObject({ linkedOpenids: [], room: '101' })
+    expect(after.members.map((m) => m.name)).toEqual(['李四'])
+    expect(after.erasedAt).toBeUndefined()
     expect(await t.data.count('roles', { householdId: H.b1r101._id })).toBe(0)
     expect(await t.data.get<HouseholdDoc>('households', H.b1r102._id)).toEqual(otherBefore)
     expect((await ok<WhoAmI>(WHO.resident, 'whoami')).households).toEqual([])

@@ -132,6 +132,7 @@ describe('home entries by role', () => {
       'structure-c_sunny',
       'import-c_sunny',
       'roles-c_sunny',
+      'retention-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))

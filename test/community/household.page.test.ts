@@ -137,6 +137,24 @@ describe('my data page', () => {
     roles: [residentRole, leadRole],
     consents: [personal, health],
     joinRequests: [joinRequest({ householdId: 'hh_201', label: '12-201', name: '王小明', status: 'approved' })],
+    antigen: [
+      {
+        householdId: 'hh_201',
+        label: '12-201',
+        roundId: 'r_1120',
+        date: '2026-11-20',
+        status: 'closed',
+        no: 3,
+        submittedAt: '2026-11-20T01:00:00.000Z',
+        proxy: false,
+        members: [
+          { memberId: 'm_1', name: '王小明', result: 'negative', photo: true },
+          { memberId: 'm_2', name: '王奶奶', result: 'untested', reason: '卧床', photo: false },
+        ],
+        photosDeleteAt: '2026-12-04T04:00:00.000Z',
+        resultsDeleteAt: '2026-12-20T04:00:00.000Z',
+      },
+    ],
   })
 
   it('renders everything stored about the user in full', async () => {
@@ -152,10 +170,16 @@ describe('my data page', () => {
     expect(text(comp, '#consents')).toContain('健康信息授权')
     expect(text(comp, '#requests')).toContain('12-201 王小明')
     expect(text(comp, '#requests')).toContain('已通过')
+    // What the antigen rounds keep, per member, and until when.
+    expect(text(comp, '#antigen')).toContain('11月20日 抗原检测 · 12-201 第 3 位')
+    expect(text(comp, '#antigen')).toContain('王小明：阴性 · 有试剂照片')
+    expect(text(comp, '#antigen')).toContain('王奶奶：未测（卧床）')
+    expect(text(comp, '#antigen')).toContain('照片 12月4日 12:00 删除')
+    expect(text(comp, '#antigen')).toContain('名单和结果 12月20日 12:00 删除，只保留各楼的统计数字')
   })
 
   it('says when nothing is stored', async () => {
-    community({ myData: () => ok({ households: [], roles: [], consents: [], joinRequests: [] }) })
+    community({ myData: () => ok({ households: [], roles: [], consents: [], joinRequests: [], antigen: [] }) })
     const comp = mount('pages/household/data')
     await settleAll()
     expect(text(comp, '#empty')).toContain('本小程序没有保存您的信息')
@@ -178,8 +202,8 @@ describe('my data page', () => {
     community({
       myData: () => ok(data),
       deleteMyData: (p) => {
-        data = { households: [], roles: [leadRole], consents: [personal, health], joinRequests: [] }
-        return ok({ householdId: p.householdId, members: 2, roles: 1 })
+        data = { households: [], roles: [leadRole], consents: [personal, health], joinRequests: [], antigen: [] }
+        return ok({ householdId: p.householdId, members: 1, roles: 1, householdErased: true, pendingFiles: 1 })
       },
       whoami: () => ok(me({ roles: [leadRole] })),
     })
@@ -200,7 +224,9 @@ describe('my data page', () => {
     expect(sent('deleteMyData')).toEqual([{ householdId: 'hh_201', confirm: '删除' }])
     expect(sent('whoami')).toHaveLength(1)
     expect(getApp<IAppOption>().globalData.me?.households).toEqual([])
-    expect(text(comp, '#deleted')).toContain('已删除 阳光小区 12-201 的 2 位成员信息和 1 个居民身份')
+    expect(text(comp, '#deleted')).toContain(
+      '已删除您在 阳光小区 12-201 的信息和身份；您是这一户最后一位成员，这一户的记录也已删除；还有 1 张照片稍后自动删除',
+    )
     expect(comp.querySelector('#delete')).toBeUndefined()
     expect(texts(comp, '#roles .item')).toEqual(['12号 楼组长'])
   })

@@ -14,7 +14,10 @@ beforeEach(() => loadFixture(t))
 
 const DAY = 86_400_000
 const trigger = () =>
-  t.admin<{ result: Envelope<{ exports: number; importRows: number }> }>('functions/community/trigger', { body: {} })
+  t.admin<{ result: Envelope<{ exports: number; importRows: number; phoneReveals: number }> }>(
+    'functions/community/trigger',
+    { body: {} },
+  )
 
 describe('community housekeeping timer', () => {
   it('records every export and deletes it (file and record) a day later', async () => {
@@ -27,9 +30,12 @@ describe('community housekeeping timer', () => {
     const [record] = await t.data.find<ExportDoc>('exports', { fileID: out.data.fileID })
     expect(record).toMatchObject({ communityId: C1, kind: 'ledger', by: WHO.committee })
 
-    expect((await trigger()).result).toEqual({ ok: true, data: { exports: 0, importRows: 0 } })
-    await t.data.update('exports', (record as ExportDoc)._id, { createdAt: new Date(t.now() - 2 * DAY) })
-    expect((await trigger()).result).toEqual({ ok: true, data: { exports: 1, importRows: 0 } })
+    expect((await trigger()).result).toMatchObject({ ok: true, data: { exports: 0, importRows: 0, phoneReveals: 0 } })
+    expect(record?.expiresAt?.getTime()).toBe(record?.createdAt.getTime() + DAY)
+    await t.setClock((record?.createdAt.getTime() as number) + DAY - 60_000)
+    expect((await trigger()).result).toMatchObject({ ok: true, data: { exports: 0 } })
+    await t.advanceClock(120_000)
+    expect((await trigger()).result).toMatchObject({ ok: true, data: { exports: 1, importRows: 0, phoneReveals: 0 } })
     expect(await t.data.count('exports')).toBe(0)
     const urls = (await t.sdk.getTempFileURL({ fileList: [out.data.fileID] })) as {
       fileList: { tempFileURL: string }[]
@@ -45,9 +51,9 @@ describe('community housekeeping timer', () => {
     ])
     await t.data.update('imports', 'imp-c1', { createdAt: new Date(t.now() - 8 * DAY), status: 'committed' })
     await t.data.update('imports', 'imp-c2', { createdAt: new Date(t.now()) })
-    expect((await trigger()).result).toEqual({ ok: true, data: { exports: 0, importRows: 2 } })
+    expect((await trigger()).result).toMatchObject({ ok: true, data: { exports: 0, importRows: 2, phoneReveals: 0 } })
     expect((await t.data.find<{ _id: string }>('importRows')).map((r) => r._id)).toEqual(['row-new'])
-    expect((await trigger()).result).toEqual({ ok: true, data: { exports: 0, importRows: 0 } })
+    expect((await trigger()).result).toMatchObject({ ok: true, data: { exports: 0, importRows: 0, phoneReveals: 0 } })
   })
 
   it('records antigen exports too', async () => {

@@ -162,23 +162,25 @@ describe('join page', () => {
     expect(sent('requestJoin')).toEqual([])
   })
 
-  it('shows NAME_MISMATCH next to the name and ROOM_NOT_FOUND next to the room, without a dialog', async () => {
-    let answer = fail('NAME_MISMATCH', '姓名与本户登记的不一致，请核对或联系楼组长')
+  it('shows the one room-or-name mismatch next to the name and ROOM_NOT_FOUND next to the room, without a dialog', async () => {
+    const mismatch = '房号或姓名与登记不一致，请核对后重试，或联系楼组长'
+    let answer = fail('NAME_MISMATCH', mismatch, 'name')
     answers(() => answer)
     const comp = mount('pages/join/index', { code: 'K7MPQ2XA' })
     await settleAll()
     await fillForm(comp)
     await tap(comp, '#personal-consent', '.consent-tick')
     await tap(comp, '#submit')
-    expect(text(comp, '#name-error')).toBe('姓名与本户登记的不一致，请核对或联系楼组长')
+    expect(text(comp, '#name-error')).toBe(mismatch)
     expect(comp.querySelector('#room-error')).toBeUndefined()
     expect(comp.data.step).toBe('form')
     expect(modal).not.toHaveBeenCalled()
 
-    answer = fail('ROOM_NOT_FOUND', '12号没有 3020 室，请核对房号')
+    // Only an invite for one room names a room: the one its holder was shown.
+    answer = fail('ROOM_NOT_FOUND', '这个邀请码只能用于 302 室', 'room')
     await type(comp, '3020', '#room-input')
     await tap(comp, '#submit')
-    expect(text(comp, '#room-error')).toBe('12号没有 3020 室，请核对房号')
+    expect(text(comp, '#room-error')).toBe('这个邀请码只能用于 302 室')
 
     answer = fail('INVALID_INPUT', '「房号」格式不正确，例如 201 或 1502', 'room')
     await tap(comp, '#submit')
@@ -198,6 +200,37 @@ describe('join page', () => {
     answer = fail('ALREADY_JOINED', '您已经是这一户的成员了')
     await tap(comp, '#submit')
     expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: '您已经是这一户的成员了' }))
+  })
+
+  it('shows too many wrong codes next to the code, with when to try again, and no dialog', async () => {
+    const limited = '邀请码输错的次数太多，请在 11月24日 11:00 以后再试，或请楼组长帮您核对邀请码'
+    community({ consentText, previewInvite: () => fail('RATE_LIMITED', limited, 'code') })
+    const comp = mount('pages/join/index')
+    await settleAll()
+    await type(comp, 'K7MPQ2XA', '#code-input')
+    await tap(comp, '#preview')
+    expect(comp.data.step).toBe('code')
+    expect(text(comp, '#code-error')).toBe(limited)
+    expect(modal).not.toHaveBeenCalled()
+  })
+
+  it('shows too many mismatches at submit time next to the field the function names', async () => {
+    const codes = '邀请码输错的次数太多，请在 11月24日 11:00 以后再试，或请楼组长帮您核对邀请码'
+    const names = '房号或姓名核对不一致的次数太多，请在 11月25日 00:00 以后再试，或联系楼组长'
+    let answer = fail('RATE_LIMITED', names, 'name')
+    answers(() => answer)
+    const comp = mount('pages/join/index', { code: 'K7MPQ2XA' })
+    await settleAll()
+    await fillForm(comp)
+    await tap(comp, '#personal-consent', '.consent-tick')
+    await tap(comp, '#submit')
+    expect(text(comp, '#name-error')).toBe(names)
+    expect(comp.data.step).toBe('form')
+
+    answer = fail('RATE_LIMITED', codes, 'code')
+    await tap(comp, '#submit')
+    expect(text(comp, '#invite #code-error')).toBe(codes)
+    expect(modal).not.toHaveBeenCalled()
   })
 
   it('shows an error with a retry when the consent texts cannot be loaded, and blocks submitting', async () => {

@@ -181,6 +181,23 @@ const MATRIX: Record<ActionName<'community'>, Rule> = {
   importStatus: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
   importRollback: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
   exportLedger: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
+  // A number in the caller's own scope: a lead's building or floor, a volunteer's posts (o-sun is posted to 1号).
+  revealPhone: {
+    payload: (p) => ({ householdId: p.householdId, memberId: p.memberId, reason: 'remind' }),
+    allowed: ['buildingLead', 'floorLead', 'volunteer', 'committee'],
+  },
+  listPhoneReveals: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
+  retentionSchedule: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
+  setRetention: {
+    payload: (p) => ({ communityId: p.communityId, photoRetentionDays: 7, resultRetentionDays: 20 }),
+    allowed: ['committee'],
+  },
+  // Typing the target community's own name: only its committee may close it.
+  closeCommunity: {
+    payload: (p) => ({ communityId: p.communityId, confirm: p.communityId === C1 ? '测试小区' : '别的小区' }),
+    allowed: ['committee'],
+  },
+  closingStatus: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
 }
 
 const callers = Object.keys(WHO) as Caller[]

@@ -82,6 +82,104 @@ describe('building roster', () => {
     expect(text(comp, '#pending-badge')).toBe('1')
   })
 
+  it('offers 拨打 for masked numbers the lead may reveal: asks why, reveals one number and rings it', async () => {
+    const revealable = roster({
+      households: roster().households.map((h) => ({
+        ...h,
+        members: h.members.map((m) => ({ ...m, revealable: true })),
+      })),
+    })
+    building(revealable)
+    community({
+      whoami: () => ok(me({ roles: [leadRole] })),
+      buildingRoster: () => ok(revealable),
+      listInvites: () => ok([]),
+      revealPhone: (p) =>
+        ok({ householdId: p.householdId, memberId: p.memberId, phone: '13812345678', remainingToday: 29 }),
+    })
+    const dial = jest.spyOn(wx, 'makePhoneCall')
+    const sheet = jest
+      .spyOn(wx, 'showActionSheet')
+      .mockImplementation(((o: WechatMiniprogram.ShowActionSheetOption) =>
+        o.success?.({ tapIndex: 3, errMsg: 'showActionSheet:ok' })) as never)
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(text(comp, '#phone-note')).toContain('每次拨打都会记下原因')
+    expect(text(comp, '#member-m_1')).toContain('138****5678')
+    await tap(comp, '#member-m_1 .dial')
+    expect(sheet).toHaveBeenCalledWith(
+      expect.objectContaining({ itemList: ['提醒报抗原', '配送物资', '健康异常跟进', '关怀老人', '其他'] }),
+    )
+    expect(sent('revealPhone')).toEqual([{ householdId: 'hh_201', memberId: 'm_1', reason: 'care' }])
+    expect(dial).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '13812345678' }))
+    expect(JSON.stringify(comp.data)).not.toContain('13812345678')
+    expect(text(comp, '#household-list')).not.toContain('13812345678')
+    sheet.mockRestore()
+    dial.mockRestore()
+  })
+
+  it('reveals nothing when the lead cancels, or picks 其他 without saying why', async () => {
+    const revealable = roster({
+      households: [
+        householdView({
+          members: [{ id: 'm_1', name: '王建国', phone: '138****5678', linked: false, revealable: true }],
+        }),
+      ],
+    })
+    community({
+      whoami: () => ok(me({ roles: [leadRole] })),
+      buildingRoster: () => ok(revealable),
+      listInvites: () => ok([]),
+      revealPhone: (p) =>
+        ok({ householdId: p.householdId, memberId: p.memberId, phone: '13812345678', remainingToday: 1 }),
+    })
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    let sheet = jest
+      .spyOn(wx, 'showActionSheet')
+      .mockImplementation(((o: WechatMiniprogram.ShowActionSheetOption) =>
+        o.fail?.({ errMsg: 'showActionSheet:fail cancel' })) as never)
+    await tap(comp, '#member-m_1 .dial')
+    expect(sent('revealPhone')).toEqual([])
+    sheet.mockRestore()
+
+    sheet = jest
+      .spyOn(wx, 'showActionSheet')
+      .mockImplementation(((o: WechatMiniprogram.ShowActionSheetOption) =>
+        o.success?.({ tapIndex: 4, errMsg: 'showActionSheet:ok' })) as never)
+    modal = answerModal({ confirm: true, content: '  ' })
+    await tap(comp, '#member-m_1 .dial')
+    expect(sent('revealPhone')).toEqual([])
+    modal.mockRestore()
+
+    modal = answerModal({ confirm: true, content: ' 核对住址 ' })
+    await tap(comp, '#member-m_1 .dial')
+    expect(sent('revealPhone')).toEqual([{ householdId: 'hh_201', memberId: 'm_1', reason: 'other', note: '核对住址' }])
+    sheet.mockRestore()
+  })
+
+  it('offers no 拨打 for a masked number the caller may not reveal, and rings the committee’s full numbers at once', async () => {
+    building()
+    const comp = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(comp.querySelector('.dial')).toBeUndefined()
+
+    const full = roster({ households: [householdView()] })
+    community({
+      whoami: () => ok(me({ roles: [committeeRole] })),
+      buildingRoster: () => ok(full),
+      listInvites: () => ok([]),
+    })
+    const dial = jest.spyOn(wx, 'makePhoneCall')
+    const again = mount(PAGE, { buildingId: BUILDING.id })
+    await settleAll()
+    expect(again.querySelector('#phone-note')).toBeUndefined()
+    await tap(again, '#member-m_2 .dial')
+    expect(sent('revealPhone')).toEqual([])
+    expect(dial).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '13987654321' }))
+    dial.mockRestore()
+  })
+
   it('shows the households without WeChat on their own tab', async () => {
     building()
     const comp = mount(PAGE, { buildingId: BUILDING.id })

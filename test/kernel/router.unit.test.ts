@@ -1,7 +1,9 @@
 import type { RoleGrant } from '../../typings/api'
 import { action, AppError, defineFunction, hasRole, parseInput, scopeCovers, z } from '../../server/kernel'
 
-const identity = (openid?: string) => ({ getWXContext: () => (openid ? { OPENID: openid } : {}) })
+const identity = (openid?: string, source = openid ? 'wx_client' : 'wx_trigger') => ({
+  getWXContext: () => (openid ? { OPENID: openid, SOURCE: source } : { SOURCE: source }),
+})
 
 describe('parseInput', () => {
   const schema = z
@@ -78,10 +80,10 @@ describe('defineFunction', () => {
     loadGrants: async () => [],
     actions: {},
   })
-  const fn = (openid?: string) =>
+  const fn = (openid?: string, source?: string) =>
     defineFunction({
       name: 'test',
-      identity: identity(openid),
+      identity: identity(openid, source),
       loadGrants: async (caller) => grantsByOpenid[caller.openid] ?? [],
       logError: (_m, err) => logged.push(err),
       timers: { cleanup: async () => ({ removed: 3 }) },
@@ -162,5 +164,83 @@ describe('defineFunction', () => {
       ok: true,
       data: { removed: 3 },
     })
+  })
+
+  it('answers a timer event from anyone but the platform as an unknown action', async () => {
+    const unknown = { ok: false, code: 'UNKNOWN_ACTION', message: '不支持的操作，请更新小程序后再试', field: 'action' }
+    const timer = { Type: 'Timer', TriggerName: 'cleanup' }
+    await expect(fn('lead')(timer)).resolves.toEqual(unknown)
+    await expect(fn('anyone')(timer)).resolves.toEqual(unknown)
+    await expect(fn(undefined, 'wx_client')(timer)).resolves.toEqual(unknown)
+    await expect(fn(undefined, 'wx_http')(timer)).resolves.toEqual(unknown)
+    await expect(fn(undefined, 'wx_client,scf')(timer)).resolves.toEqual(unknown)
+    await expect(fn()({ ...timer, userInfo: { appId: 'wx1', openId: 'o1' } })).resolves.toEqual(unknown)
+    await expect(fn()({ Type: 'Timer', TriggerName: 'nope' })).resolves.toEqual(unknown)
+    await expect(fn()({ Type: 'Timer', TriggerName: 'constructor' })).resolves.toEqual(unknown)
+  })
+
+  it('answers an id it cannot find while checking access as it answers a forbidden one', async () => {
+    const probe = defineFunction({
+      name: 'test',
+      identity: identity('lead'),
+      loadGrants: async () => [],
+      actions: {
+        look: action({
+          input: z.object({ id: z.string().max(20) }).strict(),
+          access: {
+            roles: ['committee'],
+            scope: (i) => {
+              if (i.id !== 'known') throw new AppError('NOT_FOUND', '找不到这一轮检测')
+              return { communityId: 'c1' }
+            },
+          },
+          handler: async () => ({}),
+        }),
+      },
+    })
+    const forbidden = { ok: false, code: 'FORBIDDEN', message: '您没有权限进行此操作' }
+    await expect(probe({ action: 'look', payload: { id: 'known' } })).resolves.toEqual(forbidden)
+    await expect(probe({ action: 'look', payload: { id: 'unknown' } })).resolves.toEqual(forbidden)
+  })
+
+  it('never echoes more than a short prefix of the input, and refuses events over 100 KB', async () => {
+    const long = 'x'.repeat(1_000_000)
+    for (const event of [{ action: long }, { action: 'confirm', payload: { [long]: 1 } }]) {
+      const reply = await fn('lead')(event)
+      expect(reply.ok).toBe(false)
+      expect(JSON.stringify(reply).length).toBeLessThan(600)
+    }
+    const reply = await fn('lead')({
+      action: 'confirm',
+      payload: { buildingId: 'b'.repeat(90_000), pad: 'p'.repeat(20_000) },
+    })
+    expect(reply).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: '提交的内容太多，请分几次提交' })
+    expect(JSON.stringify(reply).length).toBeLessThan(200)
+  })
+
+  it.each([
+    ['a lone zero-width space', '\u200b'],
+    ['a zero-width joiner inside', '张\u200d三'],
+    ['NUL', 'b1\u0000'],
+    ['a lone high surrogate', 'b\ud800'],
+    ['a lone low surrogate', '\udc00b'],
+    ['a right-to-left override', '\u202eb1'],
+    ['an isolate', 'b\u20661'],
+    ['a BOM', '\ufeffb1'],
+    ['a C1 control', 'b\u00851'],
+  ])('refuses %s in any string, writing nothing', async (_what, value) => {
+    written.length = 0
+    const reply = await fn('lead')({ action: 'confirm', payload: { buildingId: value } })
+    expect(reply).toMatchObject({ ok: false, code: 'INVALID_INPUT', field: 'buildingId' })
+    expect(reply.ok ? '' : reply.message).toContain('不能使用的字符')
+    expect(written).toEqual([])
+  })
+
+  it('keeps emoji, CJK extension characters and line breaks', async () => {
+    // Valid text, so the call goes on to the access check: another building than the lead's is refused there.
+    for (const value of ['b1😀', '𠀀号', 'b\n1'])
+      await expect(fn('lead')({ action: 'confirm', payload: { buildingId: value } })).resolves.toMatchObject({
+        code: 'FORBIDDEN',
+      })
   })
 })

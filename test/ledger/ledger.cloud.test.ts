@@ -74,9 +74,9 @@ async function seedCommunity(id: string, buildings: string[] = ['1号', '2号', 
   await grant(committee(id), id)
 }
 
-let uploads = 0
-async function upload(name: string, content: Buffer | string): Promise<string> {
-  const cloudPath = `ledger-uploads/${++uploads}/${name}`
+/** Into the community's folder, as the import page uploads: the function takes a ledger from nowhere else. */
+async function upload(communityId: string, name: string, content: Buffer | string): Promise<string> {
+  const cloudPath = `ledger/${communityId}/${name}`
   return (await t.sdk.uploadFile({ cloudPath, fileContent: Buffer.from(content) })).fileID
 }
 
@@ -91,7 +91,7 @@ async function ok<T>(reply: Promise<Envelope<T>>): Promise<T> {
 
 async function preview(communityId: string, sheet: Sheet | Buffer, createBuildings = false): Promise<LedgerPreview> {
   const content = Buffer.isBuffer(sheet) ? sheet : await toXlsx(sheet)
-  const fileID = await upload('台账.xlsx', content)
+  const fileID = await upload(communityId, '台账.xlsx', content)
   return ok(call<LedgerPreview>('importPreview', { communityId, fileID, createBuildings }, committee(communityId)))
 }
 
@@ -208,7 +208,7 @@ describe('importPreview', () => {
   it('answers FILE_UNREADABLE naming missing columns, for a CSV in GBK too, and writes nothing', async () => {
     await seedCommunity('cu')
     const gbk = Buffer.from('d0d5c3fb2cb5e7bbb00d0ad5c5c8fd2c31333830303030303030310d0a', 'hex') // 姓名,电话 / 张三,…
-    const fileID = await upload('台账.csv', gbk)
+    const fileID = await upload('cu', '台账.csv', gbk)
     await expect(call('importPreview', { communityId: 'cu', fileID }, committee('cu'))).resolves.toEqual({
       ok: false,
       code: 'FILE_UNREADABLE',
@@ -222,7 +222,7 @@ describe('importPreview', () => {
   it('reads a CSV with quotes, and creates buildings only when asked', async () => {
     await seedCommunity('cc', ['1号'])
     const csv = toCsv([HEADER, row('1号', '101', '张三'), row('5号', '501', '李"四"', null, null, '独居,慢病')])
-    const fileID = await upload('台账.csv', csv)
+    const fileID = await upload('cc', '台账.csv', csv)
     const refused = await ok(call<LedgerPreview>('importPreview', { communityId: 'cc', fileID }, committee('cc')))
     expect(refused.errors.map((e) => e.row)).toEqual([3])
     const p = await ok(
@@ -592,7 +592,8 @@ describe('exportLedger', () => {
     expect(out).toMatchObject({ households: 5, fileID: expect.stringMatching(/^cloud:\/\/.+\.xlsx$/) })
     const res = await fetch(out.tempFileURL)
     expect(res.status).toBe(200)
-    const parsed = await parseLedger(new Uint8Array(await res.arrayBuffer()), 'export.xlsx')
+    const exported = Buffer.from(await res.arrayBuffer())
+    const parsed = await parseLedger(new Uint8Array(exported), 'export.xlsx')
     expect(parsed.columns).toEqual(['building', 'room', 'name', 'phone', 'birth', 'flags'])
     expect(parsed.rows.map((r) => [r.row, r.building, r.room, r.name, r.phone, r.birth, r.flags])).toEqual([
       [2, '1号', '101', '张三', '13800000001', '1950', '60岁以上、独居'],
@@ -605,9 +606,9 @@ describe('exportLedger', () => {
     ])
 
     const before = await households('cx')
-    const again = await ok(
-      call<LedgerPreview>('importPreview', { communityId: 'cx', fileID: out.fileID }, committee('cx')),
-    )
+    // As the committee would bring it back: downloaded, then uploaded through the import page.
+    const fileID = await upload('cx', '导出.xlsx', exported)
+    const again = await ok(call<LedgerPreview>('importPreview', { communityId: 'cx', fileID }, committee('cx')))
     expect(again).toMatchObject({
       ready: true,
       households: 5,
@@ -631,7 +632,7 @@ describe('permissions', () => {
     await seedCommunity('cz')
     await grant('o-lead', 'cq', 'buildingLead', { communityId: 'cq', groupId: 'cq-g1', buildingId: 'cq-b1' })
     await grant('o-resident', 'cq', 'resident', { communityId: 'cq', buildingId: 'cq-b1' })
-    const fileID = await upload('台账.xlsx', await toXlsx(BASE))
+    const fileID = await upload('cq', '台账.xlsx', await toXlsx(BASE))
     const p = await ok(call<LedgerPreview>('importPreview', { communityId: 'cq', fileID }, committee('cq')))
     const importsBefore = await count('imports', {})
     for (const openid of ['o-lead', 'o-resident', 'o-nobody', committee('cz')]) {
@@ -651,9 +652,10 @@ describe('permissions', () => {
     expect(await count('imports', {})).toBe(importsBefore)
     expect(await data.get<LedgerImportDoc>('imports', p.importId)).toMatchObject({ status: 'previewed' })
     expect(await count('households', { communityId: 'cq' })).toBe(0)
+    // An unknown import is answered like one the caller may not see: the answer tells nobody whether it exists.
     await expect(call('importStatus', { importId: 'imp_missing' }, committee('cq'))).resolves.toMatchObject({
       ok: false,
-      code: 'NOT_FOUND',
+      code: 'FORBIDDEN',
     })
     await expect(
       call('importPreview', { communityId: 'cq', fileID, extra: 1 }, committee('cq')),
@@ -672,7 +674,7 @@ describe('a community of 1,506 households', () => {
     await grant(committee('cbig'), 'cbig')
     const sample = sampleLedger({ buildings: 135, households: 1506, residents: 3400, elderly: 670, year: YEAR })
     const file = await toXlsx(sample.rows)
-    const fileID = await upload('台账.xlsx', file)
+    const fileID = await upload('cbig', '台账.xlsx', file)
 
     let started = performance.now()
     const p = await ok(

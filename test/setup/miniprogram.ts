@@ -22,6 +22,33 @@ Object.assign(g.wx, {
   getStorageInfoSync: () => ({ keys: [...storage.keys()], currentSize: 0, limitSize: 10240 }),
 })
 
+/**
+ * WeChat's privacy authorisation, as the base library behaves: a privacy API (here requirePrivacyAuthorize) goes
+ * through at once when the user agreed before; otherwise WeChat calls the listener the app registered and waits
+ * for it to resolve. `privacy.agreed` is the user's standing agreement (reset to true before each test).
+ */
+type PrivacyResolve = (r: { event: 'agree' | 'disagree'; buttonId?: string }) => void
+export const privacy: { agreed: boolean; listener?: (resolve: PrivacyResolve) => void; asked: number } = {
+  agreed: true,
+  asked: 0,
+}
+Object.assign(g.wx, {
+  onNeedPrivacyAuthorization: (listener: (resolve: PrivacyResolve) => void) => {
+    privacy.listener = listener
+  },
+  requirePrivacyAuthorize: (o: { success?: (r: object) => void; fail?: (r: object) => void }) => {
+    if (privacy.agreed) return o.success?.({ errMsg: 'requirePrivacyAuthorize:ok' })
+    privacy.asked++
+    privacy.listener?.((r) => {
+      if (r.event === 'agree' && r.buttonId) {
+        privacy.agreed = true
+        o.success?.({ errMsg: 'requirePrivacyAuthorize:ok' })
+      } else o.fail?.({ errMsg: 'requirePrivacyAuthorize:fail privacy permission is not authorized' })
+    })
+  },
+  openPrivacyContract: (o: { success?: (r: object) => void }) => o.success?.({ errMsg: 'openPrivacyContract:ok' }),
+})
+
 let app: IAppOption | undefined
 g.App = (definition: IAppOption) => {
   app = definition
@@ -34,6 +61,8 @@ require(path.resolve(__dirname, '../../miniprogram/app'))
 ;(app as unknown as { onLaunch?: () => void } | undefined)?.onLaunch?.()
 
 beforeEach(() => {
+  privacy.agreed = true
+  privacy.asked = 0
   fakeCloud.reset()
   storage.clear()
   if (app) app.globalData = {}

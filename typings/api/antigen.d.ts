@@ -58,7 +58,7 @@ export interface ChainEntryView {
   submittedAt: string
   /** Submitted for the household by a lead or family member (代报). */
   proxy: boolean
-  /** Leads and above only: results per member, photos, flag. */
+  /** Leads of this household and above, and the household itself: results per member, photos, flag. */
   members?: MemberResultView[]
   abnormal?: boolean
   flagged?: { reason: string; at: string }
@@ -68,11 +68,21 @@ export interface ChainView {
   round: RoundView
   building: { id: string; name: string }
   entries: ChainEntryView[]
-  /** Households that have not submitted, by room (masked names). */
-  missing: { householdId: string; label: string; linked: boolean }[]
+  /** Households that have not submitted, by floor and room (masked names). */
+  missing: { householdId: string; label: string; floor: number; linked: boolean }[]
   confirmed: boolean
   confirmedAt?: string
-  /** The caller sees results and photos (lead and above). */
+  /**
+   * Chain numbers whose entries were deleted (a household's data deletion, or the whole round's names after the
+   * retention period): still counted in the building's numbers, nothing else kept. Absent when none.
+   */
+  deleted?: number[]
+  /** The round's names and per-member results were reduced to counts after the retention period. */
+  reduced?: boolean
+  /**
+   * The caller leads (part of) the building: entries in their scope carry results and photos (`members`), the
+   * others only their label. A floor lead's scope is their floor.
+   */
   detailed: boolean
 }
 
@@ -123,11 +133,20 @@ export interface MySubmissionView {
   locked: boolean
 }
 
+/** A number to call: masked (138****5678) except for the committee; revealPhone reveals it to dial. */
+export interface CallContact {
+  memberId: string
+  name: string
+  phone: string
+  /** The phone is masked and the caller may reveal it (revealPhone). */
+  revealable?: boolean
+}
+
 export interface RemindResult {
   /** Households whose WeChat members got a reminder. */
   pushed: number
-  /** Households to call: no WeChat member or no subscription. */
-  callList: { householdId: string; label: string; phones: string[] }[]
+  /** Households to call: no WeChat member or no subscription. Members without a number are left out. */
+  callList: { householdId: string; label: string; floor: number; contacts: CallContact[] }[]
 }
 
 type Empty = Record<string, never>

@@ -64,15 +64,20 @@ export interface WhoAmI {
 
 export interface MemberView {
   id: string
-  /** Full for the household itself, leads and the committee; masked (张*明) otherwise. */
+  /**
+   * As the visibility policy gives it to the caller (server/platform/visibility.ts): full for the household itself,
+   * the building's or floor's leads and the committee; masked (张*明) otherwise.
+   */
   name: string
-  /** Masked (138****5678) except for the household itself and the committee. */
+  /** Full for the household itself (not a 代管 holder) and the committee; masked (138****5678) for leads. */
   phone?: string
-  /** Leads and above, and the household itself. */
+  /** Building / floor leads of the household, the committee, and the household itself. */
   birthYear?: number
   flags?: ResidentFlag[]
   /** Has a WeChat user linked to this member. */
   linked: boolean
+  /** The phone is masked and the caller may reveal it to dial (revealPhone, logged). */
+  revealable?: boolean
 }
 
 export interface HouseholdView {
@@ -255,11 +260,163 @@ export interface ImportProgress {
   message?: string
 }
 
+/** Why a masked number is revealed to dial it: 提醒报抗原 / 配送物资 / 健康异常跟进 / 关怀老人 / 其他. */
+export type RevealReason = 'remind' | 'delivery' | 'health' | 'care' | 'other'
+
+/** One number revealed to dial (wx.makePhoneCall); the reveal is logged for the committee. */
+export interface PhoneReveal {
+  householdId: string
+  memberId: string
+  phone: string
+  /** Reveals the caller has left today (Shanghai day) under the community's daily cap. */
+  remainingToday: number
+}
+
+/** One entry of the reveal log, as the committee reads it. */
+export interface PhoneRevealView {
+  id: string
+  /** ISO instant. */
+  at: string
+  /** Who revealed the number (full name for the committee) and as which role. */
+  by: string
+  role: Role
+  householdId: string
+  /** 「12号-201」 */
+  label: string
+  /** Whose number: the member's name. */
+  member: string
+  reason: RevealReason
+  note?: string
+}
+
 export interface MyData {
   households: (HouseholdView & { communityName: string })[]
   roles: RoleView[]
   consents: ConsentView[]
   joinRequests: JoinRequestView[]
+  /** The antigen results kept for the caller's households, newest round first (rounds reduced to counts keep none). */
+  antigen: MyAntigenRecord[]
+}
+
+/** One household's entry in one round's chain, as kept: every member's result, and when it goes. */
+export interface MyAntigenRecord {
+  householdId: string
+  /** 「1号-101」 */
+  label: string
+  roundId: string
+  /** The round's Shanghai day, 'YYYY-MM-DD'. */
+  date: string
+  status: 'open' | 'closed'
+  /** Number in the building's chain. */
+  no: number
+  submittedAt: string
+  /** Submitted for the household by a lead or family member (代报). */
+  proxy: boolean
+  members: {
+    memberId: string
+    name: string
+    result: 'negative' | 'positive' | 'invalid' | 'untested'
+    reason?: string
+    /** A kit photo is kept. */
+    photo: boolean
+    startedAt?: string
+    photoAt?: string
+  }[]
+  flagged?: { reason: string; at: string }
+  /** When the photos are deleted, and when these results are reduced to counts (absent while the round is open). */
+  photosDeleteAt?: string
+  resultsDeleteAt?: string
+}
+
+// ---------- retention and ending the service ----------
+
+/** What personal data the committee's schedule lists. */
+export type RetentionKind =
+  'kitPhotos' | 'results' | 'reminders' | 'phoneReveals' | 'exports' | 'ledgerUploads' | 'importRows' | 'joinRequests'
+
+/** Deletions due on one Shanghai day. */
+export interface RetentionDue {
+  /** 'YYYY-MM-DD' */
+  date: string
+  count: number
+}
+
+export interface RetentionItem {
+  kind: RetentionKind
+  /** 「试剂照片」 */
+  label: string
+  /** When it goes, in one Chinese sentence: 「每轮检测结束 14 天后删除」. */
+  rule: string
+  /** The period in days. */
+  days: number
+  /** What `count` counts: 「户次」「个文件」「条」. */
+  unit: string
+  /** The next deletions, by day, soonest first (the first five). */
+  due: RetentionDue[]
+  /** Due already: the next timer run deletes them. */
+  overdue: number
+  /** Not scheduled yet: their period starts when the round they belong to closes. */
+  waiting?: number
+  /** Files whose deletion failed: retried on every timer run until they go. */
+  failed: number
+}
+
+export interface RetentionSettings {
+  photoRetentionDays: number
+  resultRetentionDays: number
+  closingDeletionDays: number
+}
+
+export interface RetentionSchedule {
+  communityId: string
+  settings: RetentionSettings
+  items: RetentionItem[]
+  /** Set once the committee closed the community: everything goes at `deleteAfter`. */
+  closing?: { closedAt: string; deleteAfter: string }
+}
+
+/**
+ * open: in service. closing: closed, everyone's data is kept until `deleteAfter` for the hand-over. erasing: the
+ * timers are deleting it. erased: every person's data is gone (files whose deletion failed are counted apart).
+ */
+export type ClosingState = 'open' | 'closing' | 'erasing' | 'erased'
+
+/** A hand-over export of a closed community, for the committee to keep. */
+export interface HandoverFile {
+  kind: 'ledger' | 'antigen'
+  fileName: string
+  fileID: string
+  /** A temporary URL to open it ('' once it is deleted). */
+  tempFileURL: string
+  createdAt: string
+  /** Deleted with everyone's data. */
+  expiresAt: string
+}
+
+export interface ClosingStatus {
+  communityId: string
+  communityName: string
+  state: ClosingState
+  closingDeletionDays: number
+  closedAt?: string
+  deleteAfter?: string
+  handover: HandoverFile[]
+  /** What is still kept. */
+  remaining: {
+    /** Households with people in them, and the people. */
+    households: number
+    people: number
+    roles: number
+    joinRequests: number
+    invites: number
+    consents: number
+    /** Rounds still holding names and results (not yet reduced to counts). */
+    roundsWithResults: number
+    exports: number
+    uploads: number
+    /** Files whose deletion failed, waiting for the next timer run. */
+    failedFiles: number
+  }
 }
 
 // ---------- actions ----------
@@ -301,12 +458,39 @@ export interface CommunityApi {
   buildingRoster: { input: { buildingId: string }; output: Roster }
   setProxy: { input: { householdId: string; proxy: boolean }; output: HouseholdView }
   setFlags: { input: { householdId: string; memberId: string; flags: ResidentFlag[] }; output: HouseholdView }
+  /**
+   * Reveal one masked number to dial it: a household in the caller's own scope (a building or floor lead's, a
+   * volunteer's posts, the committee's community), logged, at most the community's daily cap per caller.
+   */
+  revealPhone: {
+    input: { householdId: string; memberId: string; reason: RevealReason; note?: string }
+    output: PhoneReveal
+  }
+  /** The reveal log, newest first (committee only); `since` an ISO instant, default the last 7 days. */
+  listPhoneReveals: {
+    input: { communityId: string; since?: string }
+    output: { reveals: PhoneRevealView[]; perDay: number }
+  }
 
   myHousehold: { input: { householdId: string }; output: HouseholdView }
   myData: { input: Empty; output: MyData }
+  /**
+   * Delete the caller's data in a household: their member (name, phone, birth year, flags, link), their results
+   * and photos, requests, subscription and grants; the household's own records too when they were its last member.
+   * Safe to call again after a failure.
+   */
   deleteMyData: {
     input: { householdId: string; confirm: '删除' }
-    output: { householdId: string; members: number; roles: number }
+    output: {
+      householdId: string
+      /** Members removed (the caller's own: 1, or 0 for a 代管 holder, who is not a member). */
+      members: number
+      roles: number
+      /** The caller was its last member: the household's people, links and antigen entries are gone. */
+      householdErased: boolean
+      /** Files storage did not delete yet: the timers retry them. */
+      pendingFiles: number
+    }
   }
 
   structure: { input: { communityId: string }; output: StructureView }
@@ -349,4 +533,23 @@ export interface CommunityApi {
     input: { communityId: string }
     output: { fileID: string; tempFileURL: string; fileName: string; households: number; residents: number }
   }
+
+  /** What personal data is kept, for how long, the next deletions and failed ones (committee). */
+  retentionSchedule: { input: { communityId: string }; output: RetentionSchedule }
+  /** Change the community's periods within RETENTION_BOUNDS (committee; not once the community is closed). */
+  setRetention: {
+    input: {
+      communityId: string
+      photoRetentionDays?: number
+      resultRetentionDays?: number
+      closingDeletionDays?: number
+    }
+    output: RetentionSettings
+  }
+  /**
+   * End the service (committee, typing the community's name): nothing new starts, the hand-over exports are made,
+   * and everyone's data is deleted closingDeletionDays later. Safe to call again.
+   */
+  closeCommunity: { input: { communityId: string; confirm: string }; output: ClosingStatus }
+  closingStatus: { input: { communityId: string }; output: ClosingStatus }
 }

@@ -29,12 +29,23 @@ export type ErrorCode =
   | 'REQUEST_DECIDED'
   | 'CONSENT_REQUIRED'
   | 'CONSENT_OUTDATED'
+  /** A join approval for a ledger member someone else is already linked to. */
+  | 'MEMBER_LINKED'
+  /** Too many failed attempts in a time window (invite codes, room and name checks); the message says until when. */
+  | 'RATE_LIMITED'
   // Roles and structure
   | 'NOT_LINKED'
   | 'VOLUNTEER_CAP_REACHED'
   | 'ROLE_EXISTS'
+  // Phones
+  | 'REVEAL_LIMIT'
+  // Ending the service
+  /** The committee closed the community: no new rounds, joins, invites or submissions. */
+  | 'COMMUNITY_CLOSED'
   // Ledger import
   | 'FILE_UNREADABLE'
+  /** A file from outside the folder the action takes files from (another community's, another environment's). */
+  | 'FILE_NOT_ALLOWED'
   | 'IMPORT_HAS_ERRORS'
   | 'IMPORT_STATE'
   // Antigen rounds

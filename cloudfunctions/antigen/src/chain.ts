@@ -1,5 +1,7 @@
-// A building's chain (接龙): the view, the lead's flag and confirmation, and reminders to non-submitters.
-import type { ChainEntryView, ChainView, RemindResult } from '../../../typings/api'
+// A building's chain (接龙): the view, the lead's flag and confirmation, and reminders to non-submitters. What each
+// entry carries is the visibility policy's decision for its household (server/platform/visibility.ts): a lead sees
+// results and photos of the households in their scope (a floor lead: their floor), everyone else labels only.
+import type { CallContact, ChainEntryView, ChainView, RemindResult } from '../../../typings/api'
 import type { ChainDoc, ReminderDoc } from '../../../server/antigen/model'
 import type { HouseholdDoc } from '../../../server/community/model'
 import {
@@ -20,16 +22,19 @@ import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { sendSubscribe } from '../../../server/platform/notify'
 import { loadHousehold } from '../../../server/platform/places'
+import { fieldsFor, householdTarget, leadsPartOf, showName, showPhone } from '../../../server/platform/visibility'
 import { isAbnormal } from '../../../server/antigen/rules'
+import { deletedNumbers } from '../../../server/antigen/erase'
 import {
+  entryTarget,
   isClosed,
   iso,
   loadChain,
   loadRound,
   memberViews,
+  photosOf,
   photoUrls,
   roundView,
-  seesResults,
   SUBMIT_PAGE,
 } from './common'
 
@@ -63,18 +68,20 @@ async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView
     loadRound(ctx, chain.roundId),
     data.findAll<HouseholdDoc>('households', { buildingId: chain.buildingId }),
   ])
-  const detailed = seesResults(ctx.grants as Grant[], chain)
+  const grants = ctx.grants as Grant[]
   const byId = new Map(households.map((h) => [h._id, h]))
-  const entries = Object.values(chain.entries).sort(
-    (a, b) => Number(isAbnormal(b.counts)) - Number(isAbnormal(a.counts)) || a.no - b.no,
-  )
-  const urls = detailed
-    ? await photoUrls(entries.flatMap((e) => e.members.flatMap((m) => (m.photo ? [m.photo] : []))))
-    : new Map<string, string>()
+  const seen = Object.values(chain.entries).map((entry) => ({
+    entry,
+    fields: fieldsFor(grants, entryTarget(chain, entry.householdId, entry.room, byId.get(entry.householdId))),
+  }))
+  // Abnormal entries first, but only those the caller may know are abnormal: the order must not tell the others.
+  const abnormal = (x: (typeof seen)[number]) => x.fields.results && isAbnormal(x.entry.counts)
+  seen.sort((a, b) => Number(abnormal(b)) - Number(abnormal(a)) || a.entry.no - b.entry.no)
+  const urls = await photoUrls(photosOf(seen))
   return {
     round: roundView(round),
     building: { id: chain.buildingId, name: chain.buildingName },
-    entries: entries.map((e) => {
+    entries: seen.map(({ entry: e, fields }) => {
       const firstName = byId.get(e.householdId)?.members[0]?.name ?? e.members[0]?.name ?? ''
       const view: ChainEntryView = {
         no: e.no,
@@ -83,26 +90,33 @@ async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView
         submittedAt: iso(e.submittedAt),
         proxy: e.proxy,
       }
-      if (detailed) {
-        view.members = memberViews(e, urls)
+      if (fields.results) {
+        view.members = memberViews(e, urls, fields)
         if (isAbnormal(e.counts)) view.abnormal = true
-        if (e.flagged) view.flagged = { reason: e.flagged.reason, at: iso(e.flagged.at) }
       }
+      if (fields.entryFlag && e.flagged) view.flagged = { reason: e.flagged.reason, at: iso(e.flagged.at) }
       return view
     }),
+    // A round reduced to counts names no one, not even who had not submitted.
     missing: households
-      .filter((h) => !chain.entries[h._id] && h.members.length > 0)
+      .filter((h) => !chain.resultsReducedAt && !chain.entries[h._id] && h.members.length > 0)
       .sort((a, b) => a.floor - b.floor || naturalCompare(a.room, b.room))
       .map((h) => ({
         householdId: h._id,
         label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
+        floor: h.floor,
         linked: h.linkedOpenids.length > 0,
       })),
     confirmed: chain.confirmed,
     ...(chain.confirmedAt ? { confirmedAt: iso(chain.confirmedAt) } : {}),
-    detailed,
+    ...(deletedNumbers(chain).length ? { deleted: deletedNumbers(chain) } : {}),
+    ...(chain.resultsReducedAt ? { reduced: true } : {}),
+    detailed: leadsPartOf(grants, chain),
   }
 }
+
+/** The households of the building the caller reminds: a building lead's or the committee's all, a floor lead's floor. */
+const REMINDERS = ['buildingLead', 'floorLead', 'committee'] as const
 
 export const chainActions = defineActions('antigen', {
   chain: action({
@@ -139,17 +153,21 @@ export const chainActions = defineActions('antigen', {
       if (!entry) throw new AppError('NOT_FOUND', '这一户还没有提交', 'householdId')
       const flagged = { by: ctx.caller.openid, reason: input.reason, at: nowDate() }
       await data.update('chains', chain._id, { [`entries.${h._id}.flagged`]: flagged })
-      const urls = await photoUrls(entry.members.flatMap((m) => (m.photo ? [m.photo] : [])))
-      return {
+      const fields = fieldsFor(ctx.grants, householdTarget(h))
+      const urls = await photoUrls(photosOf([{ entry, fields }]))
+      const view: ChainEntryView = {
         no: entry.no,
         householdId: h._id,
         label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
         submittedAt: iso(entry.submittedAt),
         proxy: entry.proxy,
-        members: memberViews(entry, urls),
-        ...(isAbnormal(entry.counts) ? { abnormal: true } : {}),
-        flagged: { reason: flagged.reason, at: iso(flagged.at) },
       }
+      if (fields.results) {
+        view.members = memberViews(entry, urls, fields)
+        if (isAbnormal(entry.counts)) view.abnormal = true
+      }
+      if (fields.entryFlag) view.flagged = { reason: flagged.reason, at: iso(flagged.at) }
+      return view
     },
   }),
 
@@ -179,7 +197,7 @@ export const chainActions = defineActions('antigen', {
 
   remind: action({
     input: ids,
-    access: { roles: ['buildingLead', 'committee'], scope: chainScope },
+    access: { roles: REMINDERS, scope: chainScope },
     handler: async (input, ctx): Promise<RemindResult> => {
       const [chain, round] = await Promise.all([
         loadChain(ctx, input.roundId, input.buildingId),
@@ -188,8 +206,10 @@ export const chainActions = defineActions('antigen', {
       if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
       const households = await data.findAll<HouseholdDoc>('households', { buildingId: chain.buildingId })
       const missing = households
-        .filter((h) => !chain.entries[h._id] && h.members.length > 0)
-        .sort((a, b) => naturalCompare(a.room, b.room))
+        .filter(
+          (h) => !chain.entries[h._id] && h.members.length > 0 && hasRole(ctx.grants, REMINDERS, householdTarget(h)),
+        )
+        .sort((a, b) => a.floor - b.floor || naturalCompare(a.room, b.room))
       const fields = { thing1: thing(`${round.date} 抗原检测还没报`), time2: formatShanghai(chain.deadline) }
       let pushed = 0
       const callList: RemindResult['callList'] = []
@@ -199,13 +219,23 @@ export const chainActions = defineActions('antigen', {
           h.linkedOpenids.map((openid) => sendSubscribe(openid, TEMPLATES.antigenReminder, page, fields)),
         )
         if (results.some(Boolean)) pushed++
-        else
+        else {
+          // Numbers as the policy shows them (masked but for the committee); the lead reveals one to dial it.
+          const fields = fieldsFor(ctx.grants, householdTarget(h))
+          const contacts = h.members.flatMap((m): CallContact[] => {
+            const phone = showPhone(fields.phone, m.phone)
+            if (phone === undefined) return []
+            const contact: CallContact = { memberId: m.id, name: showName(fields.name, m.name), phone }
+            if (fields.phone === 'masked' && fields.reveal) contact.revealable = true
+            return [contact]
+          })
           callList.push({
             householdId: h._id,
             label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
-            // The lead has to ring these households: numbers are shown in full here only, and every list is logged.
-            phones: h.members.flatMap((m) => (m.phone ? [m.phone] : [])),
+            floor: h.floor,
+            contacts,
           })
+        }
       }
       const log: ReminderDoc = {
         _id: randomId('rmd'),

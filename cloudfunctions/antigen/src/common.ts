@@ -1,11 +1,18 @@
-// Loading rounds and chains, and who may see what in them.
+// Loading rounds and chains, and the people in them as the visibility policy shows them to the caller.
 import type { MemberResultView, RoundView } from '../../../typings/api'
 import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../../server/antigen/model'
-import { type ActionContext, AppError, hasRole, nowMs } from '../../../server/kernel'
+import type { HouseholdDoc } from '../../../server/community/model'
+import { type ActionContext, AppError, nowMs } from '../../../server/kernel'
 import type { Grant } from '../../../server/platform/grants'
 import { cloud, data } from '../../../server/platform/cloud'
 import { iso } from '../../../server/platform/places'
-import { isEarly } from '../../../server/antigen/rules'
+import {
+  householdTarget,
+  memberResultView,
+  type Fields,
+  type HouseholdTarget,
+} from '../../../server/platform/visibility'
+import { floorOf } from '../../../server/community/structure'
 
 export { chainId } from '../../../server/antigen/rules'
 import { chainId } from '../../../server/antigen/rules'
@@ -81,23 +88,35 @@ export async function closeRoundDocs(roundId: string, closedAt: Date): Promise<v
 export const isClosed = (r: Pick<RoundDoc, 'status' | 'deadline'>) =>
   r.status === 'closed' || new Date(r.deadline).getTime() < nowMs()
 
-/** Results and photos go to leads of the building and above (the consent text promises it). */
-export function seesResults(
-  grants: readonly Grant[],
+/**
+ * The household a chain entry (or a missing room) is about, as the visibility policy's place: the household as
+ * stored, or, when it is gone, the chain's building and the room's floor.
+ */
+export function entryTarget(
   chain: Pick<ChainDoc, 'communityId' | 'groupId' | 'buildingId'>,
-): boolean {
-  const scope = { communityId: chain.communityId, groupId: chain.groupId, buildingId: chain.buildingId }
-  return (
-    hasRole(grants, ['buildingLead', 'groupLead', 'communityLead', 'committee'], scope) ||
-    grants.some((g) => g.role === 'floorLead' && g.scope.buildingId === chain.buildingId)
-  )
+  householdId: string,
+  room: string,
+  household?: HouseholdDoc,
+): HouseholdTarget {
+  if (household) return householdTarget(household)
+  return {
+    communityId: chain.communityId,
+    groupId: chain.groupId,
+    buildingId: chain.buildingId,
+    floor: floorOf(room),
+    householdId,
+  }
 }
 
-/** Temporary URLs for kit photos, one storage call for all of them. */
+/** How long a kit photo's temporary URL works: long enough to look at a chain, short enough not to be passed on. */
+export const PHOTO_URL_MAX_AGE_S = 600
+
+/** Temporary URLs for kit photos (10 minutes), one storage call for all of them. */
 export async function photoUrls(fileIds: string[]): Promise<Map<string, string>> {
   const map = new Map<string, string>()
   for (let i = 0; i < fileIds.length; i += 50) {
-    const res = (await cloud.getTempFileURL({ fileList: fileIds.slice(i, i + 50) })) as {
+    const fileList = fileIds.slice(i, i + 50).map((fileID) => ({ fileID, maxAge: PHOTO_URL_MAX_AGE_S }))
+    const res = (await cloud.getTempFileURL({ fileList })) as {
       fileList: { fileID: string; tempFileURL: string; status: number }[]
     }
     for (const f of res.fileList) if (f.tempFileURL) map.set(f.fileID, f.tempFileURL)
@@ -105,15 +124,13 @@ export async function photoUrls(fileIds: string[]): Promise<Map<string, string>>
   return map
 }
 
-export function memberViews(entry: ChainEntryDoc, urls: Map<string, string>): MemberResultView[] {
-  return entry.members.map((m) => {
-    const view: MemberResultView = { memberId: m.memberId, name: m.name, result: m.result }
-    if (m.reason) view.reason = m.reason
-    const url = m.photo ? urls.get(m.photo) : undefined
-    if (url) view.photoUrl = url
-    if (m.startedAt) view.startedAt = m.startedAt
-    if (m.photoAt) view.photoAt = m.photoAt
-    if (isEarly(m)) view.early = true
-    return view
-  })
+/** An entry's members as the caller's fields for its household allow (names, results, photos). */
+export function memberViews(entry: ChainEntryDoc, urls: Map<string, string>, fields: Fields): MemberResultView[] {
+  return entry.members.map((m) => memberResultView(m, fields, m.photo ? urls.get(m.photo) : undefined))
 }
+
+/** The photos of the entries whose photos the caller may see. */
+export const photosOf = (entries: readonly { entry: ChainEntryDoc; fields: Fields }[]): string[] =>
+  entries.flatMap(({ entry, fields }) =>
+    fields.photos ? entry.members.flatMap((m) => (m.photo ? [m.photo] : [])) : [],
+  )

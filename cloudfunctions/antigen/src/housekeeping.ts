@@ -1,13 +1,21 @@
-// The timer: close rounds past their deadline, and delete kit photos some days after a round closed (results
-// stay, as counts and per-household results without photos).
-import type { ChainDoc, RoundDoc } from '../../../server/antigen/model'
-import type { CommunityDoc } from '../../../server/community/model'
-import { cloud, data } from '../../../server/platform/cloud'
+// The antigen function's timer (every 10 minutes, 60 s limit): close rounds past their deadline, delete kit photos
+// settings.photoRetentionDays after a round closed, reduce per-member results to counts settings.resultRetentionDays
+// after it, delete everything of a community whose data is due after it was closed, and retry file deletions that
+// failed. Each step is bounded and idempotent: what a run leaves (the time budget spent, a step failing) the next
+// one finishes.
+import type { RoundDoc } from '../../../server/antigen/model'
+import { closeErasingRounds, deleteDuePhotos, finishErasing, reduceDueResults } from '../../../server/antigen/retention'
+import { DEFAULT_PHOTO_RETENTION_DAYS } from '../../../server/community/settings'
+import { Budget, steps } from '../../../server/platform/budget'
+import { data } from '../../../server/platform/cloud'
+import { retryFileDeletions } from '../../../server/platform/deletions'
 import { closeRoundDocs } from './common'
-import { nowDate } from '../../../server/kernel'
+import { nowDate, nowMs } from '../../../server/kernel'
 
-export const DEFAULT_PHOTO_RETENTION_DAYS = 14
-const DAY = 86_400_000
+export { DEFAULT_PHOTO_RETENTION_DAYS }
+
+/** Of the function's 60 s timeout (config.json), how long a run keeps starting work. */
+export const RUN_BUDGET_MS = 40_000
 
 export async function closeOverdueRounds(now = nowDate()): Promise<number> {
   const overdue = await data.find<RoundDoc>(
@@ -21,50 +29,18 @@ export async function closeOverdueRounds(now = nowDate()): Promise<number> {
   return overdue.length
 }
 
-/** Photos of one round: deleted from storage in batches of 50, then removed from the chains. */
-export async function deleteRoundPhotos(round: Pick<RoundDoc, '_id'>): Promise<number> {
-  const chains = await data.findAll<ChainDoc>('chains', { roundId: round._id })
-  let deleted = 0
-  for (const chain of chains) {
-    const patch: Record<string, unknown> = {}
-    const photos: string[] = []
-    for (const entry of Object.values(chain.entries)) {
-      if (!entry.members.some((m) => m.photo)) continue
-      photos.push(...entry.members.flatMap((m) => (m.photo ? [m.photo] : [])))
-      patch[`entries.${entry.householdId}.members`] = entry.members.map(
-        ({ photo: _photo, photoSize: _size, ...rest }) => rest,
-      )
-    }
-    for (let i = 0; i < photos.length; i += 50) await cloud.deleteFile({ fileList: photos.slice(i, i + 50) })
-    if (Object.keys(patch).length) await data.update('chains', chain._id, patch)
-    deleted += photos.length
-  }
-  await data.update('rounds', round._id, { photosDeletedAt: nowDate() })
-  return deleted
-}
-
-export async function deleteExpiredPhotos(now = nowDate()): Promise<{ rounds: number; photos: number }> {
-  const closed = await data.find<RoundDoc>(
-    'rounds',
-    { status: 'closed', photosDeletedAt: data._.exists(false) },
-    { limit: 100, fields: { buildingIds: false } as never },
-  )
-  const communities = new Map(
-    (
-      await data.find<CommunityDoc>(
-        'communities',
-        { _id: data._.in([...new Set(closed.map((r) => r.communityId))]) },
-        { limit: 100 },
-      )
-    ).map((c) => [c._id, c]),
-  )
-  let rounds = 0
-  let photos = 0
-  for (const r of closed) {
-    const days = communities.get(r.communityId)?.settings.photoRetentionDays ?? DEFAULT_PHOTO_RETENTION_DAYS
-    if (!r.closedAt || now.getTime() - new Date(r.closedAt).getTime() < days * DAY) continue
-    photos += await deleteRoundPhotos(r)
-    rounds++
-  }
-  return { rounds, photos }
+export async function housekeeping() {
+  const budget = new Budget(RUN_BUDGET_MS)
+  const now = nowMs()
+  const run = await steps('antigen.housekeeping', {
+    closed: () => closeOverdueRounds(),
+    closedForErasure: () => closeErasingRounds(now),
+    photos: () => deleteDuePhotos(budget, now),
+    reduced: () => reduceDueResults(budget, now),
+    erased: () => finishErasing(now),
+    files: () => retryFileDeletions(),
+  })
+  const { photos, ...rest } = run
+  // `rounds` / `photos`: rounds whose photos were all deleted in this run, and how many photos went.
+  return { ...rest, rounds: photos?.rounds ?? 0, photos: photos?.photos ?? 0, photoFailures: photos?.failedFiles ?? 0 }
 }

@@ -3,7 +3,7 @@ import { contractActions, defineFunction } from '../../../server/kernel'
 import { cloud } from '../../../server/platform/cloud'
 import { loadGrants } from '../../../server/platform/grants'
 import { chainActions } from './chain'
-import { closeOverdueRounds, deleteExpiredPhotos } from './housekeeping'
+import { housekeeping } from './housekeeping'
 import { roundActions } from './rounds'
 import { submitActions } from './submit'
 import { tableActions } from './table'
@@ -13,7 +13,6 @@ export const main = defineFunction({
   identity: cloud,
   loadGrants,
   actions: contractActions('antigen', { ...roundActions, ...submitActions, ...chainActions, ...tableActions }),
-  timers: {
-    housekeeping: async () => ({ closed: await closeOverdueRounds(), ...(await deleteExpiredPhotos()) }),
-  },
+  // Rounds past their deadline, retention (photos, results reduced to counts), a closed community's deletion.
+  timers: { housekeeping },
 })

@@ -68,6 +68,7 @@ export const roundActions = defineActions('antigen', {
         throw new AppError('INVALID_INPUT', '截止时间最晚是检测日期的第二天', 'deadline')
       const community = await data.get<CommunityDoc>('communities', input.communityId)
       if (!community) throw new AppError('NOT_FOUND', '找不到这个小区')
+      if (community.closing) throw new AppError('COMMUNITY_CLOSED', '本小区已停止使用，不能再开始新一轮检测')
       const [buildings, groups, zones] = await Promise.all([
         data.findAll<BuildingDoc>('buildings', { communityId: community._id }),
         data.findAll<GroupDoc>('groups', { communityId: community._id }),

@@ -21,6 +21,7 @@ import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { loadHousehold } from '../../../server/platform/places'
 import { sendSubscribe } from '../../../server/platform/notify'
+import { currentEnv, fileInFolder, imageKind, probeFile } from '../../../server/platform/files'
 import { placeEntry } from '../../../server/antigen/rules'
 import { MAX_PHOTO_BYTES } from '../../../miniprogram/shared/constants'
 import { chainId, isClosed, photoUrls } from './common'
@@ -117,6 +118,9 @@ export const submitActions = defineActions('antigen', {
       if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
       if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
       const previous = chain.entries[household._id]
+      // A kit photo sits exactly in antigen/<roundId>/<householdId>/ of this environment's bucket.
+      const env = currentEnv()
+      const folder = ['antigen', input.roundId, household._id]
       const byId = new Map(household.members.map((m) => [m.id, m]))
       const seen = new Set<string>()
       const members: MemberResultDoc[] = input.members.map((m, i) => {
@@ -141,8 +145,9 @@ export const submitActions = defineActions('antigen', {
         } else {
           if (!m.photo)
             throw new AppError('PHOTO_REQUIRED', `请为 ${member.name} 的试剂拍一张照片`, `members.${i}.photo`)
-          if (!m.photo.includes(`/antigen/${input.roundId}/${household._id}/`))
+          if (fileInFolder(m.photo, folder, env) === null)
             throw new AppError('PHOTO_INVALID', undefined, `members.${i}.photo`)
+          // What the phone says of the size is only a first check; the stored size is checked below.
           if (m.photoSize !== undefined && m.photoSize > MAX_PHOTO_BYTES)
             throw new AppError('PHOTO_TOO_LARGE', undefined, `members.${i}.photo`)
         }
@@ -160,11 +165,35 @@ export const submitActions = defineActions('antigen', {
       if (missing.length)
         throw new AppError('INVALID_INPUT', `还没有填 ${missing.map((m) => m.name).join('、')} 的结果`, 'members')
 
-      const known = new Set((chain.entries[household._id]?.members ?? []).flatMap((m) => (m.photo ? [m.photo] : [])))
-      const fresh = members.flatMap((m) => (m.photo && !known.has(m.photo) ? [m.photo] : []))
+      // Photos already in this household's entry were checked when they came; a new one is read from storage: it
+      // must be there, be a JPEG, PNG, WebP or HEIC image by its first bytes, and be no larger than the limit.
+      const knownSize = new Map(
+        (chain.entries[household._id]?.members ?? []).flatMap((m) =>
+          m.photo ? [[m.photo, m.photoSize] as const] : [],
+        ),
+      )
+      const fresh = members.flatMap((m) => (m.photo && !knownSize.has(m.photo) ? [m.photo] : []))
       const stored = await photoUrls(fresh)
-      const lost = members.findIndex((m) => m.photo && fresh.includes(m.photo) && !stored.has(m.photo))
-      if (lost >= 0) throw new AppError('PHOTO_INVALID', undefined, `members.${lost}.photo`)
+      const probes = new Map(
+        await Promise.all(
+          [...stored].map(async ([fileID, url]) => [fileID, await probeFile(url, MAX_PHOTO_BYTES)] as const),
+        ),
+      )
+      members.forEach((m, i) => {
+        if (!m.photo) return
+        if (knownSize.has(m.photo)) {
+          const size = knownSize.get(m.photo)
+          if (size !== undefined) m.photoSize = size
+          else delete m.photoSize
+          return
+        }
+        const probe = probes.get(m.photo)
+        if (!probe) throw new AppError('PHOTO_INVALID', undefined, `members.${i}.photo`)
+        if (!imageKind(probe.head))
+          throw new AppError('PHOTO_INVALID', `${m.name} 的照片不是图片，请重新拍摄`, `members.${i}.photo`)
+        if (probe.size > MAX_PHOTO_BYTES) throw new AppError('PHOTO_TOO_LARGE', undefined, `members.${i}.photo`)
+        m.photoSize = probe.size
+      })
 
       for (let attempt = 1; ; attempt++) {
         const current: ChainDoc = chain

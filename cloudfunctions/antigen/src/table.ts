@@ -9,8 +9,9 @@ import { writeWorkbook, type SheetColumn } from '../../../server/platform/xlsx'
 import { data } from '../../../server/platform/cloud'
 import { uploadExport } from '../../../server/platform/exports'
 import type { Grant } from '../../../server/platform/grants'
+import { fieldsFor, householdTarget, peopleCells, showName } from '../../../server/platform/visibility'
 import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/rules'
-import { leadScope, loadRound, roundView } from './common'
+import { entryTarget, leadScope, loadRound, roundView } from './common'
 
 const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
 const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()
@@ -74,10 +75,12 @@ export const tableActions = defineActions('antigen', {
     },
   }),
 
+  // The spreadsheet names people and their results: the committee's alone. Its person cells are the caller's
+  // fields under the visibility policy, like every view.
   exportTable: action({
     input,
     access: {
-      roles: ['communityLead', 'committee'],
+      roles: ['committee'],
       scope: async (i, ctx) => ({ communityId: (await loadRound(ctx, i.roundId)).communityId }),
     },
     handler: async (i, ctx) => {
@@ -109,31 +112,35 @@ export const tableActions = defineActions('antigen', {
       const byId = new Map(households.map((h) => [h._id, h]))
       const chainOf = new Map(chains.map((c) => [c.buildingId, c]))
       const abnormal = chains.flatMap((c) =>
-        Object.values(c.entries)
-          .filter((e) => isAbnormal(e.counts))
-          .map((e) => {
-            const h = byId.get(e.householdId)
-            return [
+        Object.values(c.entries).flatMap((e) => {
+          const h = byId.get(e.householdId)
+          const f = fieldsFor(ctx.grants, entryTarget(c, e.householdId, e.room, h))
+          if (!f.results || !isAbnormal(e.counts)) return []
+          return [
+            [
               c.buildingName,
               e.room,
-              e.members.map((m) => `${m.name}:${RESULT_LABELS[m.result]}`).join('；'),
-              (h?.members ?? []).flatMap((m) => (m.phone ? [m.phone] : [])).join('、'),
-            ]
-          }),
+              e.members.map((m) => `${showName(f.name, m.name)}:${RESULT_LABELS[m.result]}`).join('；'),
+              peopleCells(h?.members ?? [], f).phones,
+            ],
+          ]
+        }),
       )
       const missing = households
-        .filter((h) => h.members.length > 0 && chainOf.has(h.buildingId) && !chainOf.get(h.buildingId)?.entries[h._id])
+        // A round reduced to counts (retention) names no one: no 未报 list either.
+        .filter((h) => {
+          const chain = chainOf.get(h.buildingId)
+          return h.members.length > 0 && chain !== undefined && !chain.resultsReducedAt && !chain.entries[h._id]
+        })
         .sort(
           (a, b) =>
             (chainOf.get(a.buildingId)?.order ?? 0) - (chainOf.get(b.buildingId)?.order ?? 0) ||
             naturalCompare(a.room, b.room),
         )
-        .map((h) => [
-          chainOf.get(h.buildingId)?.buildingName ?? '',
-          h.room,
-          h.members.map((m) => m.name).join('、'),
-          h.members.flatMap((m) => (m.phone ? [m.phone] : [])).join('、'),
-        ])
+        .map((h) => {
+          const cells = peopleCells(h.members, fieldsFor(ctx.grants, householdTarget(h)))
+          return [chainOf.get(h.buildingId)?.buildingName ?? '', h.room, cells.names, cells.phones]
+        })
       const person: SheetColumn[] = [
         { header: '楼道号', width: 10 },
         { header: '房号', width: 8, text: true },

@@ -1,20 +1,14 @@
 // The lead's building roster, 代管 households, special-population flags, and a resident's own household.
 import type { HouseholdView, Roster } from '../../../typings/api'
-import type { HouseholdDoc, JoinRequestDoc, RoleDoc } from '../../../server/community/model'
+import type { HouseholdDoc, JoinRequestDoc } from '../../../server/community/model'
 import { action, AppError, defineActions, hasRole, now, nowDate, z } from '../../../server/kernel'
 import { naturalCompare } from '../../../server/community/structure'
 import { withDerivedFlags } from '../../../server/community/flags'
 import { data } from '../../../server/platform/cloud'
-import {
-  buildingScope,
-  householdScope,
-  householdView,
-  loadBuilding,
-  loadHousehold,
-  visibilityFor,
-} from '../../../server/platform/places'
-import type { Grant } from '../../../server/platform/grants'
+import { buildingScope, householdScope, loadBuilding, loadHousehold } from '../../../server/platform/places'
+import { fieldsFor, householdTarget as targetOf, householdView } from '../../../server/platform/visibility'
 import { joinRequestView } from './views'
+import { eraseMyData } from './erasure'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
 const FLAG = z.enum(['elderly', 'alone', 'mobility', 'chronic', 'pregnant', 'infant'])
@@ -26,12 +20,6 @@ async function householdTarget(ctx: Parameters<typeof loadHousehold>[0], househo
   const household = await loadHousehold(ctx, householdId)
   return householdScope(household, await loadBuilding(ctx, household.buildingId))
 }
-
-/**
- * Functions that erase what other features keep about a household (antigen results, orders…). Each feature
- * registers its own so that deleting a household's data reaches everything.
- */
-export const householdErasers: ((householdId: string) => Promise<number>)[] = []
 
 export const householdActions = defineActions('community', {
   buildingRoster: action({
@@ -47,12 +35,6 @@ export const householdActions = defineActions('community', {
     },
     handler: async (input, ctx): Promise<Roster> => {
       const building = await loadBuilding(ctx, input.buildingId)
-      const scope = buildingScope(building)
-      // A floor lead holds a narrower grant: the roster shows only the floors they lead.
-      const wholeBuilding = hasRole(ctx.grants, ['buildingLead', 'committee'], scope)
-      const floors = (ctx.grants as Grant[])
-        .filter((g) => g.role === 'floorLead' && g.scope.buildingId === building._id)
-        .map((g) => g.scope.floor)
       const [households, pending] = await Promise.all([
         data.findAll<HouseholdDoc>('households', { buildingId: building._id }),
         data.find<JoinRequestDoc>(
@@ -61,11 +43,14 @@ export const householdActions = defineActions('community', {
           { limit: 200, orderBy: [['createdAt', 'asc']] },
         ),
       ])
-      const visible = households.filter((h) => wholeBuilding || floors.includes(h.floor)).sort(byRoom)
-      const views = visible.map((h) =>
-        householdView(h, building.name, visibilityFor(ctx.grants, { ...scope, floor: h.floor, householdId: h._id })),
-      )
-      const requests = pending.filter((r) => wholeBuilding || visible.some((h) => h._id === r.householdId))
+      // The households the caller leads: the whole building, or a floor lead's floor (their grant names it).
+      const visible = households
+        .filter((h) => hasRole(ctx.grants, ['buildingLead', 'floorLead', 'committee'], targetOf(h)))
+        .sort(byRoom)
+        .map((h) => ({ h, fields: fieldsFor(ctx.grants, targetOf(h)) }))
+      const views = visible.map(({ h, fields }) => householdView(h, building.name, fields))
+      const nameLevel = new Map(visible.map(({ h, fields }) => [h._id, fields.name] as const))
+      const requests = pending.filter((r) => nameLevel.has(r.householdId))
       return {
         building: {
           id: building._id,
@@ -74,7 +59,7 @@ export const householdActions = defineActions('community', {
           groupId: building.groupId,
         },
         households: views,
-        pending: requests.map((r) => joinRequestView(r, building.name, true)),
+        pending: requests.map((r) => joinRequestView(r, building.name, nameLevel.get(r.householdId) ?? 'masked')),
         unlinked: views.filter((h) => h.linkedCount === 0 && h.members.length > 0),
         counts: {
           households: views.length,
@@ -96,7 +81,7 @@ export const householdActions = defineActions('community', {
       return householdView(
         { ...household, proxy: input.proxy },
         building.name,
-        visibilityFor(ctx.grants, householdScope(household, building)),
+        fieldsFor(ctx.grants, targetOf(household)),
       )
     },
   }),
@@ -121,7 +106,7 @@ export const householdActions = defineActions('community', {
         { 'members.$.flags': flags, updatedAt: nowDate() },
       )
       const next = { ...household, members: household.members.map((m) => (m.id === member.id ? { ...m, flags } : m)) }
-      return householdView(next, building.name, visibilityFor(ctx.grants, householdScope(household, building)))
+      return householdView(next, building.name, fieldsFor(ctx.grants, targetOf(household)))
     },
   }),
 
@@ -131,29 +116,15 @@ export const householdActions = defineActions('community', {
     handler: async (input, ctx): Promise<HouseholdView> => {
       const household = await loadHousehold(ctx, input.householdId)
       const building = await loadBuilding(ctx, household.buildingId)
-      return householdView(household, building.name, 'self')
+      // The caller's own household in full; a 代管 holder's phones masked (the policy decides).
+      return householdView(household, building.name, fieldsFor(ctx.grants, targetOf(household)))
     },
   }),
 
   deleteMyData: action({
     input: z.object({ householdId: id('住户'), confirm: z.literal('删除').describe('确认') }).strict(),
     access: { roles: ['resident'], scope: (i, ctx) => householdTarget(ctx, i.householdId) },
-    handler: async (input, ctx) => {
-      const household = await loadHousehold(ctx, input.householdId)
-      const members = household.members.length
-      // The room stays in the structure (the building still has it); the people in it are erased.
-      await data.update('households', household._id, {
-        members: [],
-        linkedOpenids: [],
-        proxy: false,
-        erasedAt: nowDate(),
-        updatedAt: nowDate(),
-      })
-      const grants = await data.find<RoleDoc>('roles', { role: 'resident', householdId: household._id }, { limit: 100 })
-      await Promise.all(grants.map((g) => data.remove('roles', g._id)))
-      await data.removeWhere('joinRequests', { householdId: household._id })
-      for (const erase of householdErasers) await erase(household._id)
-      return { householdId: household._id, members, roles: grants.length }
-    },
+    // The caller's member and what depends on it, step by step and safe to repeat (./erasure.ts).
+    handler: (input, ctx) => eraseMyData(input.householdId, ctx),
   }),
 })

@@ -1,26 +1,43 @@
-// The community function's daily timer: personal data that only existed for a task is deleted on schedule.
-import type { ImportDoc } from '../../../server/ledger/model'
-import { data } from '../../../server/platform/cloud'
+// The community function's timer (hourly, 20 s limit): personal data that only existed for a task is deleted on
+// schedule (exports a day after they were made, uploaded ledger files a day after the import read them, staged
+// import rows a week after the import, decided join requests a month after the decision, phone-reveal logs and
+// attempt counters when their time is up), a closed community's people once its closing period is over, and file
+// deletions that failed are retried. Each step is bounded and idempotent; one failing does not stop the others.
+import { Budget, steps } from '../../../server/platform/budget'
+import { eraseCommunityData, erasingCommunities } from '../../../server/community/closing'
+import { deleteDecidedRequests, deleteStaleImportRows } from '../../../server/community/retention'
+import { retryFileDeletions } from '../../../server/platform/deletions'
 import { deleteOldExports } from '../../../server/platform/exports'
-import { nowDate, nowMs } from '../../../server/kernel'
+import { deleteExpiredRateLimits } from '../../../server/platform/ratelimit'
+import { deleteExpiredUploads } from '../../../server/platform/uploads'
+import { deleteOldPhoneReveals } from './phones'
+import { nowMs } from '../../../server/kernel'
 
-/** A committed import can be rolled back for this long; after it, its staged copies of households go. */
-export const IMPORT_ROWS_TTL_MS = 7 * 24 * 3600_000
+/** Of the function's 20 s timeout (config.json), how long a run keeps starting work. */
+export const RUN_BUDGET_MS = 12_000
 
-export async function deleteStaleImportRows(now = nowMs()): Promise<number> {
-  const stale = await data.findAll<ImportDoc & { rowsDeletedAt?: Date }>('imports', {
-    createdAt: data._.lt(new Date(now - IMPORT_ROWS_TTL_MS)),
-    status: data._.neq('committing'),
-    rowsDeletedAt: data._.exists(false),
-  })
-  let removed = 0
-  for (const imp of stale) {
-    removed += await data.removeWhere('importRows', { importId: imp._id })
-    await data.update('imports', imp._id, { rowsDeletedAt: nowDate() })
+/** Closed communities whose deletion is due: the community function's part, until done or the budget is spent. */
+async function eraseClosed(budget: Budget): Promise<number> {
+  let done = 0
+  for (const c of await erasingCommunities()) {
+    if (budget.spent) break
+    if (await eraseCommunityData(c._id, budget)) done++
   }
-  return removed
+  return done
 }
 
-export async function housekeeping(): Promise<{ exports: number; importRows: number }> {
-  return { exports: await deleteOldExports(), importRows: await deleteStaleImportRows() }
+export async function housekeeping() {
+  const budget = new Budget(RUN_BUDGET_MS)
+  const now = nowMs()
+  return steps('community.housekeeping', {
+    closing: () => eraseClosed(budget),
+    exports: () => deleteOldExports(now),
+    uploads: () => deleteExpiredUploads(now),
+    importRows: () => deleteStaleImportRows(now),
+    joinRequests: () => deleteDecidedRequests(now),
+    phoneReveals: () => deleteOldPhoneReveals(now),
+    // ended windows of the attempt counters (join codes, name checks)
+    rateLimits: () => deleteExpiredRateLimits(),
+    files: () => retryFileDeletions(),
+  })
 }

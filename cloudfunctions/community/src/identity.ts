@@ -12,9 +12,10 @@ import { CONSENTS, consentHash } from '../../../server/community/consent'
 import { consentId } from '../../../server/community/ids'
 import { householdLabel } from '../../../server/community/structure'
 import { data } from '../../../server/platform/cloud'
-import { householdView, iso } from '../../../server/platform/places'
+import { fieldsFor, householdTarget, householdView, iso } from '../../../server/platform/places'
 import type { Grant } from '../../../server/platform/grants'
 import { joinRequestView, roleViews } from './views'
+import { householdRecords } from '../../../server/antigen/records'
 
 const kind = z.enum(['personal', 'health']).describe('授权类型')
 const signedIn = { signedIn: true } as const
@@ -162,7 +163,8 @@ export const identityActions = defineActions('community', {
       ])
       return {
         households: households.map((h) => ({
-          ...householdView(h, buildings.get(h.buildingId)?.name ?? '', 'self'),
+          // As the visibility policy shows it to the caller: a 代管 holder sees the household's phones masked.
+          ...householdView(h, buildings.get(h.buildingId)?.name ?? '', fieldsFor(grants, householdTarget(h))),
           communityName: communities.get(h.communityId)?.name ?? '',
         })),
         roles,
@@ -173,6 +175,8 @@ export const identityActions = defineActions('community', {
           ...(c.withdrawnAt ? { withdrawnAt: iso(c.withdrawnAt) } : {}),
         })),
         joinRequests,
+        // What the antigen rounds keep about the caller's households, and until when.
+        antigen: await householdRecords(households),
       }
     },
   }),

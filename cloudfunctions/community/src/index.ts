@@ -2,17 +2,34 @@
 import { contractActions, defineFunction } from '../../../server/kernel'
 import { cloud } from '../../../server/platform/cloud'
 import { loadGrants } from '../../../server/platform/grants'
-import { householdActions, householdErasers } from './household'
-import { eraseHouseholdResults } from '../../../server/antigen/erase'
+import { householdActions } from './household'
+import {
+  eraseHouseholdResults,
+  eraseLeadTraces,
+  eraseMemberResults,
+  eraseSubscription,
+} from '../../../server/antigen/erase'
+import { personErasers } from './erasure'
 import { housekeeping } from './housekeeping'
+import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
 import { ledgerActions } from './ledger'
 import { onboardingActions } from './onboarding'
+import { phoneActions } from './phones'
 import { rolesActions } from './roles'
 import { structureActions } from './structure'
 
-// A household's data deletion reaches its antigen results and photos too.
-householdErasers.push(eraseHouseholdResults)
+// A person's data deletion reaches their antigen results and photos too (the whole household's entries when they
+// were its last member), their 开轮提醒 subscription when they leave the community, and their openid on the rounds'
+// lists when they lead there no more.
+personErasers.push(async (p) => {
+  const erased = p.last
+    ? await eraseHouseholdResults(p.householdId)
+    : await eraseMemberResults(p.householdId, p.memberId ?? '', p.openid)
+  if (p.leavesCommunity) await eraseSubscription(p.openid, p.communityId)
+  if (p.stopsLeading) await eraseLeadTraces(p.openid, p.communityId)
+  return erased
+})
 
 export const main = defineFunction({
   name: 'community',
@@ -25,6 +42,8 @@ export const main = defineFunction({
     ...structureActions,
     ...rolesActions,
     ...ledgerActions,
+    ...phoneActions,
+    ...lifecycleActions,
   }),
   timers: { housekeeping },
 })

@@ -1,14 +1,14 @@
 // Granting and revoking roles. A role is held by a WeChat user at a place; the committee grants them to residents
 // who have joined their household.
-import type { RoleView, VolunteerType } from '../../../typings/api'
+import type { RoleGrant, RoleView, VolunteerType } from '../../../typings/api'
 import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
 import { action, AppError, defineActions, hasRole, nowDate, z } from '../../../server/kernel'
 import { roleId } from '../../../server/community/ids'
-import { maskName } from '../../../server/community/mask'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
 import { loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/platform/places'
 import { toGrant } from '../../../server/platform/grants'
+import { fieldsFor, fieldsForCommunityPerson, householdTarget, showName } from '../../../server/platform/visibility'
 import { communityView, DEFAULT_CAPS } from './structure'
 import { roleViews } from './views'
 
@@ -16,19 +16,27 @@ const id = (label: string) => z.string().min(1).max(64).describe(label)
 const VOLUNTEER = z.enum(['online', 'testing', 'building', 'patrol', 'transport', 'emergency']).describe('志愿者类型')
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
 
-/** Names of role holders: full for the committee, masked for a 团长 reading the list. */
-async function holderNames(docs: RoleDoc[], full: boolean): Promise<Map<string, string>> {
+/**
+ * Names of role holders as the visibility policy shows them to the caller: a holder living in the community as a
+ * member of their household (full for the committee, masked for a 团长), one without a household (a bootstrapped
+ * committee member's `holderName`) as a person of the community (full for the committee only).
+ */
+async function holderNames(docs: RoleDoc[], grants: readonly RoleGrant[]): Promise<Map<string, string>> {
   const households = await data.byIds<HouseholdDoc>(
     'households',
     docs.flatMap((d) => (d.householdId ? [d.householdId] : [])),
   )
   const names = new Map<string, string>()
   for (const d of docs) {
-    const member = d.householdId
-      ? households.get(d.householdId)?.members.find((m) => m.id === d.memberId || m.openid === d.openid)
-      : undefined
+    const household = d.householdId ? households.get(d.householdId) : undefined
+    const member = household?.members.find((m) => m.id === d.memberId || m.openid === d.openid)
     const name = member?.name ?? d.holderName
-    if (name) names.set(d._id, full ? name : maskName(name))
+    if (!name) continue
+    const fields =
+      household && member
+        ? fieldsFor(grants, householdTarget(household))
+        : fieldsForCommunityPerson(grants, d.communityId)
+    names.set(d._id, showName(fields.name, name))
   }
   return names
 }
@@ -58,8 +66,7 @@ export const rolesActions = defineActions('community', {
       const where: Record<string, unknown> = { communityId: input.communityId }
       where.role = input.role ?? data._.neq('resident')
       const docs = await data.findAll<RoleDoc>('roles', where)
-      const full = hasRole(ctx.grants, ['committee'], communityScope(input))
-      return roleViews(docs.map(toGrant), await holderNames(docs, full))
+      return roleViews(docs.map(toGrant), await holderNames(docs, ctx.grants))
     },
   }),
 
@@ -191,7 +198,7 @@ export const rolesActions = defineActions('community', {
         if (!placed)
           throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
       }
-      const [view] = await roleViews([toGrant(doc)], new Map([[doc._id, member.name]]))
+      const [view] = await roleViews([toGrant(doc)], await holderNames([doc], ctx.grants))
       return view as RoleView
     },
   }),

@@ -1,7 +1,7 @@
 // The community tree as the committee manages it: zones, 营 of about 20 buildings, buildings.
 import type { BuildingSummary, GroupSummary, StructureView, VolunteerType } from '../../../typings/api'
 import type { BuildingDoc, CommunityDoc, GroupDoc, RoleDoc, ZoneDoc } from '../../../server/community/model'
-import { action, type ActionContext, AppError, defineActions, z } from '../../../server/kernel'
+import { action, type ActionContext, AppError, defineActions, nameText, z } from '../../../server/kernel'
 import { DEFAULT_VOLUNTEER_CAPS } from '../../../server/community/settings'
 import { randomId } from '../../../server/community/ids'
 import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../../../server/community/structure'
@@ -136,7 +136,7 @@ export const structureActions = defineActions('community', {
       .object({
         communityId: id('小区'),
         zoneId: id('片区').optional(),
-        name: z.string().trim().min(1).max(20).describe('片区名称'),
+        name: nameText('片区名称'),
       })
       .strict(),
     access: { roles: ['committee'], scope: communityScope },
@@ -160,7 +160,7 @@ export const structureActions = defineActions('community', {
       .object({
         communityId: id('小区'),
         buildingId: id('楼栋').optional(),
-        name: z.string().trim().min(1).max(20).transform(normaliseBuildingName).describe('楼栋名称'),
+        name: nameText('楼栋名称').transform(normaliseBuildingName),
         groupId: id('营').optional(),
         zoneId: id('片区').optional(),
       })
@@ -296,7 +296,7 @@ export const structureActions = defineActions('community', {
   }),
 
   renameGroup: action({
-    input: z.object({ groupId: id('营'), name: z.string().trim().min(1).max(20).describe('营名称') }).strict(),
+    input: z.object({ groupId: id('营'), name: nameText('营名称') }).strict(),
     access: {
       roles: ['committee'],
       scope: async (i, ctx) => ({ communityId: (await loadGroup(ctx, i.groupId)).communityId }),

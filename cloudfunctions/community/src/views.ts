@@ -2,11 +2,11 @@
 import type { JoinRequestView, RoleView } from '../../../typings/api'
 import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, JoinRequestDoc } from '../../../server/community/model'
 import { householdLabel } from '../../../server/community/structure'
-import { maskName } from '../../../server/community/mask'
 import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { iso } from '../../../server/platform/places'
+import { showName, type Level } from '../../../server/platform/visibility'
 
 /** Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」. */
 export async function roleViews(grants: Grant[], holders?: Map<string, string>): Promise<RoleView[]> {
@@ -65,12 +65,18 @@ export async function roleViews(grants: Grant[], holders?: Map<string, string>):
   })
 }
 
-export function joinRequestView(r: JoinRequestDoc, buildingName: string, fullName: boolean): JoinRequestView {
+/**
+ * A join request. The name is the one the applicant typed, shown at `name`: the level the visibility policy gives
+ * the caller for the request's household (`fieldsFor(...).name`: full for its building's or floor's leads and the
+ * committee), or `true` for the applicant's own requests and the leads deciding them (the actions that answer
+ * them are open to no one else).
+ */
+export function joinRequestView(r: JoinRequestDoc, buildingName: string, name: Level | boolean): JoinRequestView {
   const view: JoinRequestView = {
     id: r._id,
     householdId: r.householdId,
     label: householdLabel(buildingName, r.room),
-    name: fullName ? r.name : maskName(r.name),
+    name: showName(name === true ? 'full' : name === false ? 'masked' : name, r.name),
     asProxy: r.asProxy,
     status: r.status,
     createdAt: iso(r.createdAt),

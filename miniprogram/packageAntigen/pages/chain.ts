@@ -1,11 +1,13 @@
 // A building's chain (接龙) for one round: numbered entries and the households still missing. Residents see
-// labels only; leads see each member's result beside the kit photo, flag entries, submit for missing households
-// (代报), remind them, and confirm the building.
+// labels only; leads see each member's result beside the kit photo for the households in their scope (a floor
+// lead: their floor), flag entries, submit for missing households (代报), remind them and ring the ones WeChat
+// cannot reach (拨打: masked numbers are revealed one at a time, logged), and the building's lead confirms it.
 import type { ChainEntryView, ChainView, MemberResultView, RemindResult, WhoAmI } from '../../../typings/api'
 import { TEMPLATES } from '../../config'
 import { call, CloudError, showError } from '../../services/cloud'
 import { askSubscribe, currentMe, holds } from '../../services/session'
 import { READ_TIME_MINUTES } from '../../shared/constants'
+import { canDial, dial } from '../../utils/dial'
 import { confirm, prompt, toast } from '../../utils/dialog'
 import { formatDateTime, formatTime } from '../../utils/format'
 import { openPage } from '../../utils/nav'
@@ -14,7 +16,7 @@ import { RESULT_LABELS, resultClass, roundStatusText, roundTitle } from '../util
 
 type LoadState = 'loading' | 'ready' | 'error'
 type Tab = 'entries' | 'missing'
-type Busy = '' | 'confirm' | 'remind' | 'flag'
+type Busy = '' | 'confirm' | 'remind' | 'flag' | 'dial'
 
 interface MemberRow {
   memberId: string
@@ -36,6 +38,8 @@ interface EntryRow {
   abnormal: boolean
   flagged: string
   summary: string
+  /** The caller may see this household's results (the entry opens). */
+  detailed: boolean
   expanded: boolean
   members: MemberRow[]
 }
@@ -44,16 +48,30 @@ interface MissingRow {
   householdId: string
   label: string
   linked: boolean
+  /** In the caller's scope: they may submit for it (代报) and remind it. */
+  mine: boolean
 }
 
 interface CallRow {
   householdId: string
   label: string
-  phones: { number: string; callable: boolean }[]
+  contacts: { memberId: string; name: string; phone: string; callable: boolean }[]
 }
 
+/** Where in the building the caller leads: all of it (its lead, the committee), or a floor lead's floors. */
+interface Reach {
+  whole: boolean
+  floors: number[]
+}
+
+const NO_REACH: Reach = { whole: false, floors: [] }
+
 /** The full answer, for expanding entries and the confirmation counts without re-sending them to the view. */
-const store = pageStore(() => ({ view: null as ChainView | null }))
+const store = pageStore(() => ({
+  view: null as ChainView | null,
+  reach: NO_REACH,
+  remind: null as RemindResult | null,
+}))
 
 function memberRow(m: MemberResultView): MemberRow {
   const times = [m.startedAt ? `开始 ${formatTime(m.startedAt)}` : '', m.photoAt ? `拍照 ${formatTime(m.photoAt)}` : '']
@@ -90,6 +108,7 @@ function entryRow(e: ChainEntryView, expanded = false): EntryRow {
     abnormal: e.abnormal === true,
     flagged: e.flagged ? `已标记：${e.flagged.reason}` : '',
     summary: summary(e.members),
+    detailed: Boolean(e.members),
     expanded,
     members: expanded ? (e.members ?? []).map(memberRow) : [],
   }
@@ -101,21 +120,41 @@ function ordered(view: ChainView): ChainEntryView[] {
   return view.detailed ? [...byNo.filter((e) => e.abnormal), ...byNo.filter((e) => !e.abnormal)] : byNo
 }
 
-function chainData(view: ChainView) {
+const inReach = (reach: Reach, floor: number) => reach.whole || reach.floors.includes(floor)
+
+function chainData(view: ChainView, reach: Reach) {
+  const missing: MissingRow[] = view.missing.map((m) => ({
+    householdId: m.householdId,
+    label: m.label,
+    linked: m.linked,
+    mine: inReach(reach, m.floor),
+  }))
   return {
     head: {
       title: `${view.building.name} 接龙`,
       round: roundTitle(view.round),
       status: roundStatusText(view.round),
-      counts: `已接龙 ${view.entries.length} 户 · 未报 ${view.missing.length} 户`,
+      counts: `已接龙 ${view.entries.length + (view.deleted?.length ?? 0)} 户 · 未报 ${view.missing.length} 户`,
     },
+    /** Entries whose details were deleted: their numbers still count. */
+    deletedText: deletedText(view),
     detailed: view.detailed,
     closed: view.round.status === 'closed',
     confirmed: view.confirmed,
     confirmedText: view.confirmed ? `已确认${view.confirmedAt ? ` · ${formatDateTime(view.confirmedAt)}` : ''}` : '',
     entries: ordered(view).map((e) => entryRow(e)),
-    missing: view.missing.map((m) => ({ householdId: m.householdId, label: m.label, linked: m.linked })),
+    missing,
+    /** The missing households the caller reminds (a floor lead: their floor's). */
+    remindCount: missing.filter((m) => m.mine).length,
   }
+}
+
+/** 「第 2、5 位：已删除」, or the whole round's names gone after the retention period. */
+function deletedText(view: ChainView): string {
+  if (view.reduced) return '本轮的名单和每户结果已按期删除，只保留各楼的统计数字。'
+  const n = view.deleted ?? []
+  if (n.length === 0) return ''
+  return `第 ${n.slice(0, 10).join('、')}${n.length > 10 ? ' 等' : ''} 位：已删除（住户删除了自己的数据，统计数字仍保留）`
 }
 
 /** What the lead is asked to confirm: the building's numbers as the chain stands. */
@@ -135,16 +174,26 @@ function callRows(r: RemindResult): CallRow[] {
   return r.callList.map((c) => ({
     householdId: c.householdId,
     label: c.label,
-    // A masked number cannot be dialled.
-    phones: c.phones.map((p) => ({ number: p, callable: !p.includes('*') })),
+    // Masked numbers: 拨打 reveals one (logged) and rings it.
+    contacts: c.contacts.map((p) => ({
+      memberId: p.memberId,
+      name: p.name,
+      phone: p.phone,
+      callable: canDial({ phone: p.phone, revealable: p.revealable === true }),
+    })),
   }))
 }
 
-function mayAct(me: WhoAmI, view: ChainView, roles: ('buildingLead' | 'floorLead')[]) {
-  return (
-    me.roles.some((r) => roles.includes(r.role as 'buildingLead') && r.scope.buildingId === view.building.id) ||
+/** The whole building for its lead and the committee; a floor lead's floors. Only decides what to show. */
+function reachOf(me: WhoAmI, view: ChainView): Reach {
+  if (!view.detailed) return NO_REACH
+  const whole =
+    me.roles.some((r) => r.role === 'buildingLead' && r.scope.buildingId === view.building.id) ||
     holds(me, ['committee'], { communityId: view.round.communityId })
-  )
+  const floors = me.roles
+    .filter((r) => r.role === 'floorLead' && r.scope.buildingId === view.building.id && r.scope.floor !== undefined)
+    .map((r) => r.scope.floor as number)
+  return { whole, floors }
 }
 
 Component({
@@ -159,13 +208,15 @@ Component({
     closed: false,
     confirmed: false,
     confirmedText: '',
-    /** Confirm and remind: the building's lead or the committee. (Every detailed viewer may flag.) */
+    deletedText: '',
+    /** Confirm: the building's lead or the committee. (Every detailed viewer may flag the entries they see.) */
     canManage: false,
-    /** 代报: also a floor lead of the building. */
+    /** 代报 and remind: also a floor lead of the building, for their floor. */
     canProxy: false,
     tab: 'entries' as Tab,
     entries: [] as EntryRow[],
     missing: [] as MissingRow[],
+    remindCount: 0,
     busy: '' as Busy,
     remind: { shown: false, pushed: '', calls: [] as CallRow[] },
   },
@@ -192,9 +243,9 @@ Component({
           call('antigen', 'chain', { roundId, buildingId }, { silent: true }),
           currentMe(),
         ])
-        const canManage = view.detailed && mayAct(me, view, ['buildingLead'])
-        const canProxy = view.detailed && mayAct(me, view, ['buildingLead', 'floorLead'])
-        this.show(view, { state: 'ready', canManage, canProxy })
+        const reach = reachOf(me, view)
+        store(this).reach = reach
+        this.show(view, { state: 'ready', canManage: reach.whole, canProxy: reach.whole || reach.floors.length > 0 })
         wx.setNavigationBarTitle({ title: `${view.building.name} 接龙` })
       } catch (err) {
         this.setData({ state: 'error', errorMessage: err instanceof CloudError ? err.message : '加载失败，请稍后再试' })
@@ -202,8 +253,9 @@ Component({
     },
 
     show(view: ChainView, extra: Record<string, unknown> = {}) {
-      store(this).view = view
-      this.setData({ ...extra, ...chainData(view) })
+      const s = store(this)
+      s.view = view
+      this.setData({ ...extra, ...chainData(view, s.reach) })
     },
 
     /** Fetch again without the loading screen; keep what is shown when it fails (pull down to retry). */
@@ -307,6 +359,7 @@ Component({
       this.setData({ busy: 'remind' })
       try {
         const r = await call('antigen', 'remind', { roundId: this.data.roundId, buildingId: this.data.buildingId })
+        store(this).remind = r
         this.setData({
           remind: {
             shown: true,
@@ -321,9 +374,22 @@ Component({
       }
     },
 
-    onCall(e: WechatMiniprogram.TouchEvent) {
-      const { phone } = e.currentTarget.dataset as { phone: string }
-      if (phone) wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined })
+    /** 拨打: a full number rings at once; a masked one is revealed for this reminder (logged), then rung. */
+    async onCall(e: WechatMiniprogram.TouchEvent) {
+      const { household, member } = e.currentTarget.dataset as { household: string; member: string }
+      const contact = store(this)
+        .remind?.callList.find((c) => c.householdId === household)
+        ?.contacts.find((c) => c.memberId === member)
+      if (!contact || this.data.busy) return
+      this.setData({ busy: 'dial' })
+      try {
+        await dial(
+          { householdId: household, memberId: member, phone: contact.phone, revealable: contact.revealable === true },
+          'remind',
+        )
+      } finally {
+        this.setData({ busy: '' })
+      }
     },
 
     /** A lead hears of an abnormal result at once, and when a household changes a confirmed building. */

@@ -1,6 +1,6 @@
 // The round's roll-up (汇总表): one card per building with its figures, abnormal buildings first and in red,
-// a subtotal per 营 and the total; computed live by the function on every load. The committee and 团长 export it
-// and end the round.
+// a subtotal per 营 and the total; computed live by the function on every load. The committee and 团长 end the
+// round; only the committee exports it (the spreadsheet names households, numbers and results).
 import type { RoundTable, RoundView, TableRow, Totals } from '../../../typings/api'
 import { TEMPLATES } from '../../config'
 import { call, CloudError, showError } from '../../services/cloud'
@@ -113,6 +113,7 @@ Component({
     empty: false,
     updated: '',
     canManage: false,
+    canExport: false,
     busy: '' as Busy,
   },
   methods: {
@@ -137,6 +138,7 @@ Component({
           state: 'ready',
           communityId,
           canManage: holds(me, ['committee', 'communityLead'], { communityId }),
+          canExport: holds(me, ['committee'], { communityId }),
           ...tableData(table),
         })
       } catch (err) {

@@ -1,6 +1,7 @@
 // The kit photo: taken with the camera only (no album: an old photo cannot be passed off), compressed, measured,
 // refused on the phone when too big, uploaded under antigen/<roundId>/<householdId>/.
 import { MAX_PHOTO_BYTES } from '../../shared/constants'
+import { ensurePrivacy, PRIVACY_DECLINED } from '../../services/privacy'
 
 export interface Photo {
   path: string
@@ -13,8 +14,9 @@ export class PhotoError extends Error {}
 
 const isCancel = (err: unknown) => /cancel/i.test((err as { errMsg?: string } | undefined)?.errMsg ?? '')
 
-/** Opens the camera; null when the user backs out. */
-export function takePhoto(): Promise<{ path: string; takenAt: number } | null> {
+/** Opens the camera (after the privacy authorisation, asked once); null when the user backs out. */
+export async function takePhoto(): Promise<{ path: string; takenAt: number } | null> {
+  if (!(await ensurePrivacy())) throw new PhotoError(PRIVACY_DECLINED)
   return new Promise((resolve, reject) => {
     wx.chooseMedia({
       count: 1,

@@ -88,8 +88,9 @@ function progressData(p: ImportProgress) {
   }
 }
 
+/** Where the community function takes a ledger from: ledger/<communityId>/<one file name>, nothing else. */
 const cloudPath = (communityId: string, name: string, now = Date.now()) =>
-  `ledger/${communityId}/${now}-${name.replace(/[\\/\s]+/g, '_')}`
+  `ledger/${communityId}/${now}-${name.replace(/[\\/\s%]+/g, '_')}`
 
 Component({
   data: {

@@ -1,12 +1,15 @@
 // A building lead's roster: households with their members (masked as the API returns them), join requests to
-// approve, households without WeChat, and the building's invite codes.
+// approve, households without WeChat, and the building's invite codes. Phones are masked but for the committee:
+// 拨打 reveals one number (the lead says why; the reveal is logged for the committee) and rings it.
 import type { HouseholdView, InviteView, JoinRequestView, Roster } from '../../../typings/api'
 import { TEMPLATES } from '../../config'
 import { call, CloudError, showError } from '../../services/cloud'
 import { askSubscribe, currentMe, holds } from '../../services/session'
+import { canDial, dial } from '../../utils/dial'
 import { confirm, prompt, toast } from '../../utils/dialog'
 import { formatDateTime, spacedCode } from '../../utils/format'
 import { memberRows, type MemberRow } from '../../utils/rows'
+import { pageStore } from '../../utils/store'
 
 type LoadState = 'loading' | 'ready' | 'error'
 type Tab = 'households' | 'pending' | 'unlinked'
@@ -14,7 +17,8 @@ type Tab = 'households' | 'pending' | 'unlinked'
 interface HouseholdRow {
   id: string
   label: string
-  members: MemberRow[]
+  /** Each member, and whether 拨打 can ring them (a full number, or a masked one the caller may reveal). */
+  members: (MemberRow & { callable: boolean })[]
   linked: string
   proxy: boolean
   special: boolean
@@ -37,11 +41,17 @@ interface InviteRow {
   uses: string
 }
 
+/** The roster as answered, for 拨打 (the masked number and whether it may be revealed). */
+const store = pageStore(() => ({ households: [] as HouseholdView[] }))
+
 function householdRow(h: HouseholdView, unlinked: boolean): HouseholdRow {
   return {
     id: h.id,
     label: h.label,
-    members: memberRows(h.members),
+    members: memberRows(h.members).map((m, i) => ({
+      ...m,
+      callable: canDial({ phone: m.phone, revealable: h.members[i]?.revealable === true }),
+    })),
     linked:
       h.members.length === 0 ? '台账中没有成员' : h.linkedCount ? `${h.linkedCount} 人已绑定微信` : '没有人绑定微信',
     proxy: h.proxy,
@@ -74,6 +84,7 @@ function rosterData(r: Roster) {
     households: r.households.map((h) => householdRow(h, unlinked.has(h.id))),
     pending: r.pending.map(pendingRow),
     unlinkedCount: unlinked.size,
+    maskedPhones: r.households.some((h) => h.members.some((m) => m.phone?.includes('*'))),
   }
 }
 
@@ -88,8 +99,11 @@ Component({
     households: [] as HouseholdRow[],
     pending: [] as PendingRow[],
     unlinkedCount: 0,
+    maskedPhones: false,
     canManage: false,
     deciding: '',
+    /** The member whose number is being revealed (拨打). */
+    dialing: '',
     inviteRoom: '',
     inviteError: '',
     creating: false,
@@ -119,6 +133,7 @@ Component({
         const canManage =
           holds(me, ['buildingLead'], { communityId: b.communityId, groupId: b.groupId, buildingId: b.id }) ||
           holds(me, ['committee'], { communityId: b.communityId })
+        store(this).households = roster.households
         this.setData({ state: 'ready', canManage, ...rosterData(roster) })
         wx.setNavigationBarTitle({ title: `${b.name} 名册` })
         if (canManage) void this.loadInvites()
@@ -131,6 +146,7 @@ Component({
     async reload() {
       try {
         const roster = await call('community', 'buildingRoster', { buildingId: this.data.buildingId }, { silent: true })
+        store(this).households = roster.households
         this.setData(rosterData(roster))
       } catch {
         // the change itself succeeded; pull down to refresh
@@ -175,6 +191,21 @@ Component({
       }
     },
 
+    /** 拨打: ask why, reveal the masked number (logged, capped per day), and ring it. */
+    async onDial(e: WechatMiniprogram.TouchEvent) {
+      const { household, member } = e.currentTarget.dataset as { household: string; member: string }
+      const m = store(this)
+        .households.find((h) => h.id === household)
+        ?.members.find((x) => x.id === member)
+      if (!m?.phone || this.data.dialing) return
+      this.setData({ dialing: member })
+      try {
+        await dial({ householdId: household, memberId: member, phone: m.phone, revealable: m.revealable === true })
+      } finally {
+        this.setData({ dialing: '' })
+      }
+    },
+
     onApprove(e: WechatMiniprogram.TouchEvent) {
       void this.decide((e.currentTarget.dataset as { id: string }).id, true)
     },
@@ -195,8 +226,9 @@ Component({
         toast(approve ? '已通过' : '已拒绝')
         await this.reload()
       } catch (err) {
-        // Another lead decided it first: show the list as it is now.
-        if (err instanceof CloudError && err.code === 'REQUEST_DECIDED') await this.reload()
+        // Decided by another lead first, or its member linked meanwhile (now rejected): show the list as it is.
+        if (err instanceof CloudError && (err.code === 'REQUEST_DECIDED' || err.code === 'MEMBER_LINKED'))
+          await this.reload()
       } finally {
         this.setData({ deciding: '' })
       }

@@ -3,13 +3,39 @@ import type { MyData } from '../../../typings/api'
 import { call, CloudError } from '../../services/cloud'
 import { refreshMe } from '../../services/session'
 import { toast } from '../../utils/dialog'
-import { formatDateTime } from '../../utils/format'
+import { formatDateTime, formatDay } from '../../utils/format'
 import { memberRows, type MemberRow } from '../../utils/rows'
 import { CONSENT_LABELS, JOIN_STATUS_LABELS } from '../../utils/labels'
 
 type LoadState = 'loading' | 'ready' | 'error'
 
 const CONFIRM_WORD = '删除'
+
+const RESULT_TEXT = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
+
+interface AntigenRow {
+  key: string
+  title: string
+  members: string[]
+  note: string
+}
+
+function antigenRow(r: MyData['antigen'][number]): AntigenRow {
+  const until = [
+    r.photosDeleteAt ? `照片 ${formatDateTime(r.photosDeleteAt)} 删除` : '',
+    r.resultsDeleteAt
+      ? `名单和结果 ${formatDateTime(r.resultsDeleteAt)} 删除，只保留各楼的统计数字`
+      : '检测结束后按期删除，只保留各楼的统计数字',
+  ].filter(Boolean)
+  return {
+    key: `${r.roundId}-${r.householdId}`,
+    title: `${formatDay(r.date)} 抗原检测 · ${r.label} 第 ${r.no} 位${r.proxy ? ' · 代报' : ''}`,
+    members: r.members.map(
+      (m) => `${m.name}：${RESULT_TEXT[m.result]}${m.reason ? `（${m.reason}）` : ''}${m.photo ? ' · 有试剂照片' : ''}`,
+    ),
+    note: `${until.join('；')}${r.flagged ? `。楼组长标记：${r.flagged.reason}` : ''}`,
+  }
+}
 
 interface HouseholdRow {
   id: string
@@ -37,7 +63,13 @@ function view(d: MyData) {
       label: `${r.label} ${r.name}${r.asProxy ? '（代管）' : ''}`,
       detail: `${formatDateTime(r.createdAt)} 申请 · ${JOIN_STATUS_LABELS[r.status]}${r.reason ? `（${r.reason}）` : ''}`,
     })),
-    empty: !d.households.length && !d.roles.length && !d.consents.length && !d.joinRequests.length,
+    antigen: (d.antigen ?? []).map(antigenRow),
+    empty:
+      !d.households.length &&
+      !d.roles.length &&
+      !d.consents.length &&
+      !d.joinRequests.length &&
+      !(d.antigen ?? []).length,
   }
 }
 
@@ -50,6 +82,7 @@ Component({
     roles: [] as { id: string; label: string }[],
     consents: [] as { key: string; title: string; detail: string }[],
     requests: [] as { id: string; label: string; detail: string }[],
+    antigen: [] as AntigenRow[],
     deleteId: '',
     deleteText: '',
     deleteReady: false,
@@ -96,7 +129,10 @@ Component({
         this.setData({
           deleteText: '',
           deleteReady: false,
-          deleted: `已删除 ${title} 的 ${res.members} 位成员信息和 ${res.roles} 个居民身份`,
+          deleted:
+            `已删除您在 ${title} 的信息和身份` +
+            (res.householdErased ? '；您是这一户最后一位成员，这一户的记录也已删除' : '') +
+            (res.pendingFiles ? `；还有 ${res.pendingFiles} 张照片稍后自动删除` : ''),
         })
         toast('已删除')
         // The home page and every other page read whoami from globalData: it must not show the household any more.

@@ -206,6 +206,13 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
         url: `/packageCommittee/pages/roles?${q}`,
         primary: false,
       },
+      {
+        key: `retention-${id}`,
+        title: '数据保存',
+        desc: '各类信息保存多久、何时删除；停止使用本小区',
+        url: `/packageCommittee/pages/retention?${q}`,
+        primary: false,
+      },
     )
   }
   const isCommittee = (communityId: string) => committee.some((c) => c.scope.communityId === communityId)

@@ -19,7 +19,10 @@ const FIELD_BY_CODE: Partial<Record<ErrorCode, Field>> = {
   INVITE_EXPIRED: 'code',
   INVITE_USED_UP: 'code',
   ROOM_NOT_FOUND: 'room',
+  // One answer for a room that does not exist, a name not in it, or a member linked to someone else.
   NAME_MISMATCH: 'name',
+  // Too many failed tries: the function names the field (code or name); the message says until when.
+  RATE_LIMITED: 'code',
   CONSENT_REQUIRED: 'personalConsent',
   CONSENT_OUTDATED: 'personalConsent',
 }

@@ -348,8 +348,8 @@ export function chainView(partial: Partial<ChainView> = {}): ChainView {
       }),
     ],
     missing: [
-      { householdId: 'hh_401', label: '12-401 赵*', linked: false },
-      { householdId: 'hh_502', label: '12-502 钱*华', linked: true },
+      { householdId: 'hh_401', label: '12-401 赵*', floor: 4, linked: false },
+      { householdId: 'hh_502', label: '12-502 钱*华', floor: 5, linked: true },
     ],
     confirmed: false,
     detailed: true,

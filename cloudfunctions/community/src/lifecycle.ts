@@ -1,0 +1,365 @@
+// How long personal data is kept and ending the service (committee only): the retention schedule, the community's
+// periods, closing the community with its hand-over exports, and the closing's progress.
+import type {
+  ClosingStatus,
+  HandoverFile,
+  RetentionItem,
+  RetentionSchedule,
+  RetentionSettings,
+} from '../../../typings/api'
+import type { CommunityDoc, PhoneRevealDoc, RoleDoc } from '../../../server/community/model'
+import { action, AppError, defineActions, formatShanghai, nowDate, nowMs, z } from '../../../server/kernel'
+import { antigenSchedule, closeCommunityRounds } from '../../../server/antigen/retention'
+import { roundsWorkbook } from '../../../server/antigen/handover'
+import { closingState } from '../../../server/community/closing'
+import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
+import {
+  DAY_MS,
+  DECIDED_REQUEST_TTL_DAYS,
+  EXPORT_TTL_DAYS,
+  IMPORT_ROWS_TTL_DAYS,
+  LEDGER_UPLOAD_TTL_DAYS,
+  RETENTION_BOUNDS,
+  retentionOf,
+} from '../../../server/community/settings'
+import { exportLedger } from '../../../server/ledger'
+import { data } from '../../../server/platform/cloud'
+import { failedDeletions } from '../../../server/platform/deletions'
+import { tempUrl, uploadExport, type ExportDoc } from '../../../server/platform/exports'
+import { PHONE_REVEAL_TTL_DAYS } from './phones'
+
+const communityId = z.string().min(1).max(64).describe('小区')
+const committee = {
+  roles: ['committee'] as const,
+  scope: (i: { communityId: string }) => ({ communityId: i.communityId }),
+}
+
+async function community(id: string): Promise<CommunityDoc> {
+  const c = await data.get<CommunityDoc>('communities', id)
+  if (!c) throw new AppError('NOT_FOUND', '找不到这个小区')
+  return c
+}
+
+function settingsView(c: CommunityDoc): RetentionSettings {
+  const r = retentionOf(c.settings)
+  return { photoRetentionDays: r.photoDays, resultRetentionDays: r.resultDays, closingDeletionDays: r.closingDays }
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString()
+
+async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
+  const { photoDays, resultDays } = retentionOf(c.settings)
+  const [antigen, due, failed, reveals] = await Promise.all([
+    antigenSchedule(c),
+    communityDue(c),
+    failedDeletions(c._id),
+    data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
+  ])
+  const cap = c.closing ? new Date(c.closing.deleteAfter).getTime() : Infinity
+  const revealDue: DueAt[] = reveals.map((r) => ({
+    at: new Date(Math.min(new Date(r.at).getTime() + PHONE_REVEAL_TTL_DAYS * DAY_MS, cap)),
+    count: 1,
+  }))
+  const now = nowMs()
+  const items: RetentionItem[] = [
+    retentionItem(
+      {
+        kind: 'kitPhotos',
+        label: '试剂照片',
+        rule: `每轮检测结束 ${photoDays} 天后删除，检测结果仍保留`,
+        days: photoDays,
+        unit: '户次',
+        items: antigen.photos.due,
+        waiting: antigen.photos.waiting,
+        failed: failed.photo.count,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'results',
+        label: '检测名单和每人结果',
+        rule: `每轮检测结束 ${resultDays} 天后删除姓名、每人结果、计时时间和标记原因，只保留各楼的统计数字`,
+        days: resultDays,
+        unit: '户次',
+        items: antigen.results.due,
+        waiting: antigen.results.waiting,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'reminders',
+        label: '提醒未报户的记录',
+        rule: `随检测名单一起，每轮检测结束 ${resultDays} 天后删除`,
+        days: resultDays,
+        unit: '条',
+        items: antigen.reminders.due,
+        waiting: antigen.reminders.waiting,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'phoneReveals',
+        label: '查看电话的记录',
+        rule: `每条记录保留 ${PHONE_REVEAL_TTL_DAYS} 天后删除`,
+        days: PHONE_REVEAL_TTL_DAYS,
+        unit: '条',
+        items: revealDue,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'exports',
+        label: '导出的表格',
+        rule: `导出 ${EXPORT_TTL_DAYS} 天后删除；停止使用时的移交表格与全部数据一起删除`,
+        days: EXPORT_TTL_DAYS,
+        unit: '个文件',
+        items: due.exports,
+        failed: failed.export.count,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'ledgerUploads',
+        label: '上传的台账文件',
+        rule: `导入时读取后 ${LEDGER_UPLOAD_TTL_DAYS} 天删除`,
+        days: LEDGER_UPLOAD_TTL_DAYS,
+        unit: '个文件',
+        items: due.uploads,
+        failed: failed.upload.count,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'importRows',
+        label: '导入暂存的名单和错误行',
+        rule: `导入 ${IMPORT_ROWS_TTL_DAYS} 天后（不能再撤销时）删除`,
+        days: IMPORT_ROWS_TTL_DAYS,
+        unit: '户',
+        items: due.importRows,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'joinRequests',
+        label: '已审核的加入申请',
+        rule: `审核后 ${DECIDED_REQUEST_TTL_DAYS} 天删除；待审核的保留到审核`,
+        days: DECIDED_REQUEST_TTL_DAYS,
+        unit: '条',
+        items: due.joinRequests,
+      },
+      now,
+    ),
+  ]
+  const out: RetentionSchedule = { communityId: c._id, settings: settingsView(c), items }
+  if (c.closing) out.closing = { closedAt: iso(c.closing.closedAt), deleteAfter: iso(c.closing.deleteAfter) }
+  return out
+}
+
+const HANDOVER = {
+  ledger: (id: string) => `exp_handover_${id}_ledger`,
+  antigen: (id: string) => `exp_handover_${id}_antigen`,
+}
+
+/** The hand-over exports, each made once (a retried closing finds the ones it made). */
+async function handOver(c: CommunityDoc, by: string, deleteAfter: Date): Promise<void> {
+  const opts = { expiresAt: deleteAfter, handover: true }
+  const day = formatShanghai(nowDate(), 'YYYYMMDD')
+  if (!(await data.get<ExportDoc>('exports', HANDOVER.ledger(c._id)))) {
+    const fileName = `${c.name}住户台账-移交-${day}.xlsx`
+    await exportLedger(data, c._id, async (cloudPath, content) => {
+      const file = await uploadExport(c._id, 'ledger', cloudPath, content, by, {
+        ...opts,
+        id: HANDOVER.ledger(c._id),
+        fileName,
+      })
+      return file.fileID
+    })
+  }
+  if (!(await data.get<ExportDoc>('exports', HANDOVER.antigen(c._id)))) {
+    const book = await roundsWorkbook(c._id)
+    if (book)
+      await uploadExport(c._id, 'antigen', `exports/${c._id}/handover-antigen-${day}.xlsx`, book.buffer, by, {
+        ...opts,
+        id: HANDOVER.antigen(c._id),
+        fileName: `${c.name}抗原检测各轮统计-移交-${day}.xlsx`,
+      })
+  }
+}
+
+async function sumPeople(id: string): Promise<number> {
+  const $ = data._.aggregate
+  const [row] = await data.runAggregate<{ n: number }>(
+    data
+      .aggregate('households')
+      .match({ communityId: id })
+      .group({ _id: null, n: $.sum($.size('$members')) })
+      .limit(1),
+  )
+  return row?.n ?? 0
+}
+
+async function consentsOf(id: string): Promise<number> {
+  const roles = await data.findAll<Pick<RoleDoc, 'openid'>>('roles', { communityId: id }, { fields: { openid: true } })
+  const openids = [...new Set(roles.map((r) => r.openid))]
+  let n = 0
+  for (let i = 0; i < openids.length; i += 100)
+    n += await data.count('consents', { openid: data._.in(openids.slice(i, i + 100)) })
+  return n
+}
+
+async function status(c: CommunityDoc): Promise<ClosingStatus> {
+  const id = c._id
+  const [handover, households, people, roles, joinRequests, invites, consents, rounds, exports, uploads, failed] =
+    await Promise.all([
+      data.find<ExportDoc>('exports', { communityId: id, handover: true }, { limit: 10 }),
+      data.count('households', { communityId: id, 'members.0': data._.exists(true) }),
+      sumPeople(id),
+      data.count('roles', { communityId: id }),
+      data.count('joinRequests', { communityId: id }),
+      data.count('invites', { communityId: id }),
+      consentsOf(id),
+      data.count('rounds', { communityId: id, resultsReducedAt: data._.exists(false) }),
+      data.count('exports', { communityId: id }),
+      data.count('uploads', { communityId: id }),
+      data.count('fileDeletions', { communityId: id }),
+    ])
+  const files: HandoverFile[] = []
+  for (const e of handover.sort((a, b) => a.kind.localeCompare(b.kind))) {
+    files.push({
+      kind: e.kind,
+      fileName: e.fileName ?? '',
+      fileID: e.fileID,
+      tempFileURL: await tempUrl(e.fileID),
+      createdAt: iso(e.createdAt),
+      expiresAt: iso(e.expiresAt ?? e.createdAt),
+    })
+  }
+  const out: ClosingStatus = {
+    communityId: id,
+    communityName: c.name,
+    state: closingState(c),
+    closingDeletionDays: retentionOf(c.settings).closingDays,
+    handover: files,
+    remaining: {
+      households,
+      people,
+      roles,
+      joinRequests,
+      invites,
+      consents,
+      roundsWithResults: rounds,
+      exports,
+      uploads,
+      failedFiles: failed,
+    },
+  }
+  if (c.closing) {
+    out.closedAt = iso(c.closing.closedAt)
+    out.deleteAfter = iso(c.closing.deleteAfter)
+  }
+  return out
+}
+
+const days = (label: string, bounds: { min: number; max: number }) =>
+  z
+    .number()
+    .int(`${label}请填写整数天数`)
+    .min(bounds.min, `${label}最少 ${bounds.min} 天`)
+    .max(bounds.max, `${label}最多 ${bounds.max} 天`)
+    .optional()
+    .describe(label)
+
+/** Why pending requests of a closed community were not approved. */
+export const CLOSED_REASON = '小区已停止使用'
+
+export const lifecycleActions = defineActions('community', {
+  retentionSchedule: action({
+    input: z.object({ communityId }).strict(),
+    access: committee,
+    handler: async (input): Promise<RetentionSchedule> => schedule(await community(input.communityId)),
+  }),
+
+  setRetention: action({
+    input: z
+      .object({
+        communityId,
+        photoRetentionDays: days('试剂照片保存天数', RETENTION_BOUNDS.photoRetentionDays),
+        resultRetentionDays: days('检测名单保存天数', RETENTION_BOUNDS.resultRetentionDays),
+        closingDeletionDays: days('停止使用后保存天数', RETENTION_BOUNDS.closingDeletionDays),
+      })
+      .strict(),
+    access: committee,
+    handler: async (input): Promise<RetentionSettings> => {
+      const c = await community(input.communityId)
+      if (c.closing) throw new AppError('COMMUNITY_CLOSED', '本小区已停止使用，保存期限不能再改')
+      const next = { ...c.settings }
+      if (input.photoRetentionDays !== undefined) next.photoRetentionDays = input.photoRetentionDays
+      if (input.resultRetentionDays !== undefined) next.resultRetentionDays = input.resultRetentionDays
+      if (input.closingDeletionDays !== undefined) next.closingDeletionDays = input.closingDeletionDays
+      const r = retentionOf(next)
+      if ((next.photoRetentionDays ?? r.photoDays) > r.resultDays)
+        throw new AppError(
+          'INVALID_INPUT',
+          `试剂照片不能比检测名单保存得更久（检测名单保存 ${r.resultDays} 天）`,
+          'photoRetentionDays',
+        )
+      const patch: Record<string, number> = {}
+      for (const k of ['photoRetentionDays', 'resultRetentionDays', 'closingDeletionDays'] as const)
+        if (input[k] !== undefined) patch[`settings.${k}`] = input[k] as number
+      if (Object.keys(patch).length) await data.update('communities', c._id, patch)
+      return settingsView({ ...c, settings: next })
+    },
+  }),
+
+  closeCommunity: action({
+    input: z
+      .object({ communityId, confirm: z.string().trim().min(1, '请输入小区的名称以确认').max(64).describe('确认') })
+      .strict(),
+    access: committee,
+    handler: async (input, ctx): Promise<ClosingStatus> => {
+      let c = await community(input.communityId)
+      if (input.confirm.replace(/\s+/g, '') !== c.name.replace(/\s+/g, ''))
+        throw new AppError('INVALID_INPUT', `请输入小区的名称「${c.name}」以确认`, 'confirm')
+      // 1. Closed once: a second call keeps the first date (compare-and-set on the field being absent).
+      if (!c.closing) {
+        const closedAt = nowDate()
+        const deleteAfter = new Date(closedAt.getTime() + retentionOf(c.settings).closingDays * DAY_MS)
+        await data.updateWhere(
+          'communities',
+          { _id: c._id, closing: data._.exists(false) },
+          { closing: { closedAt, closedBy: ctx.caller.openid, deleteAfter } },
+        )
+        c = await community(c._id)
+      }
+      const closing = c.closing as NonNullable<CommunityDoc['closing']>
+      // 2. Nothing new: rounds end and pending requests are answered; joins, invites and rounds are refused
+      // (COMMUNITY_CLOSED) from now on, so an invite still shown somewhere gets a clear answer.
+      await closeCommunityRounds(c._id, new Date(closing.closedAt))
+      await data.updateWhere(
+        'joinRequests',
+        { communityId: c._id, status: 'pending' },
+        { status: 'rejected', decidedAt: nowDate(), decidedBy: ctx.caller.openid, reason: CLOSED_REASON },
+      )
+      // 3. The hand-over: the ledger and every round's table, kept until everyone's data goes.
+      if (!closing.handoverAt) {
+        await handOver(c, ctx.caller.openid, new Date(closing.deleteAfter))
+        await data.update('communities', c._id, { 'closing.handoverAt': nowDate() })
+        c = await community(c._id)
+      }
+      return status(c)
+    },
+  }),
+
+  closingStatus: action({
+    input: z.object({ communityId }).strict(),
+    access: committee,
+    handler: async (input): Promise<ClosingStatus> => status(await community(input.communityId)),
+  }),
+})

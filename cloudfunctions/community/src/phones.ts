@@ -1,0 +1,183 @@
+// Revealing one masked phone number to dial it (拨打), and the committee's log of every reveal. Numbers are masked
+// everywhere but for the committee (server/platform/visibility.ts); a lead or volunteer who must ring someone in
+// their own scope reveals that one number, says why, and the reveal is logged and counted against a daily cap.
+import type { PhoneReveal, PhoneRevealView } from '../../../typings/api'
+import type { BuildingDoc, HouseholdDoc, PhoneRevealCountDoc, PhoneRevealDoc } from '../../../server/community/model'
+import { action, AppError, defineActions, instant, nowDate, nowMs, shanghaiDay, today, z } from '../../../server/kernel'
+import { randomId } from '../../../server/community/ids'
+import { householdLabel } from '../../../server/community/structure'
+import { data } from '../../../server/platform/cloud'
+import type { Grant } from '../../../server/platform/grants'
+import { householdScope, loadBuilding, loadCommunity, loadHousehold } from '../../../server/platform/places'
+import {
+  fieldsFor,
+  householdTarget,
+  PHONE_REVEALS_PER_DAY,
+  revealRole,
+  showName,
+} from '../../../server/platform/visibility'
+
+const id = (label: string) => z.string().min(1).max(64).describe(label)
+const REASONS = ['remind', 'delivery', 'health', 'care', 'other'] as const
+const DAY_MS = 86_400_000
+/** The log the committee reads by default: the last week. */
+const DEFAULT_SINCE_MS = 7 * DAY_MS
+/** Reveal records are kept this long, then deleted by the housekeeping timer. */
+export const PHONE_REVEAL_TTL_DAYS = 90
+const MAX_LISTED = 500
+
+const limitMessage = (cap: number) =>
+  `今天已经查看了 ${cap} 个电话，到了每天的上限，明天可以再查看；紧急情况请直接联系居委`
+
+/**
+ * Count one reveal against the caller's cap for the Shanghai day, atomically: one counter document per (community,
+ * caller, day) with a deterministic id, raised only while below the cap (`count < cap` in the update), so
+ * concurrent reveals can never exceed it. Returns the count after this reveal.
+ */
+async function countReveal(communityId: string, openid: string, day: string, cap: number): Promise<number> {
+  const counterId = `${communityId}:${day}:${openid}`
+  for (let round = 0; round < 5; round++) {
+    const raised = await data.updateWhere(
+      'phoneRevealCounts',
+      { _id: counterId, count: data._.lt(cap) },
+      { count: data._.inc(1) },
+    )
+    if (raised === 1) return (await data.get<PhoneRevealCountDoc>('phoneRevealCounts', counterId))?.count ?? cap
+    const existing = await data.get<PhoneRevealCountDoc>('phoneRevealCounts', counterId)
+    if (existing) {
+      if (existing.count >= cap) break
+      continue
+    }
+    if (cap <= 0) break
+    const doc: PhoneRevealCountDoc = { _id: counterId, communityId, openid, day, count: 1 }
+    try {
+      await data.insert('phoneRevealCounts', doc)
+      return 1
+    } catch (err) {
+      // Another reveal created today's counter first (duplicate id): count this one on it in the next round.
+      if (!(await data.get<PhoneRevealCountDoc>('phoneRevealCounts', counterId))) throw err
+    }
+  }
+  throw new AppError('REVEAL_LIMIT', limitMessage(cap))
+}
+
+/** The caller's name for the log: the ledger member behind one of their grants, or a grant's holder name. */
+async function callerName(grants: Grant[]): Promise<string> {
+  const withMember = grants.find((g) => g.householdId && g.memberId)
+  if (withMember) {
+    const h = await data.get<HouseholdDoc>('households', withMember.householdId as string)
+    const name = h?.members.find((m) => m.id === withMember.memberId)?.name
+    if (name) return name
+  }
+  return grants.find((g) => g.holderName)?.holderName ?? ''
+}
+
+export const phoneActions = defineActions('community', {
+  revealPhone: action({
+    input: z
+      .object({
+        householdId: id('住户'),
+        memberId: id('成员'),
+        reason: z.enum(REASONS).describe('拨打原因'),
+        note: z.string().trim().min(1).max(60).optional().describe('说明'),
+      })
+      .strict(),
+    access: {
+      roles: ['buildingLead', 'floorLead', 'volunteer', 'committee'],
+      scope: async (i, ctx) => {
+        const household = await loadHousehold(ctx, i.householdId)
+        return householdScope(household, await loadBuilding(ctx, household.buildingId))
+      },
+    },
+    handler: async (input, ctx): Promise<PhoneReveal> => {
+      const household = await loadHousehold(ctx, input.householdId)
+      const target = householdTarget(household)
+      // The kernel checked the role and the place; the policy decides who may reveal here (a volunteer only in
+      // the buildings of their posts, a floor lead only on their floor).
+      const role = revealRole(ctx.grants, target)
+      if (!role) throw new AppError('FORBIDDEN')
+      const member = household.members.find((m) => m.id === input.memberId)
+      if (!member) throw new AppError('NOT_FOUND', '这一户没有这位成员', 'memberId')
+      if (!member.phone) throw new AppError('NOT_FOUND', '台账里没有这位住户的电话，请上门联系', 'memberId')
+      if (input.reason === 'other' && !input.note)
+        throw new AppError('INVALID_INPUT', '选「其他」时请写一句拨打的原因', 'note')
+
+      const community = await loadCommunity(ctx, household.communityId)
+      const cap = community.settings.phoneRevealsPerDay ?? PHONE_REVEALS_PER_DAY
+      const day = today()
+      const count = await countReveal(household.communityId, ctx.caller.openid, day, cap)
+      const log: PhoneRevealDoc = {
+        _id: randomId('rvl'),
+        communityId: household.communityId,
+        openid: ctx.caller.openid,
+        byName: await callerName(ctx.grants as Grant[]),
+        role,
+        householdId: household._id,
+        buildingId: household.buildingId,
+        room: household.room,
+        memberId: member.id,
+        reason: input.reason,
+        at: nowDate(),
+        day,
+      }
+      if (input.note) log.note = input.note
+      await data.insert('phoneReveals', log)
+      return {
+        householdId: household._id,
+        memberId: member.id,
+        phone: member.phone,
+        remainingToday: Math.max(0, cap - count),
+      }
+    },
+  }),
+
+  listPhoneReveals: action({
+    input: z.object({ communityId: id('小区'), since: instant('起始时间').optional() }).strict(),
+    access: { roles: ['committee'], scope: (i) => ({ communityId: i.communityId }) },
+    handler: async (input, ctx) => {
+      const community = await loadCommunity(ctx, input.communityId)
+      const since = input.since ? new Date(input.since) : new Date(nowMs() - DEFAULT_SINCE_MS)
+      const docs = await data.find<PhoneRevealDoc>(
+        'phoneReveals',
+        { communityId: community._id, at: data._.gte(since) },
+        { orderBy: [['at', 'desc']], limit: MAX_LISTED },
+      )
+      const [households, buildings] = await Promise.all([
+        data.byIds<HouseholdDoc>(
+          'households',
+          docs.map((d) => d.householdId),
+        ),
+        data.byIds<BuildingDoc>(
+          'buildings',
+          docs.map((d) => d.buildingId),
+        ),
+      ])
+      const reveals = docs.map((d): PhoneRevealView => {
+        const h = households.get(d.householdId)
+        const m = h?.members.find((x) => x.id === d.memberId)
+        const view: PhoneRevealView = {
+          id: d._id,
+          at: new Date(d.at).toISOString(),
+          by: d.byName || '（未登记姓名）',
+          role: d.role,
+          householdId: d.householdId,
+          label: householdLabel(buildings.get(d.buildingId)?.name ?? '', d.room),
+          member: h && m ? showName(fieldsFor(ctx.grants, householdTarget(h)).name, m.name) : '（已删除）',
+          reason: d.reason,
+        }
+        if (d.note) view.note = d.note
+        return view
+      })
+      return { reveals, perDay: community.settings.phoneRevealsPerDay ?? PHONE_REVEALS_PER_DAY }
+    },
+  }),
+})
+
+/** Housekeeping: reveal records older than PHONE_REVEAL_TTL_DAYS and counters of past days; returns how many went. */
+export async function deleteOldPhoneReveals(now = nowMs()): Promise<number> {
+  const reveals = await data.removeWhere('phoneReveals', {
+    at: data._.lt(new Date(now - PHONE_REVEAL_TTL_DAYS * DAY_MS)),
+  })
+  await data.removeWhere('phoneRevealCounts', { day: data._.lt(shanghaiDay(now)) })
+  return reveals
+}

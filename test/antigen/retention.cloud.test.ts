@@ -1,0 +1,301 @@
+// Retention of antigen data through localcloud, with the platform clock moved: kit photos go
+// settings.photoRetentionDays after a round closed, per-member results are reduced to the building's counts
+// settings.resultRetentionDays after it (a minute before: still there), failed storage deletions are retried by the
+// next run, a run cut short by faults is finished by the next ones, and nothing else is touched.
+import type { ChainView, Envelope, RetentionSchedule, RoundTable, RoundView } from '../../typings/api'
+import type { ChainDoc, RoundDoc } from '../../server/antigen/model'
+import type { FileDeletionDoc } from '../../server/platform/deletions'
+import { CONSENTS } from '../../server/community/consent'
+import { startTestCloud, type TestCloud } from '../support/localcloud'
+import { B, C1, H, loadFixture, WHO } from '../support/community'
+
+let t: TestCloud
+beforeAll(async () => {
+  t = await startTestCloud()
+})
+afterAll(() => t.stop())
+
+const DAY = 86_400_000
+const MINUTE = 60_000
+const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex')
+
+const call = <T>(fn: string, openid: string, action: string, payload: object = {}) =>
+  t.call<Envelope<T>>(fn, { action, payload }, openid)
+async function ok<T>(fn: string, openid: string, action: string, payload: object = {}): Promise<T> {
+  const r = await call<T>(fn, openid, action, payload)
+  if (!r.ok) throw new Error(`${action} failed: ${r.code} ${r.message} ${r.field ?? ''}`)
+  return r.data
+}
+const antigen = <T>(openid: string, action: string, payload: object = {}) => ok<T>('antigen', openid, action, payload)
+
+interface TimerRun {
+  rounds: number
+  photos: number
+  reduced: { rounds: number; chains: number } | null
+  files: { deleted: number; failed: number } | null
+  failed?: string[]
+}
+async function housekeeping(): Promise<TimerRun> {
+  const { result } = await t.admin<{ result: Envelope<TimerRun> }>('functions/antigen/trigger', { body: {} })
+  if (!result.ok) throw new Error(result.message)
+  return result.data
+}
+
+let round: RoundView
+let closedAt: number
+let seq = 0
+
+async function photo(householdId: string, memberId: string): Promise<string> {
+  const cloudPath = `antigen/${round.id}/${householdId}/${memberId}-${++seq}.jpg`
+  return (await t.sdk.uploadFile({ cloudPath, fileContent: JPEG })).fileID
+}
+const negative = async (householdId: string, memberId: string) => ({
+  memberId,
+  result: 'negative',
+  photo: await photo(householdId, memberId),
+  photoSize: 120_000,
+})
+
+const chainB1 = async () => (await t.data.get<ChainDoc>('chains', `${round.id}:${B.b1._id}`)) as ChainDoc
+const photosOf = (c: ChainDoc) =>
+  Object.values(c.entries).flatMap((e) => e.members.flatMap((m) => (m.photo ? [m.photo] : [])))
+async function stored(fileIds: string[]): Promise<boolean[]> {
+  const res = (await t.sdk.getTempFileURL({ fileList: fileIds })) as { fileList: { tempFileURL: string }[] }
+  return res.fileList.map((f) => f.tempFileURL !== '')
+}
+/** Everything the retention must not touch: the other collections, and the fixture's other rounds. */
+async function untouched(): Promise<string> {
+  const { collections } = await t.admin<{ collections: Record<string, { _id: string; roundId?: string }[]> }>('export')
+  const { chains, rounds, reminders, fileDeletions, ...rest } = collections
+  void fileDeletions
+  return JSON.stringify({
+    ...rest,
+    chains: (chains ?? []).filter((c) => c.roundId !== round.id),
+    rounds: (rounds ?? []).filter((r) => r._id !== round.id),
+    reminders: (reminders ?? []).filter((r) => r.roundId !== round.id),
+  })
+}
+const counters = ({ seq: s, submitted, expected, people, negative: n, positive, invalid, untested }: ChainDoc) => ({
+  seq: s,
+  submitted,
+  expected,
+  people,
+  negative: n,
+  positive,
+  invalid,
+  untested,
+})
+
+beforeEach(async () => {
+  await loadFixture(t)
+  await t.admin('faults', { method: 'DELETE' })
+  await t.setClock(Date.parse('2026-11-24T02:00:00.000Z'))
+  await ok('community', WHO.resident, 'giveConsent', { kind: 'health', version: CONSENTS.health.version })
+  round = await antigen<RoundView>(WHO.committee, 'openRound', {
+    communityId: C1,
+    date: '2026-11-24',
+    deadline: new Date(t.now() + 3600_000).toISOString(),
+    notice: '请自测',
+  })
+  // 张三's household (two photos), and 王五's by the building lead (代报), flagged naming him; a reminder logged.
+  await antigen(WHO.resident, 'submit', {
+    roundId: round.id,
+    householdId: H.b1r101._id,
+    members: [await negative(H.b1r101._id, 'm-zhang'), await negative(H.b1r101._id, 'm-li')],
+  })
+  await antigen(WHO.buildingLead, 'submit', {
+    roundId: round.id,
+    householdId: H.b1r102._id,
+    members: [{ ...(await negative(H.b1r102._id, 'm-wang')), result: 'positive' }],
+  })
+  await antigen(WHO.buildingLead, 'flag', { roundId: round.id, householdId: H.b1r102._id, reason: '王五的照片模糊' })
+  await antigen(WHO.buildingLead, 'remind', { roundId: round.id, buildingId: B.b1._id })
+  await antigen(WHO.committee, 'closeRound', { roundId: round.id })
+  closedAt = new Date(((await t.data.get<RoundDoc>('rounds', round.id)) as RoundDoc).closedAt as Date).getTime()
+})
+
+describe('kit photos', () => {
+  it('are deleted photoRetentionDays after the round closed (a minute before: kept); results stay', async () => {
+    const before = await chainB1()
+    const files = photosOf(before)
+    expect(files).toHaveLength(3)
+    const others = await untouched()
+
+    await t.setClock(closedAt + 14 * DAY - MINUTE)
+    expect(await housekeeping()).toMatchObject({ rounds: 0, photos: 0 })
+    expect(await stored(files)).toEqual([true, true, true])
+    expect(photosOf(await chainB1())).toHaveLength(3)
+
+    await t.advanceClock(2 * MINUTE)
+    expect(await housekeeping()).toMatchObject({ rounds: 1, photos: 3 })
+    expect(await stored(files)).toEqual([false, false, false])
+    const after = await chainB1()
+    expect(photosOf(after)).toEqual([])
+    expect(after.entries[H.b1r101._id]?.members.map((m) => [m.name, m.result])).toEqual([
+      ['张三', 'negative'],
+      ['李四', 'negative'],
+    ])
+    expect(after.entries[H.b1r102._id]?.flagged?.reason).toBe('王五的照片模糊')
+    expect(counters(after)).toEqual(counters(before))
+    expect(await t.data.get<RoundDoc>('rounds', round.id)).toMatchObject({ photosDeletedAt: expect.any(Date) })
+    expect(await untouched()).toBe(others)
+    // Once: the next run finds nothing more to do.
+    expect(await housekeeping()).toMatchObject({ rounds: 0, photos: 0 })
+  })
+
+  it('that storage fails to delete are queued and deleted by a later run, never forgotten', async () => {
+    const files = photosOf(await chainB1())
+    await t.setClock(closedAt + 14 * DAY + MINUTE)
+    await t.admin('faults', { body: { errorRate: 1, actions: ['storage.batchDeleteFile'] } })
+    // Queued by the photo step, and already tried again by the same run's retry step.
+    expect(await housekeeping()).toMatchObject({ rounds: 1, photos: 3, files: { deleted: 0, failed: 3 } })
+    expect(await stored(files)).toEqual([true, true, true])
+    const queued = await t.data.find<FileDeletionDoc>('fileDeletions', {}, { orderBy: [['fileID', 'asc']] })
+    expect(queued.map((q) => [q.fileID, q.kind, q.communityId])).toEqual([...files].sort().map((f) => [f, 'photo', C1]))
+    // The committee sees what waits.
+    const schedule = await ok<RetentionSchedule>('community', WHO.committee, 'retentionSchedule', { communityId: C1 })
+    expect(schedule.items.find((i) => i.kind === 'kitPhotos')?.failed).toBe(3)
+
+    // Still failing: retried, still queued, one more attempt counted.
+    await t.advanceClock(10 * MINUTE)
+    expect((await housekeeping()).files).toEqual({ deleted: 0, failed: 3 })
+    expect((await t.data.find<FileDeletionDoc>('fileDeletions')).map((q) => q.attempts)).toEqual([3, 3, 3])
+
+    await t.admin('faults', { method: 'DELETE' })
+    expect((await housekeeping()).files).toEqual({ deleted: 3, failed: 0 })
+    expect(await stored(files)).toEqual([false, false, false])
+    expect(await t.data.count('fileDeletions')).toBe(0)
+  })
+})
+
+describe('per-member results', () => {
+  it('are reduced to counts resultRetentionDays after the round closed (a minute before: kept)', async () => {
+    const before = await chainB1()
+    const files = photosOf(before)
+    const table = await antigen<RoundTable>(WHO.committee, 'table', { roundId: round.id })
+    const others = await untouched()
+    expect(await t.data.count('reminders', { roundId: round.id })).toBe(1)
+
+    await t.setClock(closedAt + 30 * DAY - MINUTE)
+    await housekeeping() // the photos went long ago (14 days); the names stay until the 30th day
+    expect(Object.keys((await chainB1()).entries)).toHaveLength(2)
+    expect(await t.data.count('reminders', { roundId: round.id })).toBe(1)
+
+    await t.advanceClock(2 * MINUTE)
+    expect((await housekeeping()).reduced).toMatchObject({ rounds: 1, chains: 3 })
+    const after = await chainB1()
+    expect(after.entries).toEqual({})
+    expect(after.notify).toBeUndefined()
+    expect(after.resultsReducedAt).toEqual(expect.any(Date))
+    // The building's counts and numbers stay exactly as they were: the table still adds up.
+    expect(counters(after)).toEqual(counters(before))
+    expect(await antigen<RoundTable>(WHO.committee, 'table', { roundId: round.id })).toEqual(table)
+    expect(await stored(files)).toEqual([false, false, false])
+    expect(await t.data.count('reminders', { roundId: round.id })).toBe(0)
+    expect(await t.data.get<RoundDoc>('rounds', round.id)).toMatchObject({
+      resultsReducedAt: expect.any(Date),
+      openedBy: '',
+    })
+    // Nothing in the chain names anyone any more.
+    expect(JSON.stringify(after)).not.toMatch(/张三|李四|王五|o-zhang|o-lead1/)
+    expect(await untouched()).toBe(others)
+
+    // The chain shows its numbers as deleted, and lists no one as missing.
+    const view = await antigen<ChainView>(WHO.buildingLead, 'chain', { roundId: round.id, buildingId: B.b1._id })
+    expect(view).toMatchObject({ entries: [], missing: [], deleted: [1, 2], reduced: true })
+    // And a resident's data no longer lists the round (the fixture's open round still does).
+    const mine = await ok<{ antigen: { roundId: string }[] }>('community', WHO.resident, 'myData')
+    expect(mine.antigen.map((r) => r.roundId)).toEqual(['r-c1'])
+  })
+
+  it('follow the community’s own periods, and photos never outlive the results', async () => {
+    const files = photosOf(await chainB1())
+    await ok('community', WHO.committee, 'setRetention', { communityId: C1, resultRetentionDays: 3 })
+    await t.setClock(closedAt + 3 * DAY - MINUTE)
+    await housekeeping()
+    expect(await stored(files)).toEqual([true, true, true])
+    await t.advanceClock(2 * MINUTE)
+    const run = await housekeeping()
+    expect(run.reduced).toMatchObject({ rounds: 1 })
+    expect(await stored(files)).toEqual([false, false, false])
+    expect((await chainB1()).entries).toEqual({})
+  })
+
+  it('a run cut short by database faults is finished by the next ones, and the counts stay exact', async () => {
+    const before = await chainB1()
+    const files = photosOf(before)
+    await t.setClock(closedAt + 30 * DAY + MINUTE)
+    await t.admin('faults', { body: { errorRate: 0.3, actions: ['database.'], seed: 11 } })
+    for (let i = 0; i < 6; i++) await t.admin('functions/antigen/trigger', { body: {} })
+    const { injected } = await t.admin<{ injected: number }>('faults')
+    expect(injected).toBeGreaterThan(0)
+    await t.admin('faults', { method: 'DELETE' })
+    await housekeeping()
+    await housekeeping()
+    const after = await chainB1()
+    expect(after.entries).toEqual({})
+    expect(counters(after)).toEqual(counters(before))
+    expect(await stored(files)).toEqual([false, false, false])
+    expect(await t.data.count('rounds', { _id: round.id, resultsReducedAt: t.data._.exists(true) })).toBe(1)
+    expect(await t.data.count('chains', { roundId: round.id, resultsReducedAt: t.data._.exists(false) })).toBe(0)
+    expect(await t.data.count('reminders', { roundId: round.id })).toBe(0)
+    expect(await t.data.count('fileDeletions')).toBe(0)
+  })
+})
+
+describe('the committee’s schedule', () => {
+  it('lists each kind of data with its period and the next deletions, and only for the committee', async () => {
+    const schedule = await ok<RetentionSchedule>('community', WHO.committee, 'retentionSchedule', { communityId: C1 })
+    expect(schedule.settings).toEqual({ photoRetentionDays: 14, resultRetentionDays: 30, closingDeletionDays: 30 })
+    const item = (kind: string) => schedule.items.find((i) => i.kind === kind)
+    expect(schedule.items.map((i) => i.kind)).toEqual([
+      'kitPhotos',
+      'results',
+      'reminders',
+      'phoneReveals',
+      'exports',
+      'ledgerUploads',
+      'importRows',
+      'joinRequests',
+    ])
+    // Closed on 24 November (Shanghai): photos on 8 December, names on 24 December; 2 households submitted.
+    expect(item('kitPhotos')).toMatchObject({ days: 14, due: [{ date: '2026-12-08', count: 2 }], overdue: 0 })
+    expect(item('results')).toMatchObject({ days: 30, due: [{ date: '2026-12-24', count: 2 }] })
+    expect(item('reminders')).toMatchObject({ due: [{ date: '2026-12-24', count: 1 }] })
+    // The fixture's round is still open: its submissions are counted as not yet scheduled.
+    expect(item('results')?.waiting).toBe(2)
+    expect(item('kitPhotos')?.rule).toBe('每轮检测结束 14 天后删除，检测结果仍保留')
+
+    await t.setClock(closedAt + 14 * DAY + MINUTE)
+    const later = await ok<RetentionSchedule>('community', WHO.committee, 'retentionSchedule', { communityId: C1 })
+    expect(later.items.find((i) => i.kind === 'kitPhotos')).toMatchObject({ due: [], overdue: 2 })
+
+    for (const who of [WHO.communityLead, WHO.buildingLead, WHO.otherCommittee])
+      expect(await call('community', who, 'retentionSchedule', { communityId: C1 })).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      })
+  })
+
+  it('refuses periods out of bounds, photos kept longer than results, and writes nothing', async () => {
+    const bad = [
+      [{ photoRetentionDays: 0 }, 'photoRetentionDays'],
+      [{ resultRetentionDays: 91 }, 'resultRetentionDays'],
+      [{ closingDeletionDays: 1.5 }, 'closingDeletionDays'],
+      [{ photoRetentionDays: 20, resultRetentionDays: 10 }, 'photoRetentionDays'],
+    ] as const
+    const before = JSON.stringify(await t.data.get('communities', C1))
+    for (const [patch, field] of bad)
+      expect(await call('community', WHO.committee, 'setRetention', { communityId: C1, ...patch })).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+        field,
+      })
+    expect(JSON.stringify(await t.data.get('communities', C1))).toBe(before)
+    expect(await ok('community', WHO.committee, 'setRetention', { communityId: C1, photoRetentionDays: 7 })).toEqual({
+      photoRetentionDays: 7,
+      resultRetentionDays: 30,
+      closingDeletionDays: 30,
+    })
+  })
+})
