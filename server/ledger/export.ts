@@ -107,7 +107,8 @@ export async function exportLedger(
   viewer: LedgerViewer = 'committee',
 ): Promise<{ fileID: string; fileName: string; households: number; residents: number }> {
   const out = await buildLedgerExport(data, communityId, viewer)
-  const cloudPath = `ledger-exports/${communityId}/${formatShanghai(nowDate(), 'YYYYMMDD-HHmmss')}-${randomId('x', 4)}.xlsx`
+  // Unguessable: nobody can place a file where an export is about to be written, or find one by its name.
+  const cloudPath = `ledger-exports/${communityId}/${formatShanghai(nowDate(), 'YYYYMMDD')}-${randomId('x', 16)}.xlsx`
   const fileID = await upload(cloudPath, out.buffer)
   return { fileID, fileName: out.fileName, households: out.households, residents: out.residents }
 }

@@ -50,6 +50,14 @@ export function isStoredShape(d: Pick<RoleDoc, 'communityId' | 'scope'>): boolea
   return typeof d.communityId === 'string' && d.communityId !== '' && d.communityId === d.scope?.communityId
 }
 
+/**
+ * Roles documents the functions wrote: what any query listing or counting a community's people must keep to, so
+ * that a document planted by a client write neither grants (loadGrants) nor appears, counts or receives pushes.
+ */
+export function trusted<T extends Pick<RoleDoc, 'communityId' | 'scope'>>(docs: T[]): T[] {
+  return docs.filter((d) => clientFields(d).length === 0 && isStoredShape(d))
+}
+
 export function toGrant(d: RoleDoc): Grant {
   const g: Grant = { id: d._id, role: d.role, scope: d.scope }
   if (d.volunteerType) g.volunteerType = d.volunteerType

@@ -63,3 +63,44 @@ describe('a roles document written past the functions', () => {
     })
   })
 })
+
+describe('a planted roles document is seen by no query of the community’s people', () => {
+  it('is not listed, does not count as a committee member, and gets no pushes', async () => {
+    await t.data.set('roles', planted({ _openid: PLANTER }))
+    const listed = await community<RoleView[]>(WHO.committee, 'listRoles', { communityId: C1 })
+    expect(listed.ok && listed.data.some((r) => r.id === 'role-planted')).toBe(false)
+
+    // The fixture's one committee member of c1 stays the last one: the planted one does not count.
+    const mine = ROLES.find((r) => r.openid === WHO.committee && r.role === 'committee') as RoleDoc
+    const before = await snapshot(t)
+    expect(await community(WHO.committee, 'revokeRole', { roleId: mine._id })).toMatchObject({
+      ok: false,
+      code: 'CONFLICT',
+    })
+    expect(await snapshot(t)).toBe(before)
+
+    // A round opened now lists its committee for abnormal-result pushes: the planted openid is not among them.
+    await t.admin('subscribe', { body: { openid: PLANTER, templateId: 'TPL_ROUND_OPENED' } })
+    const opened = await t.call<Envelope<{ id: string }>>(
+      'antigen',
+      {
+        action: 'openRound',
+        payload: {
+          communityId: C1,
+          date: '2026-11-24',
+          deadline: new Date(t.now() + 3600_000).toISOString(),
+          notice: '请完成抗原自测',
+        },
+      },
+      WHO.committee,
+    )
+    expect(opened.ok).toBe(true)
+    const chains = await t.data.find<{ notify?: { committee: string[]; leads: string[] } }>('chains', {
+      roundId: opened.ok ? opened.data.id : '',
+    })
+    expect(chains.length).toBeGreaterThan(0)
+    expect(chains.flatMap((c) => [...(c.notify?.committee ?? []), ...(c.notify?.leads ?? [])])).not.toContain(PLANTER)
+    const outbox = await t.admin<{ touser: string }[]>('outbox')
+    expect(outbox.map((m) => m.touser)).not.toContain(PLANTER)
+  })
+})

@@ -103,6 +103,19 @@ describe('home page', () => {
 describe('home entries by role', () => {
   const keys = (who: WhoAmI) => homeEntries(who).map((e) => e.key)
 
+  it('asks a household member without the current personal-data consent to read it, first after 报抗原', () => {
+    const who = me({ roles: [residentRole], households: [household201], consents: [] })
+    const entries = homeEntries(who)
+    expect(entries[0]).toMatchObject({
+      key: 'consent-personal',
+      title: '个人信息授权已更新',
+      url: '/pages/household/index?householdId=hh_201',
+      primary: true,
+    })
+    expect(keys(me({ roles: [residentRole], households: [household201] }))).not.toContain('consent-personal')
+    expect(keys(me())).not.toContain('consent-personal')
+  })
+
   it('offers joining only to someone without a household, and 我的数据 to everyone', () => {
     expect(keys(me())).toEqual(['join', 'data'])
     expect(keys(me({ roles: [residentRole], households: [household201] }))).toEqual([

@@ -9,6 +9,7 @@ import {
   leadRole,
   me,
   ok,
+  PERSONAL,
   residentRole,
   sent,
 } from '../support/pages/fixtures'
@@ -103,6 +104,29 @@ describe('my household page', () => {
     expect(sent('giveConsent')).toEqual([{ kind: 'health', version: HEALTH.version }])
     expect(text(comp, '#consent-health')).toContain('已同意 · 11月20日 10:06')
     expect(find(comp, '#withdraw-health')).toBeDefined()
+  })
+
+  it('asks again for the personal-data consent when its text changed, and records the new version', async () => {
+    // whoami lists only consents to the current text: the old acceptance is gone from it.
+    let consents: ConsentView[] = [health]
+    community({
+      whoami: () => ok(me({ households: [household201], consents })),
+      myHousehold: () => ok(householdView()),
+      consentText: (p) => ok(p.kind === 'personal' ? PERSONAL : HEALTH),
+      giveConsent: (p) => {
+        consents = [health, { ...personal, version: p.version }]
+        return ok({ kind: p.kind, version: p.version, acceptedAt: personal.acceptedAt })
+      },
+    })
+    const comp = mount('pages/household/index', { householdId: 'hh_201' })
+    await settleAll()
+    expect(text(comp, '#consent-personal')).toContain('未同意')
+    await tap(comp, '#read-personal')
+    expect(sent('consentText')).toEqual([{ kind: 'personal' }])
+    await tap(comp, '#give-health')
+    expect(sent('giveConsent')).toEqual([{ kind: 'personal', version: PERSONAL.version }])
+    expect(text(comp, '#consent-personal')).toContain('已同意')
+    expect(find(comp, '#read-personal')).toBeUndefined()
   })
 
   it('withdraws the health consent only after confirming', async () => {

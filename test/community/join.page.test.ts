@@ -1,6 +1,7 @@
 import type { CommunityApi } from '../../typings/api'
 import { community, consentText, fail, HEALTH, joinRequest, ok, PERSONAL, sent } from '../support/pages/fixtures'
 import { fakeCloud, find, mount, settleAll, tap, text, type } from '../support/pages/harness'
+import { privacy } from '../setup/miniprogram'
 
 type JoinInput = CommunityApi['requestJoin']['input']
 
@@ -73,6 +74,20 @@ describe('join page', () => {
     scan.mockRestore()
     expect(sent('previewInvite')).toEqual([{ code: 'K7MPQ2XA' }])
     expect(comp.data.step).toBe('form')
+  })
+
+  it('asks for the privacy authorisation before scanning, and leaves typing the code when declined', async () => {
+    answers()
+    privacy.agreed = false
+    const scan = jest.spyOn(wx, 'scanCode')
+    const comp = mount('pages/join/index')
+    await settleAll()
+    await tap(comp, '#scan')
+    expect(text(comp, '#privacy', '.privacy-title')).toBe('隐私保护提示')
+    await tap(comp, '#privacy', '.btn-secondary')
+    expect(scan).not.toHaveBeenCalled()
+    expect(text(comp, '#code-error')).toContain('您也可以直接输入邀请码')
+    scan.mockRestore()
   })
 
   it('shows why an invite cannot be used next to the code', async () => {

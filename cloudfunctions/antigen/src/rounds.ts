@@ -31,6 +31,7 @@ import type { Grant } from '../../../server/platform/grants'
 import { sendSubscribe } from '../../../server/platform/notify'
 import { closeRoundDocs, isClosed, iso, leadScope, loadRound, roundView } from './common'
 import { newChain } from '../../../server/antigen/rules'
+import { trusted } from '../../../server/platform/grants'
 
 const id = (label: string) => z.string().min(1).max(80).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
@@ -107,10 +108,12 @@ export const roundActions = defineActions('antigen', {
       const groupName = new Map(groups.map((g) => [g._id, g.name]))
       const groupZone = new Map(groups.flatMap((g) => (g.zoneId ? [[g._id, g.zoneId] as const] : [])))
       const scopeIds = new Set(round.buildingIds)
-      const staff = await data.findAll<RoleDoc>('roles', {
-        communityId: community._id,
-        role: data._.in(['buildingLead', 'floorLead', 'committee']),
-      })
+      const staff = trusted(
+        await data.findAll<RoleDoc>('roles', {
+          communityId: community._id,
+          role: data._.in(['buildingLead', 'floorLead', 'committee']),
+        }),
+      )
       const leads = staff.filter((l) => l.role !== 'committee' && scopeIds.has(l.scope.buildingId ?? ''))
       const committee = [...new Set(staff.filter((l) => l.role === 'committee').map((l) => l.openid))]
       const facts = { ...round, buildingCount: inScope.length }

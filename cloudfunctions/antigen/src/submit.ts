@@ -26,6 +26,7 @@ import { placeEntry } from '../../../server/antigen/rules'
 import { MAX_PHOTO_BYTES } from '../../../miniprogram/shared/constants'
 import { chainId, isClosed, photoUrls } from './common'
 import { roundViewOfChain } from './rounds'
+import { trusted } from '../../../server/platform/grants'
 
 const MAX_ATTEMPTS = 8
 /** How far a phone's timer times may lie from the platform's now: a slow phone clock, a test started yesterday. */
@@ -70,7 +71,7 @@ async function tell(chain: ChainDoc, template: string, fields: Record<string, st
       'scope.buildingId': chain.buildingId,
     }
     const where = committee ? data._.or([leads, { communityId: chain.communityId, role: 'committee' }]) : leads
-    openids = (await data.find<RoleDoc>('roles', where, { limit: 100 })).map((p) => p.openid)
+    openids = trusted(await data.find<RoleDoc>('roles', where, { limit: 100 })).map((p) => p.openid)
   }
   const page = `packageAntigen/pages/chain?roundId=${chain.roundId}&buildingId=${chain.buildingId}`
   await Promise.all([...new Set(openids)].map((openid) => sendSubscribe(openid, template, page, fields)))

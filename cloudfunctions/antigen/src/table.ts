@@ -3,7 +3,7 @@
 import type { RoundTable, TableRow } from '../../../typings/api'
 import type { ChainDoc, RoundDoc } from '../../../server/antigen/model'
 import type { HouseholdDoc } from '../../../server/community/model'
-import { action, type ActionContext, defineActions, nowMs, z } from '../../../server/kernel'
+import { action, type ActionContext, defineActions, z } from '../../../server/kernel'
 import { naturalCompare } from '../../../server/community/structure'
 import { writeWorkbook, type SheetColumn } from '../../../server/platform/xlsx'
 import { data } from '../../../server/platform/cloud'
@@ -12,6 +12,7 @@ import type { Grant } from '../../../server/platform/grants'
 import { fieldsFor, householdTarget, peopleCells, showName } from '../../../server/platform/visibility'
 import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/rules'
 import { entryTarget, leadScope, loadRound, roundView } from './common'
+import { randomId } from '../../../server/community/ids'
 
 const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
 const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()
@@ -156,7 +157,7 @@ export const tableActions = defineActions('antigen', {
       const file = await uploadExport(
         round.communityId,
         'antigen',
-        `exports/${round.communityId}/antigen-${round._id}-${nowMs()}.xlsx`,
+        `exports/${round.communityId}/${randomId('antigen', 16)}.xlsx`,
         buffer,
         ctx.caller.openid,
       )

@@ -27,6 +27,7 @@ import { data } from '../../../server/platform/cloud'
 import { failedDeletions } from '../../../server/platform/deletions'
 import { tempUrl, uploadExport, type ExportDoc } from '../../../server/platform/exports'
 import { PHONE_REVEAL_TTL_DAYS } from './phones'
+import { randomId } from '../../../server/community/ids'
 
 const communityId = z.string().min(1).max(64).describe('小区')
 const committee = {
@@ -185,7 +186,7 @@ async function handOver(c: CommunityDoc, by: string, deleteAfter: Date): Promise
   if (!(await data.get<ExportDoc>('exports', HANDOVER.antigen(c._id)))) {
     const book = await roundsWorkbook(c._id)
     if (book)
-      await uploadExport(c._id, 'antigen', `exports/${c._id}/handover-antigen-${day}.xlsx`, book.buffer, by, {
+      await uploadExport(c._id, 'antigen', `exports/${c._id}/${randomId('handover', 16)}.xlsx`, book.buffer, by, {
         ...opts,
         id: HANDOVER.antigen(c._id),
         fileName: `${c.name}抗原检测各轮统计-移交-${day}.xlsx`,

@@ -35,6 +35,7 @@ import { activeHealthConsent, recordConsent } from './identity'
 import { assertCommunityOpen } from '../../../server/community/closing'
 import { sendSubscribe } from '../../../server/platform/notify'
 import { joinRequestView } from './views'
+import { trusted } from '../../../server/platform/grants'
 
 const HOUR = 3600_000
 export const JOIN_PAGE = 'pages/join/index'
@@ -128,10 +129,12 @@ async function usableInvite(codeValue: string, communityId?: string, checkUses =
 const sameName = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '')
 
 async function notifyLeads(request: JoinRequestDoc, building: BuildingDoc): Promise<void> {
-  const leads = await data.find<RoleDoc>(
-    'roles',
-    { communityId: request.communityId, role: 'buildingLead', 'scope.buildingId': building._id },
-    { limit: 20 },
+  const leads = trusted(
+    await data.find<RoleDoc>(
+      'roles',
+      { communityId: request.communityId, role: 'buildingLead', 'scope.buildingId': building._id },
+      { limit: 20 },
+    ),
   )
   const fields = {
     thing1: thing(

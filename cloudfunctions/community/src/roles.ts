@@ -7,7 +7,7 @@ import { roleId } from '../../../server/community/ids'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
 import { loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/platform/places'
-import { toGrant } from '../../../server/platform/grants'
+import { toGrant, trusted } from '../../../server/platform/grants'
 import { fieldsFor, fieldsForCommunityPerson, householdTarget, showName } from '../../../server/platform/visibility'
 import { communityView, DEFAULT_CAPS } from './structure'
 import { roleViews } from './views'
@@ -65,7 +65,7 @@ export const rolesActions = defineActions('community', {
     handler: async (input, ctx): Promise<RoleView[]> => {
       const where: Record<string, unknown> = { communityId: input.communityId }
       where.role = input.role ?? data._.neq('resident')
-      const docs = await data.findAll<RoleDoc>('roles', where)
+      const docs = trusted(await data.findAll<RoleDoc>('roles', where))
       return roleViews(docs.map(toGrant), await holderNames(docs, ctx.grants))
     },
   }),
@@ -223,8 +223,10 @@ export const rolesActions = defineActions('community', {
       }
       if (role.role === 'resident') throw new AppError('FORBIDDEN', '居民身份由本人在「我的数据」中解除')
       if (role.role === 'committee') {
-        const n = await data.count('roles', { communityId: role.communityId, role: 'committee' })
-        if (n <= 1) throw new AppError('CONFLICT', '社区至少要保留一名居委管理员')
+        const others = trusted(
+          await data.find<RoleDoc>('roles', { communityId: role.communityId, role: 'committee' }, { limit: 1000 }),
+        ).filter((r) => r._id !== role._id)
+        if (others.length === 0) throw new AppError('CONFLICT', '社区至少要保留一名居委管理员')
       }
       return { revoked: (await data.remove('roles', role._id)) > 0 }
     },

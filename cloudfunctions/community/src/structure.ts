@@ -7,6 +7,7 @@ import { randomId } from '../../../server/community/ids'
 import { chunkIntoGroups, groupName, naturalCompare, normaliseBuildingName } from '../../../server/community/structure'
 import { data } from '../../../server/platform/cloud'
 import { loadBuilding, loadCommunity, loadGroup } from '../../../server/platform/places'
+import { trusted } from '../../../server/platform/grants'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
@@ -68,7 +69,7 @@ export async function structureOf(ctx: ActionContext, communityId: string): Prom
     data.findAll<BuildingDoc>('buildings', { communityId }, { orderBy: [['order', 'asc']] }),
     buildingStats(communityId),
     elderlyCount(communityId),
-    data.findAll<RoleDoc>('roles', { communityId, role: data._.in(['buildingLead', 'groupLead']) }),
+    data.findAll<RoleDoc>('roles', { communityId, role: data._.in(['buildingLead', 'groupLead']) }).then(trusted),
   ])
   const leadOf = (key: 'buildingId' | 'groupId', value: string) => leads.filter((l) => l.scope[key] === value).length
   const summary = (b: BuildingDoc): BuildingSummary => {

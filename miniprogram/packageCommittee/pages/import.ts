@@ -4,6 +4,7 @@ import type { ImportBuildingSpelling, ImportPreview, ImportProgress, ImportStatu
 import { call, CloudError, showError } from '../../services/cloud'
 import { confirm, toast } from '../../utils/dialog'
 import { openXlsx } from '../../utils/document'
+import { ensurePrivacy, PRIVACY_DECLINED } from '../../services/privacy'
 
 type Step = 'choose' | 'preview' | 'commit'
 type Busy = '' | 'uploading' | 'previewing' | 'committing' | 'rollingBack' | 'exporting'
@@ -141,8 +142,12 @@ Component({
       if (this.data.fileID && this.data.step === 'preview') void this.preview()
     },
 
-    onChoose() {
+    async onChoose() {
       if (this.data.busy) return
+      if (!(await ensurePrivacy())) {
+        wx.showModal({ title: '提示', content: PRIVACY_DECLINED, showCancel: false })
+        return
+      }
       wx.chooseMessageFile({
         count: 1,
         type: 'file',

@@ -10,6 +10,7 @@ import { confirm, prompt, toast } from '../../utils/dialog'
 import { formatDateTime, spacedCode } from '../../utils/format'
 import { memberRows, type MemberRow } from '../../utils/rows'
 import { pageStore } from '../../utils/store'
+import { ensurePrivacy, PRIVACY_DECLINED } from '../../services/privacy'
 
 type LoadState = 'loading' | 'ready' | 'error'
 type Tab = 'households' | 'pending' | 'unlinked'
@@ -269,8 +270,13 @@ Component({
       }
     },
 
-    onCopy(e: WechatMiniprogram.TouchEvent) {
-      wx.setClipboardData({ data: (e.currentTarget.dataset as { code: string }).code })
+    async onCopy(e: WechatMiniprogram.TouchEvent) {
+      const code = (e.currentTarget.dataset as { code: string }).code
+      if (!(await ensurePrivacy())) {
+        wx.showModal({ title: '提示', content: PRIVACY_DECLINED, showCancel: false })
+        return
+      }
+      wx.setClipboardData({ data: code })
     },
 
     async onRevoke(e: WechatMiniprogram.TouchEvent) {

@@ -1,6 +1,7 @@
 // My household: everyone in it (in full: it is the user's own), who has linked WeChat, and the consents given,
-// with the separate health-data consent to give or withdraw.
-import type { WhoAmI } from '../../../typings/api'
+// with the separate health-data consent to give or withdraw, and the personal-data consent to accept again when its
+// text changed.
+import type { ConsentKind, WhoAmI } from '../../../typings/api'
 import { call, CloudError } from '../../services/cloud'
 import { refreshMe } from '../../services/session'
 import { confirm, toast } from '../../utils/dialog'
@@ -18,8 +19,9 @@ Component({
     members: [] as MemberRow[],
     consents: [] as ConsentRow[],
     healthGiven: false,
-    /** The health consent text while the user reads it before agreeing. */
-    reading: { title: '', text: '', version: '' },
+    personalGiven: false,
+    /** A consent text while the user reads it before agreeing. */
+    reading: { kind: '' as '' | ConsentKind, title: '', text: '', version: '' },
     busy: false,
   },
   methods: {
@@ -61,7 +63,11 @@ Component({
 
     showConsents(me: WhoAmI) {
       const consents = consentRows(me.consents)
-      this.setData({ consents, healthGiven: consents.some((c) => c.kind === 'health' && c.given) })
+      this.setData({
+        consents,
+        healthGiven: consents.some((c) => c.kind === 'health' && c.given),
+        personalGiven: consents.some((c) => c.kind === 'personal' && c.given),
+      })
     },
 
     onRetry() {
@@ -76,12 +82,20 @@ Component({
       openPage('/pages/household/data')
     },
 
-    async onReadHealth() {
+    onReadHealth() {
+      return this.read('health')
+    },
+
+    onReadPersonal() {
+      return this.read('personal')
+    },
+
+    async read(kind: ConsentKind) {
       if (this.data.busy) return
       this.setData({ busy: true })
       try {
-        const c = await call('community', 'consentText', { kind: 'health' })
-        this.setData({ reading: { title: c.title, text: c.text, version: c.version } })
+        const c = await call('community', 'consentText', { kind })
+        this.setData({ reading: { kind, title: c.title, text: c.text, version: c.version } })
       } catch {
         // the dialog has told the user
       } finally {
@@ -90,19 +104,20 @@ Component({
     },
 
     onCloseHealth() {
-      this.setData({ reading: { title: '', text: '', version: '' } })
+      this.setData({ reading: { kind: '', title: '', text: '', version: '' } })
     },
 
     async onGiveHealth() {
-      if (this.data.busy || !this.data.reading.version) return
+      const { kind, version } = this.data.reading
+      if (this.data.busy || !version || !kind) return
       this.setData({ busy: true })
       try {
-        await call('community', 'giveConsent', { kind: 'health', version: this.data.reading.version })
-        this.setData({ reading: { title: '', text: '', version: '' } })
+        await call('community', 'giveConsent', { kind, version })
+        this.setData({ reading: { kind: '', title: '', text: '', version: '' } })
         await this.afterConsentChange('已同意')
       } catch {
         // CONSENT_OUTDATED and the like were shown in a dialog; reading again fetches the new text
-        this.setData({ reading: { title: '', text: '', version: '' } })
+        this.setData({ reading: { kind: '', title: '', text: '', version: '' } })
       } finally {
         this.setData({ busy: false })
       }

@@ -89,6 +89,18 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
     })
   }
   for (const s of antigen.mine ?? []) entries.push(submitEntry(s))
+  // whoami lists only consents to the current texts: a household member without one accepted the old text (or none)
+  // and is asked at this use to read the current one.
+  if (me.households.length > 0 && !me.consents.some((c) => c.kind === 'personal')) {
+    const h = me.households[0] as (typeof me.households)[number]
+    entries.push({
+      key: 'consent-personal',
+      title: '个人信息授权已更新',
+      desc: '谁能看到您的信息、保存多久有了新的说明，请阅读并同意',
+      url: `/pages/household/index?householdId=${h.id}`,
+      primary: true,
+    })
+  }
   for (const h of me.households) {
     entries.push({
       key: `household-${h.id}`,

@@ -6,6 +6,7 @@ import { call, CloudError, showError } from '../../services/cloud'
 import { askSubscribe, refreshMe } from '../../services/session'
 import { codeFromScan, formatDateTime, isInviteCode, normaliseCode, spacedCode } from '../../utils/format'
 import { JOIN_STATUS_LABELS } from '../../utils/labels'
+import { ensurePrivacy } from '../../services/privacy'
 
 type Step = 'code' | 'form' | 'pending'
 type Field = 'code' | 'room' | 'name' | 'personalConsent' | 'healthConsent'
@@ -95,7 +96,12 @@ Component({
       return code
     },
 
-    onScan() {
+    async onScan() {
+      // Scanning opens the camera: the privacy authorisation comes first; declining leaves typing the code.
+      if (!(await ensurePrivacy())) {
+        this.setData({ 'errors.code': '没有同意隐私保护指引，不能扫码；您也可以直接输入邀请码' })
+        return
+      }
       wx.scanCode({
         scanType: ['qrCode', 'barCode'],
         success: (res) => {

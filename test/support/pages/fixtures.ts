@@ -75,8 +75,11 @@ export const leadRole = role({
 export const committeeRole = role({ id: 'role_cmt', role: 'committee', place: '阳光小区 居委' })
 export const communityLeadRole = role({ id: 'role_cl', role: 'communityLead', place: '阳光小区 团长' })
 
+/** Who the caller is. Someone in a household accepted the current personal-data consent to join, unless told. */
 export function me(partial: Partial<WhoAmI> = {}): WhoAmI {
-  return { openid: 'o_me', roles: [], households: [], consents: [], pendingRequests: [], ...partial }
+  const joined = (partial.households ?? []).length > 0
+  const personal = { kind: 'personal' as const, version: PERSONAL.version, acceptedAt: '2026-11-19T01:00:00.000Z' }
+  return { openid: 'o_me', roles: [], households: [], consents: joined ? [personal] : [], pendingRequests: [], ...partial }
 }
 
 export const household201 = {
