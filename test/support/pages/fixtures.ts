@@ -79,7 +79,14 @@ export const communityLeadRole = role({ id: 'role_cl', role: 'communityLead', pl
 export function me(partial: Partial<WhoAmI> = {}): WhoAmI {
   const joined = (partial.households ?? []).length > 0
   const personal = { kind: 'personal' as const, version: PERSONAL.version, acceptedAt: '2026-11-19T01:00:00.000Z' }
-  return { openid: 'o_me', roles: [], households: [], consents: joined ? [personal] : [], pendingRequests: [], ...partial }
+  return {
+    openid: 'o_me',
+    roles: [],
+    households: [],
+    consents: joined ? [personal] : [],
+    pendingRequests: [],
+    ...partial,
+  }
 }
 
 export const household201 = {
