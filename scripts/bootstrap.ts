@@ -6,6 +6,7 @@
 import { bootstrapCommunity, type BootstrapInput } from '../server/community/bootstrap'
 import { isAppError } from '../server/kernel/errors'
 import { connect, DEFAULT_LOCALCLOUD, type Output, UsageError } from './lib/connect'
+import { readFlags } from './lib/args'
 
 export const USAGE = `用法 usage: npm run bootstrap -- --community <小区ID> --name <小区名> --committee <openid>
                             [--committee-name <姓名>] [--district <街道>]
@@ -19,50 +20,25 @@ export interface BootstrapCliOptions extends BootstrapInput {
 }
 
 export function parseArgs(argv: readonly string[]): BootstrapCliOptions {
+  const f = readFlags(argv, {
+    community: 'value',
+    name: 'value',
+    committee: 'value',
+    'committee-name': 'value',
+    district: 'value',
+    localcloud: 'value',
+    env: 'value',
+  })
   const opts: BootstrapCliOptions = {
-    communityId: '',
-    name: '',
-    committee: '',
-    localcloud: DEFAULT_LOCALCLOUD,
-    help: false,
+    communityId: f.values.community ?? '',
+    name: f.values.name ?? '',
+    committee: f.values.committee ?? '',
+    localcloud: (f.values.localcloud ?? DEFAULT_LOCALCLOUD).replace(/\/+$/, ''),
+    help: f.help,
   }
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1]
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} 后面需要一个值`)
-    return v
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    switch (arg) {
-      case '--community':
-        opts.communityId = value(i++, arg)
-        break
-      case '--name':
-        opts.name = value(i++, arg)
-        break
-      case '--committee':
-        opts.committee = value(i++, arg)
-        break
-      case '--committee-name':
-        opts.committeeName = value(i++, arg)
-        break
-      case '--district':
-        opts.district = value(i++, arg)
-        break
-      case '--localcloud':
-        opts.localcloud = value(i++, arg).replace(/\/+$/, '')
-        break
-      case '--env':
-        opts.env = value(i++, arg)
-        break
-      case '--help':
-      case '-h':
-        opts.help = true
-        break
-      default:
-        throw new UsageError(`不认识的参数：${arg}`)
-    }
-  }
+  if (f.values['committee-name'] !== undefined) opts.committeeName = f.values['committee-name']
+  if (f.values.district !== undefined) opts.district = f.values.district
+  if (f.values.env !== undefined) opts.env = f.values.env
   if (opts.help) return opts
   if (!opts.communityId) throw new UsageError('请用 --community 指定新小区的 ID')
   if (!opts.name) throw new UsageError('请用 --name 指定小区名')

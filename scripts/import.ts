@@ -17,6 +17,7 @@ import {
   rowList,
   type LedgerPreview,
 } from '../server/ledger'
+import { readFlags } from './lib/args'
 
 export const USAGE = `用法 usage: npm run import -- <台账.xlsx|.csv> --community <小区ID> [--create-buildings] [--dry-run]
                          [--export <导出.xlsx>] [--localcloud http://127.0.0.1:8787 | --env <环境ID>] [--chunk 300]
@@ -35,54 +36,34 @@ export interface ImportCliOptions {
 }
 
 export function parseArgs(argv: readonly string[]): ImportCliOptions {
+  const f = readFlags(
+    argv,
+    {
+      community: 'value',
+      'create-buildings': 'switch',
+      'dry-run': 'switch',
+      export: 'value',
+      localcloud: 'value',
+      env: 'value',
+      chunk: 'value',
+    },
+    1,
+  )
   const opts: ImportCliOptions = {
-    community: '',
-    createBuildings: false,
-    dryRun: false,
-    localcloud: DEFAULT_LOCALCLOUD,
+    community: f.values.community ?? '',
+    createBuildings: f.switches.has('create-buildings'),
+    dryRun: f.switches.has('dry-run'),
+    localcloud: (f.values.localcloud ?? DEFAULT_LOCALCLOUD).replace(/\/+$/, ''),
     chunk: COMMIT_CHUNK,
-    help: false,
+    help: f.help,
   }
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1]
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} 后面需要一个值`)
-    return v
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    switch (arg) {
-      case '--community':
-        opts.community = value(i++, arg)
-        break
-      case '--create-buildings':
-        opts.createBuildings = true
-        break
-      case '--dry-run':
-        opts.dryRun = true
-        break
-      case '--export':
-        opts.exportTo = value(i++, arg)
-        break
-      case '--localcloud':
-        opts.localcloud = value(i++, arg).replace(/\/+$/, '')
-        break
-      case '--env':
-        opts.env = value(i++, arg)
-        break
-      case '--chunk': {
-        const n = Number(value(i++, arg))
-        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError('--chunk 应为 1–1000 的整数')
-        opts.chunk = n
-        break
-      }
-      case '--help':
-      case '-h':
-        opts.help = true
-        break
-      default:
-        if (arg.startsWith('--') || opts.file !== undefined) throw new UsageError(`不认识的参数：${arg}`)
-        opts.file = arg
-    }
+  if (f.positionals[0] !== undefined) opts.file = f.positionals[0]
+  if (f.values.export !== undefined) opts.exportTo = f.values.export
+  if (f.values.env !== undefined) opts.env = f.values.env
+  if (f.values.chunk !== undefined) {
+    const n = Number(f.values.chunk)
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError('--chunk 应为 1–1000 的整数')
+    opts.chunk = n
   }
   if (!opts.help && !opts.community) throw new UsageError('请用 --community 指定小区 ID')
   if (!opts.help && !opts.file && !opts.exportTo) throw new UsageError('请指定要导入的表格文件，或用 --export 导出台账')

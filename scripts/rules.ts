@@ -11,6 +11,7 @@ import { RuleSet, type CollectionRule, type Rules, type StorageRule } from '../l
 import { COLLECTIONS } from '../server/collections'
 import { type Output, UsageError } from './lib/connect'
 import { ROOT } from './lib/paths'
+import { readFlags } from './lib/args'
 
 export const RULES_DIR = path.join(ROOT, 'rules')
 
@@ -28,35 +29,10 @@ export interface RulesCliOptions {
 }
 
 export function parseArgs(argv: readonly string[]): RulesCliOptions {
-  const opts: RulesCliOptions = { check: false, print: false, help: false }
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1]
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} 后面需要一个值`)
-    return v
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    switch (arg) {
-      case '--env':
-        opts.env = value(i++, arg)
-        break
-      case '--appid':
-        opts.appid = value(i++, arg)
-        break
-      case '--check':
-        opts.check = true
-        break
-      case '--print':
-        opts.print = true
-        break
-      case '--help':
-      case '-h':
-        opts.help = true
-        break
-      default:
-        throw new UsageError(`不认识的参数：${arg}`)
-    }
-  }
+  const f = readFlags(argv, { env: 'value', appid: 'value', check: 'switch', print: 'switch' })
+  const opts: RulesCliOptions = { check: f.switches.has('check'), print: f.switches.has('print'), help: f.help }
+  if (f.values.env !== undefined) opts.env = f.values.env
+  if (f.values.appid !== undefined) opts.appid = f.values.appid
   if (opts.check && !opts.env) throw new UsageError('--check 需要 --env <环境ID>')
   return opts
 }
