@@ -1,10 +1,11 @@
 // How long antigen data is kept, for the antigen function's housekeeping timer (which deletes it) and the
 // committee's schedule (which the community function shows): kit photos settings.photoRetentionDays after their
 // round closed, per-member results reduced to counts settings.resultRetentionDays after it, and everything when
-// the community's data is deleted after it was closed. Each step works chain by chain and can be cut short.
+// the community's data is deleted after it was closed. Each step reads only rounds that are due (in the query, with
+// each community's own period), oldest due first and ROUND_BATCH per run, works chain by chain and can be cut short.
 import type { RoundDoc } from './model'
 import type { CommunityDoc } from '../community/model'
-import { DAY_MS, retentionOf } from '../community/settings'
+import { DAY_MS, retentionOf, type Retention } from '../community/settings'
 import type { Budget } from '../platform/budget'
 import { data } from '../platform/cloud'
 import { deleteChainPhotos, reduceChain } from './erase'
@@ -21,52 +22,110 @@ export function retentionCommunities(): Promise<RetentionCommunity[]> {
 export const isErasing = (c: Pick<CommunityDoc, 'closing'>, now = nowMs()) =>
   Boolean(c.closing && new Date(c.closing.deleteAfter).getTime() <= now)
 
-/** Rounds closed at or before these instants are due (everything, once the community's data is being deleted). */
-const photoCutoff = (c: RetentionCommunity, now: number) =>
-  isErasing(c, now) ? now : now - retentionOf(c.settings).photoDays * DAY_MS
-const resultCutoff = (c: RetentionCommunity, now: number) =>
-  isErasing(c, now) ? now : now - retentionOf(c.settings).resultDays * DAY_MS
-
-/** Rounds looked at per community and step, and chains per read. */
+/** Rounds taken per step and run (the oldest due first, whichever community), and chains per read. */
 export const ROUND_BATCH = 20
 export const CHAIN_BATCH = 50
 
-type RoundRef = Pick<RoundDoc, '_id' | 'photosDeletedAt'>
+type Marker = 'photosDeletedAt' | 'resultsReducedAt'
+type RoundRef = Pick<RoundDoc, '_id' | 'communityId' | 'closedAt' | 'photosDeletedAt'>
 
-function dueRounds(communityId: string, marker: 'photosDeletedAt' | 'resultsReducedAt', cutoff: number) {
-  return data.find<RoundRef>(
-    'rounds',
-    { communityId, status: 'closed', [marker]: data._.exists(false), closedAt: data._.lte(new Date(cutoff)) },
-    { limit: ROUND_BATCH, orderBy: [['closedAt', 'asc']], fields: { photosDeletedAt: true } },
-  )
+/** A round the step has to do, and since when: its period ended then (or its community's data started going). */
+interface DueRound extends RoundRef {
+  dueAt: number
 }
 
-const pendingChains = (roundId: string, marker: 'photosDeletedAt' | 'resultsReducedAt') =>
+/**
+ * The rounds a step has to do now, oldest due first, at most ROUND_BATCH. The periods are each community's own
+ * (a committee may change them at any time, and the change applies to rounds already closed), so each community's
+ * due rounds are read with its own cutoff in the query (`closedAt` at or before it, the step's marker not set,
+ * oldest first): rounds not due yet are never read, however many closed recently. A round's due time grows with
+ * its `closedAt` within a community, so the first ROUND_BATCH of each community hold the first ROUND_BATCH of all.
+ */
+async function dueRounds(marker: Marker, days: (r: Retention) => number, now: number): Promise<DueRound[]> {
+  const out: DueRound[] = []
+  for (const c of await retentionCommunities()) {
+    const erasing = isErasing(c, now)
+    const period = days(retentionOf(c.settings)) * DAY_MS
+    // Everything is due once the community's data is being deleted, and no later than its deletion date.
+    const cap = c.closing ? new Date(c.closing.deleteAfter).getTime() : Infinity
+    const rows = await data.find<RoundRef>(
+      'rounds',
+      {
+        communityId: c._id,
+        status: 'closed',
+        [marker]: data._.exists(false),
+        closedAt: data._.lte(new Date(erasing ? now : now - period)),
+      },
+      {
+        limit: ROUND_BATCH,
+        orderBy: [['closedAt', 'asc']],
+        fields: { communityId: true, closedAt: true, photosDeletedAt: true },
+      },
+    )
+    for (const r of rows) out.push({ ...r, dueAt: Math.min(new Date(r.closedAt as Date).getTime() + period, cap) })
+  }
+  return out.sort((a, b) => a.dueAt - b.dueAt || a._id.localeCompare(b._id)).slice(0, ROUND_BATCH)
+}
+
+const pendingChains = (roundId: string, marker: Marker) =>
   data.find<{ _id: string }>(
     'chains',
     { roundId, [marker]: data._.exists(false) },
     { limit: CHAIN_BATCH, fields: { _id: true } },
   )
 
+/**
+ * Work through the due rounds oldest first, chain by chain, until done or the budget is spent (the next run goes on
+ * with the same round: its chains' markers say what is left). A round that fails is logged and left for the next
+ * run, and the rounds after it are still done, so one round cannot hold up the others.
+ */
+async function eachDueRound(
+  step: string,
+  marker: Marker,
+  days: (r: Retention) => number,
+  budget: Budget,
+  now: number,
+  work: (round: RoundRef) => Promise<boolean>,
+): Promise<number> {
+  let failed = 0
+  for (const round of await dueRounds(marker, days, now)) {
+    if (budget.spent) break
+    try {
+      if (!(await work(round))) break
+    } catch (err) {
+      console.error(`[antigen.retention.${step}] round ${round._id} failed; the next run retries it`, err)
+      failed++
+    }
+  }
+  return failed
+}
+
 export interface PhotoRun {
   /** Rounds whose photos are all gone now. */
   rounds: number
   photos: number
   failedFiles: number
+  /** Rounds that failed in this run (the next one retries them). */
+  failedRounds: number
 }
 
-/** Delete the kit photos of rounds past their period, chain by chain, until done or the budget is spent. */
+/** Delete the kit photos of rounds past their period, oldest due first, until done or the budget is spent. */
 export async function deleteDuePhotos(budget: Budget, now = nowMs()): Promise<PhotoRun> {
-  const run: PhotoRun = { rounds: 0, photos: 0, failedFiles: 0 }
-  for (const c of await retentionCommunities()) {
-    for (const round of await dueRounds(c._id, 'photosDeletedAt', photoCutoff(c, now))) {
+  const run: PhotoRun = { rounds: 0, photos: 0, failedFiles: 0, failedRounds: 0 }
+  run.failedRounds = await eachDueRound(
+    'photos',
+    'photosDeletedAt',
+    (r) => r.photoDays,
+    budget,
+    now,
+    async (round) => {
       for (;;) {
-        if (budget.spent) return run
+        if (budget.spent) return false
         const chains = await pendingChains(round._id, 'photosDeletedAt')
         if (chains.length === 0) {
           await data.update('rounds', round._id, { photosDeletedAt: new Date(now) })
           run.rounds++
-          break
+          return true
         }
         for (const chain of chains) {
           const done = await deleteChainPhotos(chain._id)
@@ -74,8 +133,8 @@ export async function deleteDuePhotos(budget: Budget, now = nowMs()): Promise<Ph
           run.failedFiles += done.failedFiles
         }
       }
-    }
-  }
+    },
+  )
   return run
 }
 
@@ -85,15 +144,22 @@ export interface ReduceRun {
   chains: number
   photos: number
   failedFiles: number
+  /** Rounds that failed in this run (the next one retries them). */
+  failedRounds: number
 }
 
-/** Reduce the rounds past their result period to counts, chain by chain, until done or the budget is spent. */
+/** Reduce the rounds past their result period to counts, oldest due first, until done or the budget is spent. */
 export async function reduceDueResults(budget: Budget, now = nowMs()): Promise<ReduceRun> {
-  const run: ReduceRun = { rounds: 0, chains: 0, photos: 0, failedFiles: 0 }
-  for (const c of await retentionCommunities()) {
-    for (const round of await dueRounds(c._id, 'resultsReducedAt', resultCutoff(c, now))) {
+  const run: ReduceRun = { rounds: 0, chains: 0, photos: 0, failedFiles: 0, failedRounds: 0 }
+  run.failedRounds = await eachDueRound(
+    'reduce',
+    'resultsReducedAt',
+    (r) => r.resultDays,
+    budget,
+    now,
+    async (round) => {
       for (;;) {
-        if (budget.spent) return run
+        if (budget.spent) return false
         const chains = await pendingChains(round._id, 'resultsReducedAt')
         if (chains.length === 0) {
           // Who reminded which building and how many numbers they saw: a log of the round, kept as long as its names.
@@ -104,7 +170,7 @@ export async function reduceDueResults(budget: Budget, now = nowMs()): Promise<R
             ...(round.photosDeletedAt ? {} : { photosDeletedAt: new Date(now) }),
           })
           run.rounds++
-          break
+          return true
         }
         for (const chain of chains) {
           const done = await reduceChain(chain._id)
@@ -113,9 +179,27 @@ export async function reduceDueResults(budget: Budget, now = nowMs()): Promise<R
           run.failedFiles += done.failedFiles
         }
       }
-    }
-  }
+    },
+  )
   return run
+}
+
+/** Rounds dated per run by `dateClosedRounds`. */
+export const UNDATED_BATCH = 100
+
+/**
+ * Closed rounds without `closedAt` (closed before every closing recorded it) would never be due: date them by their
+ * deadline (or now, if that is still ahead), so their periods run like every other round's.
+ */
+export async function dateClosedRounds(now = nowMs()): Promise<number> {
+  const undated = await data.find<Pick<RoundDoc, '_id' | 'deadline'>>(
+    'rounds',
+    { status: 'closed', closedAt: data._.exists(false) },
+    { limit: UNDATED_BATCH, fields: { deadline: true } },
+  )
+  for (const r of undated)
+    await data.update('rounds', r._id, { closedAt: new Date(Math.min(new Date(r.deadline).getTime(), now)) })
+  return undated.length
 }
 
 /** Close the open rounds (and their chains) of a community, as of `at`. */

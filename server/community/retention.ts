@@ -32,7 +32,12 @@ export async function deleteStaleImportRows(now = nowMs(), limit = IMPORT_BATCH,
         status: data._.neq('committing'),
         rowsDeletedAt: data._.exists(false),
       }
-  const stale = await data.find<StrippedImport>('imports', where, { limit, fields: { _id: true } })
+  // Only due imports are read, and the oldest first: however many there are, each is done within a few runs.
+  const stale = await data.find<StrippedImport>('imports', where, {
+    limit,
+    orderBy: [['createdAt', 'asc']],
+    fields: { _id: true },
+  })
   let removed = 0
   for (const imp of stale) {
     removed += await data.removeWhere('importRows', { importId: imp._id })

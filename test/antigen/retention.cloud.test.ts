@@ -1,13 +1,14 @@
 // Retention of antigen data through localcloud, with the platform clock moved: kit photos go
 // settings.photoRetentionDays after a round closed, per-member results are reduced to the building's counts
 // settings.resultRetentionDays after it (a minute before: still there), failed storage deletions are retried by the
-// next run, a run cut short by faults is finished by the next ones, and nothing else is touched.
+// next run, a run cut short by faults is finished by the next ones, and nothing else is touched. Due rounds are read
+// in the query, oldest due first and 20 a run, so rounds closed recently never hold up one past its period.
 import type { ChainView, Envelope, RetentionSchedule, RoundTable, RoundView } from '../../typings/api'
 import type { ChainDoc, RoundDoc } from '../../server/antigen/model'
 import type { FileDeletionDoc } from '../../server/platform/deletions'
 import { CONSENTS } from '../../server/community/consent'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
-import { B, C1, H, loadFixture, WHO } from '../support/community'
+import { B, C1, C2, H, loadFixture, WHO } from '../support/community'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -297,5 +298,232 @@ describe('the committee’s schedule', () => {
       resultRetentionDays: 30,
       closingDeletionDays: 30,
     })
+  })
+})
+
+describe('due rounds, oldest due first', () => {
+  const HOUR = 3_600_000
+  /** ROUND_BATCH in server/antigen/retention.ts: rounds a step takes per run. */
+  const BATCH = 20
+
+  /**
+   * A closed round inserted directly, with one building's chain: one household's entry with a photo (a file never
+   * stored: storage answers 「no such file」, which counts as deleted) and a reminder log.
+   */
+  function closedRound(id: string, communityId: string, closed: number) {
+    const at = new Date(closed - HOUR)
+    const counts = { people: 1, negative: 1, positive: 0, invalid: 0, untested: 0 }
+    return {
+      round: {
+        _id: id,
+        communityId,
+        date: '2026-11-01',
+        deadline: new Date(closed),
+        notice: '请自测',
+        status: 'closed',
+        allBuildings: true,
+        buildingIds: ['bx'],
+        buildingCount: 1,
+        openedBy: 'o-opener',
+        openedAt: at,
+        closedAt: new Date(closed),
+      },
+      chain: {
+        _id: `${id}:bx`,
+        roundId: id,
+        communityId,
+        buildingId: 'bx',
+        status: 'closed',
+        version: 1,
+        seq: 1,
+        submitted: 1,
+        expected: 1,
+        ...counts,
+        entries: {
+          'h-x': {
+            no: 1,
+            householdId: 'h-x',
+            room: '101',
+            submittedAt: at,
+            updatedAt: at,
+            by: 'o-x',
+            proxy: false,
+            members: [
+              { memberId: 'm-x', name: '赵六', result: 'negative', photo: `cloud://none/${id}.jpg`, photoSize: 1 },
+            ],
+            counts,
+          },
+        },
+      },
+      reminder: { _id: `rem-${id}`, roundId: id, buildingId: 'bx', by: 'o-lead', at, pushed: 0, called: 1 },
+    }
+  }
+  async function insert(rounds: ReturnType<typeof closedRound>[]) {
+    await t.data.insertMany(
+      'rounds',
+      rounds.map((r) => r.round),
+    )
+    await t.data.insertMany(
+      'chains',
+      rounds.map((r) => r.chain),
+    )
+    await t.data.insertMany(
+      'reminders',
+      rounds.map((r) => r.reminder),
+    )
+  }
+  /** The whole database but the given rounds, their chains and their reminder logs. */
+  async function allBut(ids: string[]): Promise<string> {
+    const skip = new Set(ids)
+    const { collections } = await t.admin<{ collections: Record<string, { _id: string; roundId?: string }[]> }>(
+      'export',
+    )
+    const rest = Object.fromEntries(
+      Object.entries(collections).map(([name, docs]) => [
+        name,
+        docs.filter((d) => !(name === 'rounds' ? skip.has(d._id) : d.roundId !== undefined && skip.has(d.roundId))),
+      ]),
+    )
+    return JSON.stringify(rest)
+  }
+  const markers = async (marker: 'photosDeletedAt' | 'resultsReducedAt') =>
+    new Map(
+      (
+        await t.data.findAll<RoundDoc>('rounds', { [marker]: t.data._.exists(true) }, { fields: { [marker]: true } })
+      ).map((r) => [r._id, new Date(r[marker] as Date).getTime()]),
+    )
+
+  it('a round closed 30 days ago goes in one run, with 120 rounds closed since ahead of it', async () => {
+    await t.setClock(closedAt + 30 * DAY + MINUTE)
+    const recent = Array.from({ length: 120 }, (_, i) =>
+      closedRound(`recent-${i}`, i % 2 ? C1 : C2, t.now() - (i + 1) * HOUR),
+    )
+    await insert(recent)
+    const files = photosOf(await chainB1())
+    const others = await untouched()
+
+    const run = await housekeeping()
+    expect(run.reduced).toMatchObject({ rounds: 1, chains: 3, photos: 3 })
+    expect(await stored(files)).toEqual([false, false, false])
+    expect((await chainB1()).entries).toEqual({})
+    expect(await t.data.get<RoundDoc>('rounds', round.id)).toMatchObject({
+      resultsReducedAt: expect.any(Date),
+      photosDeletedAt: expect.any(Date),
+    })
+    expect(await t.data.count('reminders', { roundId: round.id })).toBe(0)
+    // The 120 recent rounds (photos 14 days, names 30 days) and everything else: as they were.
+    expect(await untouched()).toBe(others)
+    expect(await housekeeping()).toMatchObject({ rounds: 0, reduced: { rounds: 0 } })
+  })
+
+  it('a closed round without closedAt is dated by its deadline and then goes on schedule', async () => {
+    await t.setClock(closedAt + 40 * DAY)
+    const old = closedRound('undated', C1, t.now() - 35 * DAY)
+    const { closedAt: _none, ...undated } = old.round
+    await insert([{ ...old, round: undated as typeof old.round }])
+    const run = await housekeeping()
+    expect(run).toMatchObject({ dated: 1 })
+    expect(await t.data.get<RoundDoc>('rounds', 'undated')).toMatchObject({
+      closedAt: old.round.deadline,
+      resultsReducedAt: expect.any(Date),
+    })
+    expect((await t.data.get<ChainDoc>('chains', 'undated:bx'))?.entries).toEqual({})
+    expect(await housekeeping()).toMatchObject({ dated: 0 })
+  })
+
+  it('many photos due at once: 20 rounds a run, the oldest due first across communities, none twice', async () => {
+    // 别的小区 keeps photos 7 days, 测试小区 14: its rounds closed 8–13 days ago are due before ours closed 13 days ago.
+    await t.data.update('communities', C2, { 'settings.photoRetentionDays': 7 })
+    const base = t.now()
+    const due = [
+      ...Array.from({ length: 25 }, (_, i) => ({
+        ...closedRound(`p1-${i}`, C1, base - 15 * DAY - i * 5 * HOUR),
+        days: 14,
+      })),
+      ...Array.from({ length: 20 }, (_, i) => ({
+        ...closedRound(`p2-${i}`, C2, base - 8 * DAY - i * 7 * HOUR - 30 * MINUTE),
+        days: 7,
+      })),
+    ]
+    const notDue = [
+      ...Array.from({ length: 15 }, (_, i) => closedRound(`n1-${i}`, C1, base - 13 * DAY - i * HOUR)),
+      ...Array.from({ length: 15 }, (_, i) => closedRound(`n2-${i}`, C2, base - 6 * DAY - i * HOUR)),
+    ]
+    await insert([...due, ...notDue])
+    const order = [...due]
+      .sort((a, b) => a.round.closedAt.getTime() + a.days * DAY - (b.round.closedAt.getTime() + b.days * DAY))
+      .map((r) => r.round._id)
+    // The order interleaves the two communities, so per-community batches would not give it.
+    expect(order.slice(0, BATCH).some((id) => id.startsWith('p1-'))).toBe(true)
+    expect(order.slice(0, BATCH).some((id) => id.startsWith('p2-'))).toBe(true)
+    const rest = await allBut(order)
+
+    const firstSeen = new Map<string, number>()
+    for (const [n, expected] of [BATCH, BATCH, 5, 0].entries()) {
+      await t.advanceClock(10 * MINUTE)
+      const run = await housekeeping()
+      expect(run).toMatchObject({ rounds: expected, photos: expected, photoFailures: 0, reduced: { rounds: 0 } })
+      const done = await markers('photosDeletedAt')
+      const fresh = [...done.keys()].filter((id) => !firstSeen.has(id))
+      expect(fresh.sort()).toEqual(order.slice(n * BATCH, n * BATCH + expected).sort())
+      for (const id of fresh) firstSeen.set(id, done.get(id) as number)
+      // Once: a round done by an earlier run keeps that run's marker.
+      for (const [id, at] of firstSeen) expect(done.get(id)).toBe(at)
+    }
+    expect(firstSeen.size).toBe(due.length)
+    for (const { round: r } of due) {
+      const chain = (await t.data.get<ChainDoc>('chains', `${r._id}:bx`)) as ChainDoc
+      expect(chain).toMatchObject({ version: 2, photosDeletedAt: expect.any(Date) })
+      expect(photosOf(chain)).toEqual([])
+      expect(chain.entries['h-x']?.members[0]).toMatchObject({ name: '赵六', result: 'negative' })
+    }
+    // The rounds not due yet, their chains, the first round of this file, everything else: untouched.
+    expect(await allBut(order)).toBe(rest)
+  })
+
+  it('many results due at once: 20 rounds a run, the oldest due first, each reduced once', async () => {
+    await t.data.update('communities', C2, { 'settings.resultRetentionDays': 10 })
+    const base = t.now()
+    const due = [
+      ...Array.from({ length: 15 }, (_, i) => ({
+        ...closedRound(`r1-${i}`, C1, base - 31 * DAY - i * 3 * HOUR),
+        days: 30,
+      })),
+      ...Array.from({ length: 15 }, (_, i) => ({
+        ...closedRound(`r2-${i}`, C2, base - 11 * DAY - i * 4 * HOUR - 30 * MINUTE),
+        days: 10,
+      })),
+    ]
+    const notDue = Array.from({ length: 20 }, (_, i) =>
+      closedRound(`rn-${i}`, i % 2 ? C1 : C2, base - 2 * DAY - i * HOUR),
+    )
+    await insert([...due, ...notDue])
+    const order = [...due]
+      .sort((a, b) => a.round.closedAt.getTime() + a.days * DAY - (b.round.closedAt.getTime() + b.days * DAY))
+      .map((r) => r.round._id)
+    const rest = await allBut(order)
+
+    await t.advanceClock(10 * MINUTE)
+    const first = await housekeeping()
+    expect(first.reduced).toMatchObject({ rounds: BATCH, chains: BATCH })
+    // The ten not reduced yet are past their photo period too: the photo step takes them meanwhile.
+    expect(first).toMatchObject({ rounds: 10, photos: 10 })
+    const afterFirst = await markers('resultsReducedAt')
+    expect([...afterFirst.keys()].sort()).toEqual(order.slice(0, BATCH).sort())
+
+    await t.advanceClock(10 * MINUTE)
+    expect((await housekeeping()).reduced).toMatchObject({ rounds: 10, chains: 10, photos: 0 })
+    const afterSecond = await markers('resultsReducedAt')
+    expect([...afterSecond.keys()].sort()).toEqual([...order].sort())
+    for (const [id, at] of afterFirst) expect(afterSecond.get(id)).toBe(at)
+    expect(await housekeeping()).toMatchObject({ rounds: 0, reduced: { rounds: 0 } })
+
+    for (const { round: r } of due) {
+      const chain = (await t.data.get<ChainDoc>('chains', `${r._id}:bx`)) as ChainDoc
+      expect(chain).toMatchObject({ entries: {}, submitted: 1, negative: 1, resultsReducedAt: expect.any(Date) })
+      expect(await t.data.get<RoundDoc>('rounds', r._id)).toMatchObject({ openedBy: '' })
+    }
+    expect(await t.data.count('reminders', { roundId: t.data._.in(order) })).toBe(0)
+    expect(await allBut(order)).toBe(rest)
   })
 })

@@ -14,7 +14,8 @@ import {
   sentAntigen,
   tableRow,
 } from '../support/pages/fixtures'
-import { find, mount, settleAll, tap, text, texts, type Mounted } from '../support/pages/harness'
+import { find, mount, setDataLog, settleAll, tap, text, texts, type Mounted } from '../support/pages/harness'
+import { buildingIdOf, groupIdOf, largeTable, zoneIdOf } from '../support/pages/large'
 
 const PAGE = 'packageAntigen/pages/table'
 const q = { roundId: 'r_1120' }
@@ -239,5 +240,125 @@ describe('round table', () => {
     await settleAll()
     expect(comp.querySelector('#export')).toBeUndefined()
     expect(find(comp, '#close-round')).toBeDefined()
+  })
+})
+
+describe('round table of a large community', () => {
+  const page = (comp: Mounted) => comp.instance as unknown as { onReachBottom: () => void }
+  const tableCalls = () => setDataLog.calls.filter((c) => c.page === PAGE)
+  /** The setData that put the table on screen (state: ready). */
+  const firstRender = () => tableCalls().find((c) => c.keys.includes('state') && c.keys.includes('groups'))
+
+  async function open(table: RoundTable) {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({ table: () => ok(table) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    return comp
+  }
+
+  it('shows the summaries of 1,000 buildings first, each 营 folded, in small setData calls', async () => {
+    const table = largeTable(1000)
+    const comp = await open(table)
+    expect(text(comp, '#total')).toContain('已确认 800/1000 栋')
+    expect(figures(comp, '#total')).toEqual([
+      `${table.total.expected}应报户`,
+      `${table.total.submitted}已报户`,
+      `${table.total.missing}未报户`,
+      `${table.total.people}人数`,
+      `${table.total.negative}阴性`,
+      `${table.total.positive}异常`,
+      `${table.total.invalid}无效`,
+      `${table.total.untested}未测`,
+    ])
+    expect(texts(comp, '.subtotal-zone .block-name')).toHaveLength(5)
+    expect(figures(comp, `#zone-${zoneIdOf(1)}`)[0]).toBe(`${table.zones[0]!.expected}应报户`)
+    // Every 97th building is abnormal: all ten listed, and their 营 come first.
+    expect(text(comp, '#alerts .alerts-title')).toBe('10 栋楼报告异常，请尽快联系')
+    expect(texts(comp, '#alerts .alert')[9]).toBe('970号：异常 1 人')
+    const names = texts(comp, '.subtotal .block-name')
+    expect(names).toHaveLength(50)
+    expect(names.slice(0, 3)).toEqual(['第5营 小计', '第10营 小计', '第15营 小计'])
+    expect(names[49]).toBe('第50营 小计')
+    expect(text(comp, `#group-${groupIdOf(50)} .subtotal`)).toContain('已确认 16/20 栋')
+    expect(comp.querySelectorAll('.building')).toHaveLength(0)
+    expect(comp.querySelector('#more-groups')).toBeUndefined()
+
+    const first = firstRender()!
+    expect(first.bytes).toBeLessThan(32 * 1024)
+    expect(setDataLog.largest(PAGE)!.bytes).toBe(first.bytes)
+
+    // Open the last 营: its 20 buildings, down to the last building of the community.
+    await tap(comp, `#group-${groupIdOf(50)} .group-toggle`)
+    expect(texts(comp, '.building-name')).toEqual(Array.from({ length: 20 }, (_, i) => `${981 + i}号`))
+    expect(figures(comp, `#row-${buildingIdOf(1000)}`)[0]).toBe('14应报户')
+    expect(text(comp, `#group-${groupIdOf(50)} .group-toggle`)).toBe('收起本营楼栋')
+    // An abnormal 营 keeps its abnormal building first.
+    await tap(comp, `#group-${groupIdOf(49)} .group-toggle`)
+    expect(texts(comp, `#group-${groupIdOf(49)} .building-name`)[0]).toBe('970号')
+    expect(find(comp, `#row-${buildingIdOf(970)}`)?.dom?.className).toContain('building-abnormal')
+    await tap(comp, `#group-${groupIdOf(50)} .group-toggle`)
+    expect(comp.querySelector(`#row-${buildingIdOf(1000)}`)).toBeUndefined()
+    expect(setDataLog.largest(PAGE)!.bytes).toBeLessThan(32 * 1024)
+  })
+
+  it('pages 1,000 buildings without 营 by 50, with 「加载更多」 and on reaching the bottom, to the last one', async () => {
+    const comp = await open(largeTable(1000, { groupSize: 1000, groupsPerZone: 0 }))
+    expect(texts(comp, '.subtotal .block-name')).toEqual(['第1营 小计'])
+    expect(comp.querySelectorAll('.building')).toHaveLength(50)
+    expect(texts(comp, '.building-name').slice(0, 2)).toEqual(['97号', '194号'])
+    expect(text(comp, '.more-rows')).toBe('加载更多（还有 950 栋）')
+    await tap(comp, '.more-rows')
+    expect(comp.querySelectorAll('.building')).toHaveLength(100)
+    for (let i = 0; i < 20; i++) page(comp).onReachBottom()
+    await settleAll()
+    const names = texts(comp, '.building-name')
+    expect(names).toHaveLength(1000)
+    expect(new Set(names).size).toBe(1000)
+    expect(names[999]).toBe('1000号')
+    expect(comp.querySelector('.more-rows')).toBeUndefined()
+    // Each page sent only its own 50 cards.
+    const pages = tableCalls().filter((c) => c.keys.some((k) => k.includes('].rows[')))
+    expect(pages).toHaveLength(19)
+    expect(Math.max(...pages.map((c) => c.bytes))).toBeLessThan(16 * 1024)
+    expect(firstRender()!.bytes).toBeLessThan(32 * 1024)
+  })
+
+  it('keeps the open 营 open when pulled down', async () => {
+    const comp = await open(largeTable(1000))
+    await tap(comp, `#group-${groupIdOf(50)} .group-toggle`)
+    comp.instance.onPullDownRefresh()
+    await settleAll()
+    expect(sentAntigen('table')).toHaveLength(2)
+    expect(texts(comp, '.building-name')).toHaveLength(20)
+    expect(find(comp, `#row-${buildingIdOf(1000)}`)).toBeDefined()
+  })
+
+  it('pages 13,637 buildings: 营 and abnormal buildings 50 at a time, to the last building', async () => {
+    const table = largeTable(13637)
+    const comp = await open(table)
+    expect(text(comp, '#total')).toContain(`已确认 ${table.total.confirmed}/13637 栋`)
+    expect(texts(comp, '.subtotal-zone .block-name')).toHaveLength(69)
+    expect(text(comp, '#alerts .alerts-title')).toBe('140 栋楼报告异常，请尽快联系')
+    expect(texts(comp, '#alerts .alert')).toHaveLength(50)
+    await tap(comp, '#more-alerts')
+    await tap(comp, '#more-alerts')
+    expect(texts(comp, '#alerts .alert')).toHaveLength(140)
+    expect(comp.querySelector('#more-alerts')).toBeUndefined()
+
+    expect(texts(comp, '.subtotal .block-name')).toHaveLength(50)
+    expect(text(comp, '#more-groups')).toBe('加载更多营（还有 632 个营）')
+    await tap(comp, '#more-groups')
+    for (let i = 0; i < 20; i++) page(comp).onReachBottom()
+    await settleAll()
+    const names = texts(comp, '.subtotal .block-name')
+    expect(names).toHaveLength(682)
+    expect(names[681]).toBe('第682营 小计')
+    expect(comp.querySelector('#more-groups')).toBeUndefined()
+    await tap(comp, `#group-${groupIdOf(682)} .group-toggle`)
+    expect(texts(comp, '.building-name').at(-1)).toBe('13637号')
+
+    expect(firstRender()!.bytes).toBeLessThan(64 * 1024)
+    expect(setDataLog.largest(PAGE)!.bytes).toBe(firstRender()!.bytes)
   })
 })

@@ -7,7 +7,7 @@ import type { LedgerImportDoc } from '../../server/ledger'
 import type { ExportDoc } from '../../server/platform/exports'
 import type { UploadDoc } from '../../server/platform/uploads'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
-import { C1, fileIdOf, LEDGER_FILES, loadFixture, WHO } from '../support/community'
+import { C1, C2, fileIdOf, LEDGER_FILES, loadFixture, WHO } from '../support/community'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -104,6 +104,60 @@ describe('imports', () => {
     const imp = (await t.data.get<LedgerImportDoc>('imports', 'imp-c1')) as LedgerImportDoc
     expect(imp).toMatchObject({ errors: [], keptMembers: [], status: 'committed', rows: 0 })
     expect(JSON.stringify(imp)).not.toContain('张三')
+  })
+  it('many due at once: 20 a run, the oldest first, each once; recent imports and their rows untouched', async () => {
+    const HOUR = 3_600_000
+    const base = t.now()
+    const imports = (prefix: string, n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        _id: `${prefix}-${String(i).padStart(2, '0')}`,
+        communityId: i % 2 ? C1 : C2,
+        createdBy: 'o-committee',
+        createdAt: new Date(from - i * HOUR),
+        fileName: 'ledger.csv',
+        status: 'committed',
+        total: 1,
+        errors: [{ row: 2, reason: '「赵六」的电话号码不对' }],
+        keptMembers: [],
+      }))
+    // 25 a week old and more (plus the fixture's two from 1 November, older still), 10 from the last week.
+    const stale = imports('old', 25, base - 8 * DAY)
+    const fresh = imports('new', 10, base - 6 * DAY)
+    await t.data.insertMany('imports', [...stale, ...fresh])
+    await t.data.insertMany(
+      'importRows',
+      [...stale, ...fresh].flatMap((imp) =>
+        [0, 1].map((seq) => ({ _id: `${imp._id}-${seq}`, importId: imp._id, seq })),
+      ),
+    )
+    const order = ['imp-c1', 'imp-c2', ...[...stale].reverse().map((i) => i._id)]
+    const rowsDeleted = async () =>
+      new Map(
+        (
+          await t.data.findAll<{ _id: string; rowsDeletedAt: Date }>(
+            'imports',
+            { rowsDeletedAt: t.data._.exists(true) },
+            { fields: { rowsDeletedAt: true } },
+          )
+        ).map((i) => [i._id, new Date(i.rowsDeletedAt).getTime()]),
+      )
+
+    await t.advanceClock(MINUTE)
+    expect(await housekeeping()).toMatchObject({ importRows: 18 * 2 })
+    const first = await rowsDeleted()
+    expect([...first.keys()].sort()).toEqual(order.slice(0, 20).sort())
+    await t.advanceClock(MINUTE)
+    expect(await housekeeping()).toMatchObject({ importRows: 7 * 2 })
+    const second = await rowsDeleted()
+    expect([...second.keys()].sort()).toEqual([...order].sort())
+    for (const [id, at] of first) expect(second.get(id)).toBe(at)
+    expect(await housekeeping()).toMatchObject({ importRows: 0 })
+
+    expect(await t.data.count('importRows', { importId: t.data._.in(order) })).toBe(0)
+    const left = await t.data.find<{ importId: string }>('importRows', {}, { limit: 100 })
+    expect(left.map((r) => r.importId).sort()).toEqual(fresh.flatMap((i) => [i._id, i._id]).sort())
+    for (const imp of fresh)
+      expect(await t.data.get('imports', imp._id)).toMatchObject({ errors: imp.errors, createdAt: imp.createdAt })
   })
 })
 

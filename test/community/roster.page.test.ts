@@ -14,7 +14,8 @@ import {
   roster,
   sent,
 } from '../support/pages/fixtures'
-import { find, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { find, mount, setDataLog, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { largeRoster } from '../support/pages/large'
 
 const PAGE = 'packageLead/pages/roster'
 
@@ -323,5 +324,43 @@ describe('building roster', () => {
     broken = false
     await tap(comp, '#error', '.status-action')
     expect(comp.data.state).toBe('ready')
+  })
+})
+
+describe('building roster of a high-rise', () => {
+  it('sends 600 households 50 at a time, on each tab, to the last one, in small setData calls', async () => {
+    const big = largeRoster(600)
+    building(big)
+    const comp = mount(PAGE, { buildingId: 'b_12' })
+    await settleAll()
+    expect(text(comp, '#summary')).toContain('600 户')
+    expect(comp.querySelectorAll('.household')).toHaveLength(50)
+    expect(text(comp, '#more-households')).toBe('加载更多（还有 550 户）')
+    const first = setDataLog.calls.find((c) => c.page === PAGE && c.keys.includes('households'))!
+    expect(first.bytes).toBeLessThan(48 * 1024)
+
+    await tap(comp, '#more-households')
+    expect(comp.querySelectorAll('.household')).toHaveLength(100)
+    const page = comp.instance as unknown as { onReachBottom: () => void }
+    for (let i = 0; i < 12; i++) page.onReachBottom()
+    await settleAll()
+    const labels = texts(comp, '.household-label')
+    expect(labels).toHaveLength(600)
+    expect(labels[599]).toBe(big.households[599]!.label)
+    expect(comp.querySelector('#more-households')).toBeUndefined()
+
+    // 代管 on a card of a later page changes that household.
+    await tap(comp, `#household-${big.households[420]!.id} .proxy`)
+    expect(comp.data.households[420]!.proxy).toBe(!big.households[420]!.proxy)
+
+    // The households without WeChat: their own list, from its first page.
+    await tap(comp, '#tab-unlinked')
+    expect(texts(comp, '.household-label')).toEqual(big.unlinked.slice(0, 50).map((h) => h.label))
+    expect(text(comp, '#more-households')).toBe(`加载更多（还有 ${big.unlinked.length - 50} 户）`)
+    await tap(comp, '#more-households')
+    await tap(comp, '#more-households')
+    expect(texts(comp, '.household-label')).toEqual(big.unlinked.map((h) => h.label))
+
+    expect(setDataLog.largest(PAGE)!.bytes).toBeLessThan(48 * 1024)
   })
 })

@@ -1,10 +1,17 @@
-// The antigen function's timer (every 10 minutes, 60 s limit): close rounds past their deadline, delete kit photos
-// settings.photoRetentionDays after a round closed, reduce per-member results to counts settings.resultRetentionDays
-// after it, delete everything of a community whose data is due after it was closed, and retry file deletions that
-// failed. Each step is bounded and idempotent: what a run leaves (the time budget spent, a step failing) the next
-// one finishes.
+// The antigen function's timer (every 10 minutes, 60 s limit): close rounds past their deadline, reduce per-member
+// results to counts settings.resultRetentionDays after a round closed, delete kit photos
+// settings.photoRetentionDays after it, delete everything of a community whose data is due after it was closed, and
+// retry file deletions that failed. Each step is bounded and idempotent: what a run leaves (the time budget spent, a
+// step failing) the next one finishes. The retention steps read only due rounds, oldest due first (reducing first:
+// it deletes the photos too), so rounds closed recently never hold up one closed long ago.
 import type { RoundDoc } from '../../../server/antigen/model'
-import { closeErasingRounds, deleteDuePhotos, finishErasing, reduceDueResults } from '../../../server/antigen/retention'
+import {
+  closeErasingRounds,
+  dateClosedRounds,
+  deleteDuePhotos,
+  finishErasing,
+  reduceDueResults,
+} from '../../../server/antigen/retention'
 import { DEFAULT_PHOTO_RETENTION_DAYS } from '../../../server/community/settings'
 import { Budget, steps } from '../../../server/platform/budget'
 import { data } from '../../../server/platform/cloud'
@@ -21,7 +28,7 @@ export async function closeOverdueRounds(now = nowDate()): Promise<number> {
   const overdue = await data.find<RoundDoc>(
     'rounds',
     { status: 'open', deadline: data._.lt(now) },
-    { limit: 100, fields: { buildingIds: false } as never },
+    { limit: 100, orderBy: [['deadline', 'asc']], fields: { buildingIds: false } as never },
   )
   for (const r of overdue) {
     await closeRoundDocs(r._id, new Date(r.deadline))
@@ -35,12 +42,19 @@ export async function housekeeping() {
   const run = await steps('antigen.housekeeping', {
     closed: () => closeOverdueRounds(),
     closedForErasure: () => closeErasingRounds(now),
-    photos: () => deleteDuePhotos(budget, now),
+    dated: () => dateClosedRounds(now),
     reduced: () => reduceDueResults(budget, now),
+    photos: () => deleteDuePhotos(budget, now),
     erased: () => finishErasing(now),
     files: () => retryFileDeletions(),
   })
   const { photos, ...rest } = run
   // `rounds` / `photos`: rounds whose photos were all deleted in this run, and how many photos went.
-  return { ...rest, rounds: photos?.rounds ?? 0, photos: photos?.photos ?? 0, photoFailures: photos?.failedFiles ?? 0 }
+  return {
+    ...rest,
+    rounds: photos?.rounds ?? 0,
+    photos: photos?.photos ?? 0,
+    photoFailures: photos?.failedFiles ?? 0,
+    photoRoundFailures: photos?.failedRounds ?? 0,
+  }
 }

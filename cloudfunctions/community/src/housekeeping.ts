@@ -2,7 +2,9 @@
 // schedule (exports a day after they were made, uploaded ledger files a day after the import read them, staged
 // import rows a week after the import, decided join requests a month after the decision, phone-reveal logs and
 // attempt counters when their time is up), a closed community's people once its closing period is over, and file
-// deletions that failed are retried. Each step is bounded and idempotent; one failing does not stop the others.
+// deletions that failed are retried. Each step is bounded and idempotent; one failing does not stop the others. Each
+// reads only what is due, in the query, the oldest first (or deletes every due record at once), so nothing recent
+// can hold up what is overdue.
 import { Budget, steps } from '../../../server/platform/budget'
 import { eraseCommunityData, erasingCommunities } from '../../../server/community/closing'
 import { deleteDecidedRequests, deleteStaleImportRows } from '../../../server/community/retention'

@@ -42,8 +42,22 @@ interface InviteRow {
   uses: string
 }
 
-/** The roster as answered, for 拨打 (the masked number and whether it may be revealed). */
-const store = pageStore(() => ({ households: [] as HouseholdView[] }))
+/** Household cards sent to the view at a time: a high-rise has hundreds; the rest come with 「加载更多」. */
+const HOUSEHOLD_PAGE = 50
+
+/**
+ * The roster as answered, for 拨打 (the masked number and whether it may be revealed), and every household's
+ * card, of which the view holds the pages shown so far of the open tab's list.
+ */
+const store = pageStore(() => ({ households: [] as HouseholdView[], rows: [] as HouseholdRow[] }))
+
+/** The open tab's households: all of them, or those without WeChat. */
+const listOf = (rows: HouseholdRow[], tab: Tab) => (tab === 'unlinked' ? rows.filter((r) => r.unlinked) : rows)
+
+const firstPage = (list: HouseholdRow[]) => ({
+  households: list.slice(0, HOUSEHOLD_PAGE),
+  householdsMore: Math.max(0, list.length - HOUSEHOLD_PAGE),
+})
 
 function householdRow(h: HouseholdView, unlinked: boolean): HouseholdRow {
   return {
@@ -77,12 +91,12 @@ const inviteRow = (i: InviteView): InviteRow => ({
   uses: `已用 ${i.uses} / ${i.maxUses} 次`,
 })
 
-function rosterData(r: Roster) {
+function rosterData(r: Roster, rows: HouseholdRow[], tab: Tab) {
   const unlinked = new Set(r.unlinked.map((h) => h.id))
   return {
     title: r.building.name,
     summary: `${r.counts.households} 户 · ${r.counts.residents} 人 · ${r.counts.linkedHouseholds} 户已绑定微信 · ${r.counts.special} 户有特殊人群`,
-    households: r.households.map((h) => householdRow(h, unlinked.has(h.id))),
+    ...firstPage(listOf(rows, tab)),
     pending: r.pending.map(pendingRow),
     unlinkedCount: unlinked.size,
     maskedPhones: r.households.some((h) => h.members.some((m) => m.phone?.includes('*'))),
@@ -98,6 +112,8 @@ Component({
     summary: '',
     tab: 'households' as Tab,
     households: [] as HouseholdRow[],
+    /** Households of the open tab not sent to the view yet. */
+    householdsMore: 0,
     pending: [] as PendingRow[],
     unlinkedCount: 0,
     maskedPhones: false,
@@ -134,8 +150,7 @@ Component({
         const canManage =
           holds(me, ['buildingLead'], { communityId: b.communityId, groupId: b.groupId, buildingId: b.id }) ||
           holds(me, ['committee'], { communityId: b.communityId })
-        store(this).households = roster.households
-        this.setData({ state: 'ready', canManage, ...rosterData(roster) })
+        this.setData({ state: 'ready', canManage, ...this.remember(roster) })
         wx.setNavigationBarTitle({ title: `${b.name} 名册` })
         if (canManage) void this.loadInvites()
       } catch (err) {
@@ -147,8 +162,7 @@ Component({
     async reload() {
       try {
         const roster = await call('community', 'buildingRoster', { buildingId: this.data.buildingId }, { silent: true })
-        store(this).households = roster.households
-        this.setData(rosterData(roster))
+        this.setData(this.remember(roster))
       } catch {
         // the change itself succeeded; pull down to refresh
       }
@@ -175,8 +189,35 @@ Component({
       void this.loadInvites()
     },
 
+    /** Keep the answer and every card; answer the data of the open tab's first page. */
+    remember(roster: Roster) {
+      const s = store(this)
+      const unlinked = new Set(roster.unlinked.map((h) => h.id))
+      s.households = roster.households
+      s.rows = roster.households.map((h) => householdRow(h, unlinked.has(h.id)))
+      return rosterData(roster, s.rows, this.data.tab)
+    },
+
+    /** Another tab: the households tab and the without-WeChat tab start at their first page. */
     onTab(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ tab: (e.currentTarget.dataset as { tab: Tab }).tab })
+      const tab = (e.currentTarget.dataset as { tab: Tab }).tab
+      if (tab === this.data.tab) return
+      this.setData({ tab, ...(tab === 'pending' ? {} : firstPage(listOf(store(this).rows, tab))) })
+    },
+
+    /** 「加载更多」 or reaching the bottom: append the next page of the open tab's households. */
+    onMoreHouseholds() {
+      if (this.data.tab === 'pending' || !this.data.householdsMore) return
+      const list = listOf(store(this).rows, this.data.tab)
+      const from = this.data.households.length
+      const next = list.slice(from, from + HOUSEHOLD_PAGE)
+      const patch: Record<string, unknown> = { householdsMore: Math.max(0, list.length - from - next.length) }
+      next.forEach((row, k) => (patch[`households[${from + k}]`] = row))
+      this.setData(patch)
+    },
+
+    onReachBottom() {
+      if (this.data.state === 'ready') this.onMoreHouseholds()
     },
 
     async onProxyToggle(e: WechatMiniprogram.TouchEvent) {
@@ -185,7 +226,11 @@ Component({
       if (!row || !this.data.canManage) return
       try {
         const h = await call('community', 'setProxy', { householdId: row.id, proxy: !row.proxy })
-        this.setData({ [`households[${index}]`]: householdRow(h, row.unlinked) })
+        const updated = householdRow(h, row.unlinked)
+        const s = store(this)
+        s.rows = s.rows.map((r) => (r.id === updated.id ? updated : r))
+        s.households = s.households.map((x) => (x.id === h.id ? h : x))
+        this.setData({ [`households[${index}]`]: updated })
         toast(h.proxy ? '已设为代管' : '已取消代管')
       } catch {
         // shown in a dialog; the row keeps its state

@@ -81,4 +81,4 @@ export const type = (comp: Mounted, value: string, ...selectors: string[]) =>
   fire(comp, 'input', { value }, ...selectors)
 
 export { simulate }
-export { fakeCloud } from '../../setup/miniprogram'
+export { fakeCloud, jsonBytes, SET_DATA_LIMIT_BYTES, setDataLog } from '../../setup/miniprogram'
