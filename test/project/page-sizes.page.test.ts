@@ -16,6 +16,7 @@ describe('page sizes', () => {
     expect(text(comp, '#tab-entries')).toBe('已接龙 960')
     expect(text(comp, '#tab-missing')).toBe('未报 40')
     // About 200 KB: the entries without their members' photos, which load when one opens.
+    console.log(`chain page, 1,000 households: largest setData ${largest('packageAntigen/pages/chain')} bytes`)
     expect(largest('packageAntigen/pages/chain')).toBeLessThan(SET_DATA_LIMIT_BYTES)
     await tap(comp, '.entry-head')
     expect(comp.data.entries[0]!.members.length).toBeGreaterThan(0)
