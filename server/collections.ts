@@ -30,6 +30,10 @@ export const COLLECTIONS = [
   'uploads',
   /** Stored files whose deletion failed (storage answered another status than deleted): retried by the timers. */
   'fileDeletions',
+  /** The push queue every feature's subscription messages go through, with their send results (pushqueue.ts). */
+  'pushQueue',
+  /** One-time subscription credits per person and template (credits.ts). */
+  'subscriptionCredits',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

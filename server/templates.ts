@@ -8,6 +8,5 @@
 // - abnormal (to the building's leads and the committee): thing1 住户, time2 提交时间, thing3 提示
 // - reopened (to the building's leads): thing1 楼栋, thing2 住户, time3 时间
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
-
-/** Field limits of subscription messages: thing ≤ 20 characters, phrase ≤ 5 Chinese characters. */
-export const thing = (s: string) => ([...s].length <= 20 ? s : `${[...s].slice(0, 19).join('')}…`)
+// Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
+// message it is handed (checkFields in server/platform/pushqueue.ts).

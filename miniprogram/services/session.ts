@@ -45,10 +45,11 @@ export function holds(
 /**
  * Ask to send subscription messages. WeChat only shows the dialog when this runs inside a tap handler, so call it
  * synchronously there, before any await. Resolves with the templates the user accepted, whatever the user or
- * WeChat answers: a refusal never blocks.
+ * WeChat answers: a refusal never blocks. What was accepted is reported to the credits ledger (one credit per
+ * template: WeChat allows one message per acceptance and keeps no counter the functions can read).
  */
 export function askSubscribe(tmplIds: string[]): Promise<string[]> {
-  return new Promise((resolve) => {
+  return new Promise<string[]>((resolve) => {
     try {
       wx.requestSubscribeMessage({
         tmplIds,
@@ -58,5 +59,11 @@ export function askSubscribe(tmplIds: string[]): Promise<string[]> {
     } catch {
       resolve([])
     }
+  }).then((accepted) => {
+    if (accepted.length)
+      call('community', 'recordSubscription', { templateIds: tmplIds, accepted }, { silent: true }).catch(() => {
+        // Not recorded: the person still gets the message; only the ledger's count (the call list) is short.
+      })
+    return accepted
   })
 }

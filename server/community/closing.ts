@@ -46,7 +46,12 @@ async function deleteConsents(communityId: string): Promise<number> {
     )
     const keep = new Set(elsewhere.map((r) => r.openid))
     const gone = batch.filter((o) => !keep.has(o))
-    if (gone.length) removed += await data.removeWhere('consents', { openid: data._.in(gone) })
+    if (gone.length) {
+      removed += await data.removeWhere('consents', { openid: data._.in(gone) })
+      // Their subscription credits and the notices kept for them (which name their household) go with them.
+      await data.removeWhere('subscriptionCredits', { openid: data._.in(gone) })
+      await data.removeWhere('pushQueue', { touser: data._.in(gone) })
+    }
   }
   return removed
 }

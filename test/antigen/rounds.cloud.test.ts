@@ -5,6 +5,7 @@ import type { ChainView, Envelope, MySubmissionView, RemindResult, RoundTable, R
 import type { ChainDoc } from '../../server/antigen/model'
 import { CONSENTS } from '../../server/community/consent'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
+import { pushesSettled } from '../support/pushes'
 import { B, C1, H, loadFixture, snapshot, WHO } from '../support/community'
 
 let t: TestCloud
@@ -82,6 +83,7 @@ describe('opening a round', () => {
       deadline: inAnHour(),
       notice: '第二轮',
     })
+    await pushesSettled(t)
     const sent = (
       await t.admin<{ touser: string; status: string; data: Record<string, { value: string }> }[]>('outbox')
     ).filter((m) => m.status === 'sent')
@@ -214,6 +216,7 @@ describe('submitting', () => {
       members: [await negative(H.b1r102._id, 'm-wang')],
     })
     await submitZhang(['negative', 'positive'])
+    await pushesSettled(t)
     const sent = (
       await t.admin<{ touser: string; templateId: string; status: string; data: Record<string, { value: string }> }[]>(
         'outbox',
@@ -378,6 +381,7 @@ describe('confirming a building', () => {
     })
     const chain = await ok<ChainView>(WHO.buildingLead, 'chain', { roundId: round.id, buildingId: B.b1._id })
     expect(chain.confirmed).toBe(false)
+    await pushesSettled(t)
     const sent = (await t.admin<{ touser: string; templateId: string; status: string }[]>('outbox')).filter(
       (m) => m.templateId === 'TPL_REOPENED' && m.status === 'sent',
     )
@@ -495,6 +499,11 @@ describe('the roll-up table', () => {
 describe('reminders, retention and deletion', () => {
   it('pushes to non-submitters who subscribed and lists the others to call', async () => {
     await t.admin('subscribe', { body: { openid: WHO.floorLead, templateId: 'TPL_ANTIGEN_REMINDER' } })
+    // The ledger, which the call list comes from, knows the credit the page reported.
+    await community(WHO.floorLead, 'recordSubscription', {
+      templateIds: ['TPL_ANTIGEN_REMINDER'],
+      accepted: ['TPL_ANTIGEN_REMINDER'],
+    })
     await submitZhang()
     const r = await ok<RemindResult>(WHO.buildingLead, 'remind', { roundId: round.id, buildingId: B.b1._id })
     expect(r.pushed).toBe(1)

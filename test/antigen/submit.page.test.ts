@@ -508,7 +508,7 @@ describe('antigen submission', () => {
     expect(text(comp, '#done .done-no')).toBe('已接龙 · 第 12 位')
   })
 
-  it('asks a household for the reminder notification of the next round', async () => {
+  it('asks a household for the reminder and round-opened notifications in one request', async () => {
     resident()
     const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
     spies.push(subscribe)
@@ -519,7 +519,39 @@ describe('antigen submission', () => {
     await tap(comp, '#result-m_2-untested')
     await tap(comp, '#member-m_2 .reason')
     await tap(comp, '#submit')
-    expect(subscribe).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['TPL_ANTIGEN_REMINDER'] }))
+    expect(subscribe).toHaveBeenCalledTimes(1)
+    expect(subscribe).toHaveBeenCalledWith(
+      expect.objectContaining({ tmplIds: ['TPL_ANTIGEN_REMINDER', 'TPL_ROUND_OPENED'] }),
+    )
+  })
+
+  it('reports the accepted templates to the credits ledger and turns on 开轮提醒 after the submission', async () => {
+    resident()
+    const subscribe = jest.spyOn(wx, 'requestSubscribeMessage').mockImplementation(((
+      o: WechatMiniprogram.RequestSubscribeMessageOption,
+    ) => {
+      o.success?.({
+        errMsg: 'requestSubscribeMessage:ok',
+        ...Object.fromEntries(o.tmplIds.map((id) => [id, 'accept'])),
+      })
+    }) as never)
+    spies.push(subscribe)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#result-m_1-untested')
+    await tap(comp, '#member-m_1 .reason')
+    await tap(comp, '#result-m_2-untested')
+    await tap(comp, '#member-m_2 .reason')
+    await tap(comp, '#submit')
+    await settleAll()
+    expect(sent('recordSubscription')).toEqual([
+      {
+        templateIds: ['TPL_ANTIGEN_REMINDER', 'TPL_ROUND_OPENED'],
+        accepted: ['TPL_ANTIGEN_REMINDER', 'TPL_ROUND_OPENED'],
+      },
+    ])
+    expect(sentAntigen('submit')).toHaveLength(1)
+    expect(sentAntigen('subscribeRounds')).toEqual([{ communityId: mySubmission().round.communityId }])
   })
 
   it('keeps a photo taken on this phone when the page is left and opened again', async () => {

@@ -28,6 +28,7 @@ import { shanghaiDay } from '../../server/kernel/time'
 import { C1, loadFixture, snapshot, WHO } from '../support/community'
 import { HEADER, toCsv } from '../support/ledger'
 import { ROOT, startTestCloud, type TestCloud } from '../support/localcloud'
+import { pushesSettled } from '../support/pushes'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -199,6 +200,7 @@ describe('bootstrapping a new community', () => {
         })),
       ),
     })
+    await pushesSettled(t)
     const outbox = await t.admin<{ touser: string; templateId: string; status: string }[]>('outbox')
     expect(outbox.filter((m) => m.templateId === 'TPL_ABNORMAL' && m.status === 'sent').map((m) => m.touser)).toEqual([
       FIRST,

@@ -150,6 +150,39 @@ describe('a member deleting their data', () => {
       expect(JSON.stringify(now[coll])).toBe(JSON.stringify(before[coll]))
   })
 
+  it('removes their subscription credits and the notices kept for them, and nobody else’s', async () => {
+    await ok('community', WHO.resident, 'recordSubscription', {
+      templateIds: ['TPL_ANTIGEN_REMINDER'],
+      accepted: ['TPL_ANTIGEN_REMINDER'],
+    })
+    await ok('community', WHO.residentB2, 'recordSubscription', {
+      templateIds: ['TPL_ANTIGEN_REMINDER'],
+      accepted: ['TPL_ANTIGEN_REMINDER'],
+    })
+    const now = new Date(t.now())
+    const notice = (touser: string) => ({
+      _id: `psh_test_${touser}`,
+      purpose: 'test',
+      touser,
+      templateId: 'TPL_ANTIGEN_REMINDER',
+      page: '',
+      data: { thing1: { value: '1-101 张*' } },
+      status: 'sent',
+      attempts: 1,
+      createdAt: now,
+      updatedAt: now,
+    })
+    await t.data.set('pushQueue', notice(WHO.resident))
+    await t.data.set('pushQueue', notice(WHO.residentB2))
+    expect(await t.data.count('subscriptionCredits', { openid: WHO.resident })).toBe(1)
+
+    await ok('community', WHO.resident, 'deleteMyData', { householdId: H.b1r101._id, confirm: '删除' })
+    expect(await t.data.count('subscriptionCredits', { openid: WHO.resident })).toBe(0)
+    expect(await t.data.count('pushQueue', { touser: WHO.resident })).toBe(0)
+    expect(await t.data.count('subscriptionCredits', { openid: WHO.residentB2 })).toBe(1)
+    expect(await t.data.count('pushQueue', { touser: WHO.residentB2 })).toBe(1)
+  })
+
   it('who is the household’s last member erases it: people, links, all its requests, its antigen entries', async () => {
     const c = await chain(B.b2._id)
     const qian = photoOf(c, H.b2r101._id, 'm-qian')

@@ -4,6 +4,7 @@
 import type { Envelope, RoleView, WhoAmI } from '../../typings/api'
 import type { RoleDoc } from '../../server/community/model'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
+import { pushesSettled } from '../support/pushes'
 import { C1, loadFixture, ROLES, snapshot, WHO } from '../support/community'
 
 let t: TestCloud
@@ -100,6 +101,7 @@ describe('a planted roles document is seen by no query of the community’s peop
     })
     expect(chains.length).toBeGreaterThan(0)
     expect(chains.flatMap((c) => [...(c.notify?.committee ?? []), ...(c.notify?.leads ?? [])])).not.toContain(PLANTER)
+    await pushesSettled(t)
     const outbox = await t.admin<{ touser: string }[]>('outbox')
     expect(outbox.map((m) => m.touser)).not.toContain(PLANTER)
   })

@@ -4,6 +4,7 @@ import type { HouseholdDoc, InviteDoc, JoinRequestDoc, RoleDoc } from '../../ser
 import { CONSENTS } from '../../server/community/consent'
 import { roleId } from '../../server/community/ids'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
+import { pushesSettled } from '../support/pushes'
 import { B, H, loadFixture, WHO } from '../support/community'
 
 let t: TestCloud
@@ -90,7 +91,9 @@ describe('joining with an invite', () => {
       name: '李四',
       ...consent,
     })
+    await pushesSettled(t)
     await ok(WHO.buildingLead, 'decideJoin', { requestId: req.id, approve: false, reason: '请本人来办' })
+    await pushesSettled(t)
     const outbox = (
       await t.admin<
         { touser: string; templateId: string; status: string; data: Record<string, { value: string }>; page: string }[]
@@ -310,7 +313,7 @@ describe('approval: the member still unlinked, the request still pending, all at
   const requests = async (ids: string[]) =>
     Promise.all(ids.map(async (id) => (await t.data.get<JoinRequestDoc>('joinRequests', id)) as JoinRequestDoc))
   const results = async () =>
-    (await t.admin<{ touser: string; templateId: string; status: string }[]>('outbox')).filter(
+    (await pushesSettled(t), await t.admin<{ touser: string; templateId: string; status: string }[]>('outbox')).filter(
       (m) => m.templateId === 'TPL_JOIN_RESULT' && m.status === 'sent',
     )
 

@@ -132,6 +132,10 @@ const MATRIX: Record<ActionName<'community'>, Rule> = {
   consentText: { payload: () => ({ kind: 'health' }), allowed: ANYONE },
   giveConsent: { payload: () => ({ kind: 'health', version: CONSENTS.health.version }), allowed: ANYONE },
   withdrawConsent: { payload: () => ({ kind: 'health' }), allowed: ANYONE },
+  recordSubscription: {
+    payload: () => ({ templateIds: ['TPL_ROUND_OPENED'], accepted: ['TPL_ROUND_OPENED'] }),
+    allowed: ANYONE,
+  },
   myJoinRequests: { payload: () => ({}), allowed: ANYONE },
   myData: { payload: () => ({}), allowed: ANYONE },
   previewInvite: { payload: (p) => ({ code: p.invite }), allowed: ANYONE },

@@ -428,6 +428,14 @@ export interface CommunityApi {
   consentText: { input: { kind: ConsentKind }; output: ConsentText }
   giveConsent: { input: { kind: ConsentKind; version: string }; output: ConsentView }
   withdrawConsent: { input: { kind: ConsentKind }; output: { withdrawn: boolean } }
+  /**
+   * The page asked for subscription messages (`templateIds`) and the user accepted `accepted`: one credit each in
+   * the ledger. `credits`: the caller's count per accepted template after.
+   */
+  recordSubscription: {
+    input: { templateIds: string[]; accepted: string[] }
+    output: { credits: Record<string, number> }
+  }
 
   previewInvite: { input: { code: string }; output: InvitePreview }
   requestJoin: {

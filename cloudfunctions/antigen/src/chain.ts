@@ -12,15 +12,17 @@ import {
   formatShanghai,
   hasRole,
   nowDate,
+  nowMs,
   z,
 } from '../../../server/kernel'
 import { householdLabel, naturalCompare } from '../../../server/community/structure'
 import { chainLabel } from '../../../server/community/mask'
 import { randomId } from '../../../server/community/ids'
-import { TEMPLATES, thing } from '../../../server/templates'
+import { TEMPLATES } from '../../../server/templates'
 import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
-import { sendSubscribe } from '../../../server/platform/notify'
+import { notify, type PushMessage } from '../../../server/platform/notify'
+import { withCredit } from '../../../server/platform/credits'
 import { loadHousehold } from '../../../server/platform/places'
 import { fieldsFor, householdTarget, leadsPartOf, showName, showPhone } from '../../../server/platform/visibility'
 import { isAbnormal } from '../../../server/antigen/rules'
@@ -114,6 +116,9 @@ async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView
     detailed: leadsPartOf(grants, chain),
   }
 }
+
+/** Reminders of the same household within this window are one notice: a double tap or a retry tells no one twice. */
+const REMIND_WINDOW_MS = 10 * 60_000
 
 /** The households of the building the caller reminds: a building lead's or the committee's all, a floor lead's floor. */
 const REMINDERS = ['buildingLead', 'floorLead', 'committee'] as const
@@ -210,16 +215,32 @@ export const chainActions = defineActions('antigen', {
           (h) => !chain.entries[h._id] && h.members.length > 0 && hasRole(ctx.grants, REMINDERS, householdTarget(h)),
         )
         .sort((a, b) => a.floor - b.floor || naturalCompare(a.room, b.room))
-      const fields = { thing1: thing(`${round.date} 抗原检测还没报`), time2: formatShanghai(chain.deadline) }
+      const fields = { thing1: `${round.date} 抗原检测还没报`, time2: formatShanghai(chain.deadline) }
+      // Who can be pushed is the ledger's answer (a credit for the reminder template), not a send's: the call list is
+      // ready now, while the messages leave through the queue. A repeat within the same ten minutes (a double tap, a
+      // retry) tells nobody twice; a later reminder is a new notice.
+      const credited = await withCredit(
+        missing.flatMap((h) => h.linkedOpenids),
+        TEMPLATES.antigenReminder,
+      )
+      const window = Math.floor(nowMs() / REMIND_WINDOW_MS)
+      const messages: PushMessage[] = []
       let pushed = 0
       const callList: RemindResult['callList'] = []
       for (const h of missing) {
         const page = `${SUBMIT_PAGE}?roundId=${chain.roundId}&householdId=${h._id}`
-        const results = await Promise.all(
-          h.linkedOpenids.map((openid) => sendSubscribe(openid, TEMPLATES.antigenReminder, page, fields)),
-        )
-        if (results.some(Boolean)) pushed++
-        else {
+        const reachable = h.linkedOpenids.filter((openid) => credited.has(openid))
+        if (reachable.length) {
+          pushed++
+          for (const openid of reachable)
+            messages.push({
+              purpose: `antigen.remind:${chain.roundId}:${h._id}:${window}`,
+              touser: openid,
+              templateId: TEMPLATES.antigenReminder,
+              page,
+              fields,
+            })
+        } else {
           // Numbers as the policy shows them (masked but for the committee); the lead reveals one to dial it.
           const fields = fieldsFor(ctx.grants, householdTarget(h))
           const contacts = h.members.flatMap((m): CallContact[] => {
@@ -237,6 +258,7 @@ export const chainActions = defineActions('antigen', {
           })
         }
       }
+      await notify('antigen', messages)
       const log: ReminderDoc = {
         _id: randomId('rmd'),
         roundId: chain.roundId,

@@ -1,8 +1,8 @@
 // The antigen function's timer (every 10 minutes, 60 s limit): close rounds past their deadline, reduce per-member
 // results to counts settings.resultRetentionDays after a round closed, delete kit photos
 // settings.photoRetentionDays after it, delete everything of a community whose data is due after it was closed, and
-// retry file deletions that failed. Each step is bounded and idempotent: what a run leaves (the time budget spent, a
-// step failing) the next one finishes. The retention steps read only due rounds, oldest due first (reducing first:
+// retry file deletions that failed; first of all, send the push queue's leftovers (a drain kick that failed). Each
+// step is bounded and idempotent: what a run leaves (the time budget spent, a step failing) the next one finishes. The retention steps read only due rounds, oldest due first (reducing first:
 // it deletes the photos too), so rounds closed recently never hold up one closed long ago.
 import type { RoundDoc } from '../../../server/antigen/model'
 import {
@@ -16,6 +16,7 @@ import { DEFAULT_PHOTO_RETENTION_DAYS } from '../../../server/community/settings
 import { Budget, steps } from '../../../server/platform/budget'
 import { data } from '../../../server/platform/cloud'
 import { retryFileDeletions } from '../../../server/platform/deletions'
+import { drainStep } from '../../../server/platform/pushqueue'
 import { closeRoundDocs } from './common'
 import { nowDate, nowMs } from '../../../server/kernel'
 
@@ -36,10 +37,15 @@ export async function closeOverdueRounds(now = nowDate()): Promise<number> {
   return overdue.length
 }
 
+/** Of the run's budget, what the push queue's safety-net drain may take first (a kick that failed leaves it all). */
+export const PUSH_BUDGET_MS = 15_000
+
 export async function housekeeping() {
   const budget = new Budget(RUN_BUDGET_MS)
   const now = nowMs()
   const run = await steps('antigen.housekeeping', {
+    // First: notices are what people wait for; retention can wait ten minutes more.
+    pushes: () => drainStep(PUSH_BUDGET_MS),
     closed: () => closeOverdueRounds(),
     closedForErasure: () => closeErasingRounds(now),
     dated: () => dateClosedRounds(now),

@@ -7,12 +7,20 @@ import { housekeeping } from './housekeeping'
 import { roundActions } from './rounds'
 import { submitActions } from './submit'
 import { tableActions } from './table'
+import { withPushDrain } from '../../../server/platform/pushqueue'
 
-export const main = defineFunction({
+const routed = defineFunction({
   name: 'antigen',
   identity: cloud,
   loadGrants,
   actions: contractActions('antigen', { ...roundActions, ...submitActions, ...chainActions, ...tableActions }),
-  // Rounds past their deadline, retention (photos, results reduced to counts), a closed community's deletion.
+  // Rounds past their deadline, retention (photos, results reduced to counts), a closed community's deletion, and
+  // the push queue's leftovers.
   timers: { housekeeping },
 })
+
+/** Of the function's 60 s timeout (config.json), how long a kicked push drain keeps starting sends. */
+export const DRAIN_BUDGET_MS = 40_000
+
+// Push drains kicked by this function's own calls (server/platform/pushqueue.ts); every other event is routed.
+export const main = withPushDrain('antigen', routed, DRAIN_BUDGET_MS)

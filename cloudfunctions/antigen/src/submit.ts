@@ -16,11 +16,11 @@ import {
 import { CONSENTS } from '../../../server/community/consent'
 import { householdLabel } from '../../../server/community/structure'
 import { maskName } from '../../../server/community/mask'
-import { TEMPLATES, thing } from '../../../server/templates'
+import { TEMPLATES } from '../../../server/templates'
 import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { loadHousehold } from '../../../server/platform/places'
-import { sendSubscribe } from '../../../server/platform/notify'
+import { notify } from '../../../server/platform/notify'
 import { currentEnv, fileInFolder, imageKind, probeFile } from '../../../server/platform/files'
 import { placeEntry } from '../../../server/antigen/rules'
 import { MAX_PHOTO_BYTES } from '../../../miniprogram/shared/constants'
@@ -59,8 +59,18 @@ const memberInput = z
   })
   .strict()
 
-/** Push to the building's leads (and the committee): from the list the chain carries, so no extra read. */
-async function tell(chain: ChainDoc, template: string, fields: Record<string, string>, committee: boolean) {
+/**
+ * Push to the building's leads (and the committee): from the list the chain carries, so no extra read, and through
+ * the queue in one write. `purpose` names the change that caused it (the chain's version), so a retry tells no one
+ * twice.
+ */
+async function tell(
+  chain: ChainDoc,
+  purpose: string,
+  template: string,
+  fields: Record<string, string>,
+  committee: boolean,
+) {
   let openids: string[]
   if (chain.notify) openids = [...chain.notify.leads, ...(committee ? chain.notify.committee : [])]
   else {
@@ -74,7 +84,10 @@ async function tell(chain: ChainDoc, template: string, fields: Record<string, st
     openids = trusted(await data.find<RoleDoc>('roles', where, { limit: 100 })).map((p) => p.openid)
   }
   const page = `packageAntigen/pages/chain?roundId=${chain.roundId}&buildingId=${chain.buildingId}`
-  await Promise.all([...new Set(openids)].map((openid) => sendSubscribe(openid, template, page, fields)))
+  await notify(
+    'antigen',
+    [...new Set(openids)].map((touser) => ({ purpose, touser, templateId: template, page, fields })),
+  )
 }
 
 export const submitActions = defineActions('antigen', {
@@ -217,9 +230,10 @@ export const submitActions = defineActions('antigen', {
           if (patch.becameAbnormal) {
             await tell(
               current,
+              `antigen.abnormal:${current._id}:${household._id}:${current.version}`,
               TEMPLATES.abnormal,
               {
-                thing1: thing(`${label} ${maskName(members[0]?.name ?? '')}`),
+                thing1: `${label} ${maskName(members[0]?.name ?? '')}`,
                 time2: formatShanghai(nowDate()),
                 thing3: '抗原异常，请尽快联系',
               },
@@ -229,10 +243,11 @@ export const submitActions = defineActions('antigen', {
           if (patch.reopened) {
             await tell(
               current,
+              `antigen.reopened:${current._id}:${current.version}`,
               TEMPLATES.reopened,
               {
-                thing1: thing(current.buildingName),
-                thing2: thing(`${label} 修改了结果`),
+                thing1: current.buildingName,
+                thing2: `${label} 修改了结果`,
                 time3: formatShanghai(nowDate()),
               },
               false,

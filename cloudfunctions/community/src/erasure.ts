@@ -81,8 +81,13 @@ export async function eraseMyData(householdId: string, ctx: ActionContext): Prom
   // 2. Join requests.
   await data.removeWhere('joinRequests', last ? { householdId: household._id } : { householdId: household._id, openid })
 
-  // 3. Consent records, once nothing else of theirs is left in the product.
-  if (grants.every((g) => leavingIds.has(g.id))) await data.removeWhere('consents', { openid })
+  // 3. Consent records, subscription credits and the notices queued or kept for them, once nothing else of theirs
+  // is left in the product (the notices name their household).
+  if (grants.every((g) => leavingIds.has(g.id))) {
+    await data.removeWhere('consents', { openid })
+    await data.removeWhere('subscriptionCredits', { openid })
+    await data.removeWhere('pushQueue', { touser: openid })
+  }
 
   // 4. The household.
   const at = nowDate()

@@ -18,6 +18,8 @@ import { onboardingActions } from './onboarding'
 import { phoneActions } from './phones'
 import { rolesActions } from './roles'
 import { structureActions } from './structure'
+import { subscriptionActions } from './subscriptions'
+import { withPushDrain } from '../../../server/platform/pushqueue'
 
 // A person's data deletion reaches their antigen results and photos too (the whole household's entries when they
 // were its last member), their 开轮提醒 subscription when they leave the community, and their openid on the rounds'
@@ -31,7 +33,7 @@ personErasers.push(async (p) => {
   return erased
 })
 
-export const main = defineFunction({
+const routed = defineFunction({
   name: 'community',
   identity: cloud,
   loadGrants,
@@ -44,6 +46,13 @@ export const main = defineFunction({
     ...ledgerActions,
     ...phoneActions,
     ...lifecycleActions,
+    ...subscriptionActions,
   }),
   timers: { housekeeping },
 })
+
+/** Of the function's 20 s timeout (config.json), how long a kicked push drain keeps starting sends. */
+export const DRAIN_BUDGET_MS = 12_000
+
+// Push drains kicked by this function's own calls (server/platform/pushqueue.ts); every other event is routed.
+export const main = withPushDrain('community', routed, DRAIN_BUDGET_MS)

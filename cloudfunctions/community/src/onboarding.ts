@@ -27,13 +27,13 @@ import { CONSENTS } from '../../../server/community/consent'
 import { inviteCode, joinRequestId, roleId } from '../../../server/community/ids'
 import { householdLabel, isValidRoom, normaliseRoom } from '../../../server/community/structure'
 import { maskName } from '../../../server/community/mask'
-import { TEMPLATES, thing } from '../../../server/templates'
+import { TEMPLATES } from '../../../server/templates'
 import { data } from '../../../server/platform/cloud'
 import { limited, type RateLimit } from '../../../server/platform/ratelimit'
 import { buildingScope, loadBuilding } from '../../../server/platform/places'
 import { activeHealthConsent, recordConsent } from './identity'
 import { assertCommunityOpen } from '../../../server/community/closing'
-import { sendSubscribe } from '../../../server/platform/notify'
+import { notify } from '../../../server/platform/notify'
 import { joinRequestView } from './views'
 import { trusted } from '../../../server/platform/grants'
 
@@ -137,16 +137,19 @@ async function notifyLeads(request: JoinRequestDoc, building: BuildingDoc): Prom
     ),
   )
   const fields = {
-    thing1: thing(
-      `${householdLabel(building.name, request.room)} ${maskName(request.name)}${request.asProxy ? '（代管）' : ''}`,
-    ),
+    thing1: `${householdLabel(building.name, request.room)} ${maskName(request.name)}${request.asProxy ? '（代管）' : ''}`,
     time2: formatShanghai(request.createdAt),
     thing3: '请在「楼栋名册」中审核',
   }
-  await Promise.all(
-    leads.map((l) =>
-      sendSubscribe(l.openid, TEMPLATES.joinRequest, `${ROSTER_PAGE}?buildingId=${building._id}&tab=pending`, fields),
-    ),
+  await notify(
+    'community',
+    leads.map((l) => ({
+      purpose: `community.joinRequest:${request._id}:${new Date(request.createdAt).getTime()}`,
+      touser: l.openid,
+      templateId: TEMPLATES.joinRequest,
+      page: `${ROSTER_PAGE}?buildingId=${building._id}&tab=pending`,
+      fields,
+    })),
   )
 }
 
@@ -406,11 +409,19 @@ export const onboardingActions = defineActions('community', {
       const decision = await decide(input.requestId, input.approve, input.reason, ctx.caller.openid, health)
       const view = joinRequestView(decision.request, building.name, true)
       if (decision.outcome === 'repeat') return view // the same decision again: the applicant was told already
-      await sendSubscribe(decision.request.openid, TEMPLATES.joinResult, 'pages/index/index', {
-        phrase1: decision.request.status === 'approved' ? '已通过' : '未通过',
-        thing2: thing(`${view.label}${decision.request.reason ? ` ${decision.request.reason}` : ''}`),
-        time3: formatShanghai(nowDate()),
-      })
+      await notify('community', [
+        {
+          purpose: `community.joinResult:${decision.request._id}:${new Date(decision.request.createdAt).getTime()}`,
+          touser: decision.request.openid,
+          templateId: TEMPLATES.joinResult,
+          page: 'pages/index/index',
+          fields: {
+            phrase1: decision.request.status === 'approved' ? '已通过' : '未通过',
+            thing2: `${view.label}${decision.request.reason ? ` ${decision.request.reason}` : ''}`,
+            time3: formatShanghai(nowDate()),
+          },
+        },
+      ])
       if (decision.outcome === 'linked')
         throw new AppError('MEMBER_LINKED', '这位住户已经绑定了其他微信，这条申请不能通过，已标为未通过')
       return view

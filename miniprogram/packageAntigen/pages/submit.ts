@@ -499,14 +499,17 @@ Component({
         })
         return
       }
-      // Inside the tap, before any await: WeChat shows the subscription dialog only then. Accepting lets the lead's
-      // 「提醒未报」 reach this household next time instead of a phone call.
-      const asked = d.head.proxy ? Promise.resolve([]) : askSubscribe([TEMPLATES.antigenReminder])
+      // Inside the tap, before any await: WeChat shows the subscription dialog only then (one request per tap).
+      // Accepting lets the lead's 「提醒未报」 reach this household next time instead of a phone call, and tells them
+      // when the next round opens.
+      const asked = d.head.proxy
+        ? Promise.resolve<string[]>([])
+        : askSubscribe([TEMPLATES.antigenReminder, TEMPLATES.roundOpened])
       this.setData({ ...errors, submitting: true, formError: '' })
-      void asked.then(() => this.submit())
+      void asked.then((accepted) => this.submit(accepted.includes(TEMPLATES.roundOpened)))
     },
 
-    async submit() {
+    async submit(roundNotices = false) {
       const d = this.data
       try {
         if (d.needConsent) {
@@ -523,6 +526,9 @@ Component({
         )
         this.show(view, d.head.proxy)
         toast(view.no ? `第 ${view.no} 位` : '已提交')
+        // 开轮提醒 for this community, as the home page's entry does; a failure here does not undo the submission.
+        if (roundNotices)
+          call('antigen', 'subscribeRounds', { communityId: view.round.communityId }, { silent: true }).catch(() => {})
       } catch (err) {
         this.failed(err)
       } finally {
