@@ -51,7 +51,7 @@ export interface SampleLedger {
 }
 
 /**
- * A community like the one in the brief: `buildings` buildings named 1号…N号, households spread evenly (rooms
+ * A community shaped like 钟楼新村: `buildings` buildings named 1号…N号, households spread evenly (rooms
  * 101, 102, 201 …), 2 or 3 residents each, exactly `elderly` residents aged 60+ in `year`.
  */
 export function sampleLedger(opts: {
