@@ -6,7 +6,7 @@
 import { bootstrapCommunity, type BootstrapInput } from '../server/community/bootstrap'
 import { isAppError } from '../server/kernel/errors'
 import { connect, DEFAULT_LOCALCLOUD, type Output, UsageError } from './lib/connect'
-import { readFlags } from './lib/args'
+import { readCommandLine, readFlags } from './lib/args'
 
 export const USAGE = `用法 usage: npm run bootstrap -- --community <小区ID> --name <小区名> --committee <openid>
                             [--committee-name <姓名>] [--district <街道>]
@@ -52,18 +52,8 @@ export async function run(
   argv: readonly string[],
   out: Output = { log: console.log, error: console.error },
 ): Promise<number> {
-  let opts: BootstrapCliOptions
-  try {
-    opts = parseArgs(argv)
-  } catch (err) {
-    out.error(err instanceof Error ? err.message : String(err))
-    out.error(USAGE)
-    return 2
-  }
-  if (opts.help) {
-    out.log(USAGE)
-    return 0
-  }
+  const opts = readCommandLine(argv, parseArgs, USAGE, out)
+  if (typeof opts === 'number') return opts
   try {
     const data = await connect(opts, out)
     const input: BootstrapInput = { communityId: opts.communityId, name: opts.name, committee: opts.committee }

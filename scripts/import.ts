@@ -17,7 +17,7 @@ import {
   rowList,
   type LedgerPreview,
 } from '../server/ledger'
-import { readFlags } from './lib/args'
+import { readCommandLine, readFlags } from './lib/args'
 
 export const USAGE = `用法 usage: npm run import -- <台账.xlsx|.csv> --community <小区ID> [--create-buildings] [--dry-run]
                          [--export <导出.xlsx>] [--localcloud http://127.0.0.1:8787 | --env <环境ID>] [--chunk 300]
@@ -108,18 +108,8 @@ export async function run(
   argv: readonly string[],
   out: Output = { log: console.log, error: console.error },
 ): Promise<number> {
-  let opts: ImportCliOptions
-  try {
-    opts = parseArgs(argv)
-  } catch (err) {
-    out.error(err instanceof Error ? err.message : String(err))
-    out.error(USAGE)
-    return 2
-  }
-  if (opts.help) {
-    out.log(USAGE)
-    return 0
-  }
+  const opts = readCommandLine(argv, parseArgs, USAGE, out)
+  if (typeof opts === 'number') return opts
   try {
     const data = await connect(opts, out)
     if (!(await data.get('communities', opts.community))) {

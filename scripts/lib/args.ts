@@ -32,3 +32,28 @@ export function readFlags(argv: readonly string[], spec: Record<string, FlagKind
   }
   return out
 }
+
+/**
+ * The start every script's `run` shares: the parsed options, or the exit code when the command line was wrong
+ * (message and usage printed, 2) or asked for help (usage printed, 0).
+ */
+export function readCommandLine<T extends { help: boolean }>(
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => T,
+  usage: string,
+  out: { log(line: string): void; error(line: string): void },
+): T | number {
+  let opts: T
+  try {
+    opts = parse(argv)
+  } catch (err) {
+    out.error(err instanceof Error ? err.message : String(err))
+    out.error(usage)
+    return 2
+  }
+  if (opts.help) {
+    out.log(usage)
+    return 0
+  }
+  return opts
+}

@@ -395,7 +395,7 @@ export function tableRow(partial: Partial<TableRow> & Pick<TableRow, 'buildingId
   }
 }
 
-function totalsOf(rows: TableRow[]): Totals {
+export function totalsOf(rows: TableRow[]): Totals {
   const sum = (k: keyof Omit<Totals, 'confirmed' | 'buildings'>) => rows.reduce((n, r) => n + r[k], 0)
   return {
     expected: sum('expected'),

@@ -9,9 +9,8 @@ import type {
   Roster,
   StructureView,
   TableRow,
-  Totals,
 } from '../../../typings/api'
-import { BUILDING, COMMUNITY, joinRequest, round } from './fixtures'
+import { BUILDING, COMMUNITY, joinRequest, round, totalsOf } from './fixtures'
 
 /** A 16-hex id like randomId('bld'): stable for a number. */
 const hex = (n: number, width = 16) => (n * 2654435761).toString(16).padStart(width, '0').slice(-width)
@@ -32,22 +31,6 @@ export interface LargeTableOptions {
   groupsPerZone?: number
   /** Every n-th building has an abnormal result; 0: none. */
   abnormalEvery?: number
-}
-
-function totalsOf(rows: TableRow[]): Totals {
-  const sum = (k: keyof Omit<Totals, 'confirmed' | 'buildings'>) => rows.reduce((n, r) => n + r[k], 0)
-  return {
-    expected: sum('expected'),
-    submitted: sum('submitted'),
-    people: sum('people'),
-    negative: sum('negative'),
-    positive: sum('positive'),
-    invalid: sum('invalid'),
-    untested: sum('untested'),
-    missing: sum('missing'),
-    confirmed: rows.filter((r) => r.confirmed).length,
-    buildings: rows.length,
-  }
 }
 
 /**
