@@ -285,3 +285,14 @@ describe('what the chain gives away', () => {
     ])
   })
 })
+
+describe('the scanner itself', () => {
+  it('reads no phone number inside a signature or an id, and still finds one beside text', () => {
+    const scan = new Scan()
+    scan.text('http://x/__storage/download/a.xlsx?sign=e3a16750352016b9c0ffee00aa11bb22&t=1796000000')
+    scan.text('hh_16750352016abcdef0123456')
+    expect(scan.unknown).toEqual([])
+    scan.text('电话16750352016；')
+    expect(scan.unknown).toEqual(['full number 16750352016'])
+  })
+})

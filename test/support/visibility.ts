@@ -152,7 +152,9 @@ export class Scan {
 
   /** Any text: full and masked numbers, full and masked names, photo paths, 「张三:异常」 result cells. */
   text(s: string): void {
-    for (const m of s.matchAll(/(?<!\d)1\d{10}(?!\d)/g)) {
+    // Signatures and ids are long hex runs; eleven digits inside one are not a phone number.
+    const digits = s.replace(/[0-9a-f]{16,}/gi, (run) => (/[a-f]/i.test(run) ? ' ' : run))
+    for (const m of digits.matchAll(/(?<!\d)1\d{10}(?!\d)/g)) {
       const p = PEOPLE.find((x) => x.phone === m[0])
       if (p) this.mark(p.household, 'phone', 'full')
       else this.unknown.push(`full number ${m[0]}`)
