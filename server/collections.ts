@@ -18,6 +18,8 @@ export const COLLECTIONS = [
   'importRows',
   'rounds',
   'chains',
+  /** Submissions waiting for the sequencer to merge them into their chain (server/antigen/sequencer.ts). */
+  'intake',
   'roundSubscribers',
   'reminders',
   'exports',

@@ -2,12 +2,12 @@
 // function runs through this file), a round's photos after their period, a chain reduced to counts after the
 // results' period or when its community's data goes. The building's counters and numbers always stay, and every
 // step can run again after a failure: it finds what is left and finishes it.
-import type { ChainDoc, ChainEntryDoc, MemberResultDoc } from './model'
+import type { ChainDoc, ChainEntryDoc, IntakeDoc, MemberResultDoc } from './model'
 import { data } from '../platform/cloud'
 import { deleteFiles, type FileRef } from '../platform/deletions'
 import { nowDate } from '../kernel'
 
-const photoRefs = (communityId: string, members: readonly MemberResultDoc[]): FileRef[] =>
+export const photoRefs = (communityId: string, members: readonly MemberResultDoc[]): FileRef[] =>
   members.flatMap((m) => (m.photo ? [{ fileID: m.photo, communityId, kind: 'photo' as const }] : []))
 
 const withoutPhoto = ({ photo: _photo, photoSize: _size, ...rest }: MemberResultDoc): MemberResultDoc => rest
@@ -43,12 +43,25 @@ function chainsWith(householdId: string): Promise<Projected[]> {
  * Erase a household's entries (its last member deleted their data, or its community's data goes): results, names,
  * timer times, flags and photos. The chains' counters and `seq` keep counting it, so its number shows as deleted.
  */
-export async function eraseHouseholdResults(householdId: string): Promise<Erased> {
+export async function eraseHouseholdResults(householdId: string, place: Building): Promise<Erased> {
   const key = `entries.${householdId}`
-  const chains = await chainsWith(householdId)
-  const files = await deleteFiles(
-    chains.flatMap((c) => photoRefs(c.communityId, c.entries?.[householdId]?.members ?? [])),
+  // First the mark on the building's open chains: a submission made before now and merged later is dropped
+  // (sequencer.ts). Marked once: a retried deletion changes nothing more.
+  await markErased(
+    place,
+    householdId,
+    { [`erased.${householdId}`]: { at: nowDate() } },
+    {
+      [`erased.${householdId}.members`]: data._.exists(true),
+    },
   )
+  const waiting = await data.findAll<IntakeDoc>('intake', { householdId })
+  const chains = await chainsWith(householdId)
+  const files = await deleteFiles([
+    ...waiting.flatMap((w) => photoRefs(w.communityId, w.members)),
+    ...chains.flatMap((c) => photoRefs(c.communityId, c.entries?.[householdId]?.members ?? [])),
+  ])
+  if (waiting.length) await data.removeWhere('intake', { householdId })
   // Only once every photo is gone or queued: a failure before this leaves the entries to find again.
   if (chains.length)
     await data.updateWhere('chains', { [key]: data._.exists(true) }, { [key]: data._.remove(), version: data._.inc(1) })
@@ -62,8 +75,30 @@ const CAS_ATTEMPTS = 5
  * household stay): their name, result, reason, photo and timer times go, and a flag whose reason names them. The
  * entry keeps the others' results, and the chain its counts (they counted the member when submitted).
  */
-export async function eraseMemberResults(householdId: string, memberId: string, openid: string): Promise<Erased> {
+export async function eraseMemberResults(
+  householdId: string,
+  memberId: string,
+  openid: string,
+  place: Building,
+): Promise<Erased> {
   const key = `entries.${householdId}`
+  await markErased(
+    place,
+    householdId,
+    { [`erased.${householdId}.at`]: nowDate(), [`erased.${householdId}.members`]: data._.addToSet(memberId) },
+    { [`erased.${householdId}.members`]: data._.neq(memberId) },
+  )
+  // Submissions waiting to be merged lose the member now; one overwritten meanwhile the sequencer strips.
+  for (const w of await data.findAll<IntakeDoc>('intake', { householdId })) {
+    const theirs = w.members.filter((m) => m.memberId === memberId)
+    if (theirs.length === 0) continue
+    await deleteFiles(photoRefs(w.communityId, theirs))
+    await data.updateWhere(
+      'intake',
+      { _id: w._id, nonce: w.nonce },
+      { members: w.members.filter((m) => m.memberId !== memberId) },
+    )
+  }
   const found = await chainsWith(householdId)
   const theirs = (c: Projected) => c.entries?.[householdId]?.members.filter((m) => m.memberId === memberId) ?? []
   // Their photos in every round at once (one storage call per 50); a retry below deletes one added meanwhile.
@@ -104,6 +139,33 @@ export async function eraseMemberResults(householdId: string, memberId: string, 
     }
   }
   return { chains, failedFiles }
+}
+
+/** Where a household is: the chains its erasure marks. */
+export interface Building {
+  communityId: string
+  buildingId: string
+}
+
+/**
+ * Mark a household's (or a member's) erasure on its building's chains not yet closed (those `unless` does not already
+ * describe), moving their versions so a merge in flight reads them again. A submission made before the mark is
+ * dropped, or loses the member, when merged.
+ */
+async function markErased(
+  place: Building,
+  householdId: string,
+  mark: Record<string, unknown>,
+  unless: Record<string, unknown>,
+): Promise<void> {
+  if (!/^[\w-]{1,80}$/.test(householdId)) throw new Error('bad household id')
+  const { communityId, buildingId } = place
+  const open = { communityId, buildingId, status: data._.neq('closed') }
+  await data.updateWhere(
+    'chains',
+    data._.and([open, data._.or([{ [`erased.${householdId}`]: data._.exists(false) }, unless])]),
+    { ...mark, version: data._.inc(1) },
+  )
 }
 
 /**
@@ -165,13 +227,21 @@ export async function reduceChain(chainId: string): Promise<{ photos: number; fa
     Object.values(chain.entries ?? {}).flatMap((e) => photoRefs(chain.communityId, e.members)),
   )
   const at = nowDate()
+  // Submissions still waiting (none, normally, this long after the close) go with their photos.
+  const waiting = await data.findAll<IntakeDoc>('intake', { chainId })
+  const pending = await deleteFiles(waiting.flatMap((w) => photoRefs(w.communityId, w.members)))
+  if (waiting.length) await data.removeWhere('intake', { chainId })
   await data.update('chains', chain._id, {
     entries: data._.set({}),
+    erased: data._.remove(),
     notify: data._.remove(),
     confirmedBy: data._.remove(),
     resultsReducedAt: at,
     ...(chain.photosDeletedAt ? {} : { photosDeletedAt: at }),
     version: data._.inc(1),
   })
-  return { photos: files.deleted + files.failed, failedFiles: files.failed }
+  return {
+    photos: files.deleted + files.failed + pending.deleted + pending.failed,
+    failedFiles: files.failed + pending.failed,
+  }
 }

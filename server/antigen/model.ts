@@ -56,6 +56,8 @@ export interface ChainEntryDoc {
   members: MemberResultDoc[]
   counts: ResultCounts
   flagged?: { by: string; reason: string; at: Date }
+  /** The intake document this entry was merged from (its nonce): a merge repeated after a crash is skipped. */
+  nonce?: string
 }
 
 /**
@@ -75,7 +77,9 @@ export interface ChainDoc extends ResultCounts {
   buildingId: string
   buildingName: string
   order: number
-  status: 'open' | 'closed'
+  /** `opening` until the round document is written: no submissions, not in anyone's list. */
+  status: 'opening' | 'open' | 'closed'
+  closedAt?: Date
   date: string
   deadline: Date
   notice: string
@@ -104,6 +108,14 @@ export interface ChainDoc extends ResultCounts {
    * deleted entries.
    */
   entries: Record<string, ChainEntryDoc>
+  /**
+   * When a household's data was erased: a submission made before then and merged after it is dropped, so an
+   * in-flight submission cannot bring erased results back.
+   */
+  erased?: Record<string, { at: Date; members?: string[] }>
+  /** The sequencer's lease: one invocation at a time merges this chain's intake (sequencer.ts). */
+  seqLease?: Date
+  seqToken?: string
   /** The retention timer deleted this chain's kit photos. */
   photosDeletedAt?: Date
   /**
@@ -111,6 +123,29 @@ export interface ChainDoc extends ResultCounts {
    * are all that is left of the round's submissions. `notify` and `confirmedBy` are gone too.
    */
   resultsReducedAt?: Date
+}
+
+/**
+ * A submission waiting to be merged into its building's chain: one document per (round, household), overwritten by
+ * a resubmission, removed once merged. Submissions write here, never to the chain, so residents of one building
+ * never contend; the sequencer (sequencer.ts) merges them in the order they were made.
+ */
+export interface IntakeDoc {
+  /** intakeId(roundId, householdId) */
+  _id: string
+  roundId: string
+  chainId: string
+  communityId: string
+  buildingId: string
+  householdId: string
+  room: string
+  /** When the submission was made: merge order, and the entry's time. */
+  at: Date
+  by: string
+  proxy: boolean
+  members: MemberResultDoc[]
+  /** This write; the merge removes the document only while it still holds this nonce. */
+  nonce: string
 }
 
 /** A resident who asked to be told when a round opens (one subscription message per credit). */

@@ -3,6 +3,7 @@
 // round closed, per-member results reduced to counts settings.resultRetentionDays after it, and everything when
 // the community's data is deleted after it was closed. Each step reads only rounds that are due (in the query, with
 // each community's own period), oldest due first and ROUND_BATCH per run, works chain by chain and can be cut short.
+import { closeRoundDocs } from './sequencer'
 import type { RoundDoc } from './model'
 import type { CommunityDoc } from '../community/model'
 import { DAY_MS, retentionOf, type Retention } from '../community/settings'
@@ -209,10 +210,7 @@ export async function closeCommunityRounds(communityId: string, at: Date): Promi
     { communityId, status: 'open' },
     { limit: 1000, fields: { _id: true } },
   )
-  for (const r of open) {
-    await data.updateWhere('chains', { roundId: r._id }, { status: 'closed' })
-    await data.update('rounds', r._id, { status: 'closed', closedAt: at })
-  }
+  for (const r of open) await closeRoundDocs(r._id, at, 2000)
   return open.length
 }
 

@@ -118,6 +118,51 @@ export function placeEntry(
   }
 }
 
+export interface Placed {
+  entry: ChainEntryDoc
+  isNew: boolean
+  becameAbnormal: boolean
+}
+
+export interface MergePatch {
+  /** Fields to set on the chain in one compare-and-set update (every entry, the counters, seq, confirmation). */
+  set: Record<string, unknown>
+  placed: Placed[]
+  /** The building was confirmed and a merged entry changed it: it is open again. */
+  reopened: boolean
+}
+
+/**
+ * Merge submissions into a chain in the order given (the order they were made): each is placed as placeEntry
+ * places one, on the chain as the ones before it left it, so numbers follow the order and counters move by each
+ * entry's difference. One update for the lot; `version` moves by one.
+ */
+export function mergeEntries(
+  chain: ChainDoc,
+  nexts: readonly (Omit<ChainEntryDoc, 'no' | 'submittedAt' | 'counts'> & { at: Date })[],
+): MergePatch {
+  let work: ChainDoc = { ...chain, entries: { ...chain.entries } }
+  const set: Record<string, unknown> = {}
+  const placed: Placed[] = []
+  let reopened = false
+  for (const { at, ...next } of nexts) {
+    const p = placeEntry(work, next, at)
+    Object.assign(set, p.set)
+    reopened ||= p.reopened
+    placed.push({ entry: p.entry, isNew: p.isNew, becameAbnormal: p.becameAbnormal })
+    const moved: Partial<ChainDoc> = {}
+    for (const k of COUNT_KEYS) moved[k] = p.set[k] as number
+    if (p.isNew) {
+      moved.seq = p.set.seq as number
+      moved.submitted = p.set.submitted as number
+    }
+    if (p.reopened) moved.confirmed = false
+    work = { ...work, ...moved, entries: { ...work.entries, [next.householdId]: p.entry } }
+  }
+  set.version = chain.version + 1
+  return { set, placed, reopened }
+}
+
 type Countable = Pick<ChainDoc, 'expected' | 'submitted' | (typeof COUNT_KEYS)[number] | 'confirmed'>
 
 export function tableRow(c: ChainDoc): TableRow {

@@ -153,7 +153,15 @@ type Empty = Record<string, never>
 
 export interface AntigenApi {
   openRound: {
-    input: { communityId: string; date: string; deadline: string; notice: string; buildingIds?: string[] }
+    input: {
+      communityId: string
+      date: string
+      deadline: string
+      notice: string
+      buildingIds?: string[]
+      /** The page's id for this request (8–40 of A–Z a–z 0–9 _ -): a retry or a second tap opens nothing new. */
+      requestId?: string
+    }
     output: RoundView
   }
   closeRound: { input: { roundId: string }; output: RoundView }

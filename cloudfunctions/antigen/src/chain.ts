@@ -27,6 +27,7 @@ import { loadHousehold } from '../../../server/platform/places'
 import { fieldsFor, householdTarget, leadsPartOf, showName, showPhone } from '../../../server/platform/visibility'
 import { isAbnormal } from '../../../server/antigen/rules'
 import { deletedNumbers } from '../../../server/antigen/erase'
+import { sequence } from '../../../server/antigen/sequencer'
 import {
   entryTarget,
   isClosed,
@@ -157,7 +158,8 @@ export const chainActions = defineActions('antigen', {
       const entry = chain.entries[h._id]
       if (!entry) throw new AppError('NOT_FOUND', '这一户还没有提交', 'householdId')
       const flagged = { by: ctx.caller.openid, reason: input.reason, at: nowDate() }
-      await data.update('chains', chain._id, { [`entries.${h._id}.flagged`]: flagged })
+      // The version moves, so a merge computed before the flag reads the chain again instead of writing over it.
+      await data.update('chains', chain._id, { [`entries.${h._id}.flagged`]: flagged, version: data._.inc(1) })
       const fields = fieldsFor(ctx.grants, householdTarget(h))
       const urls = await photoUrls(photosOf([{ entry, fields }]))
       const view: ChainEntryView = {
@@ -182,6 +184,11 @@ export const chainActions = defineActions('antigen', {
     handler: async (input, ctx): Promise<ChainView> => {
       const chain = await loadChain(ctx, input.roundId, input.buildingId)
       if (chain.confirmed) throw new AppError('ALREADY_CONFIRMED')
+      // Submissions not merged yet are ones the lead has not seen: merge them and have the lead look again.
+      if ((await data.count('intake', { chainId: chain._id })) > 0) {
+        await sequence(chain._id, 5000)
+        throw new AppError('CONFLICT', '刚有住户提交了，请刷新后再确认')
+      }
       const confirmedAt = nowDate()
       // Compare-and-set: a submission arriving meanwhile makes the lead look again.
       const won = await data.updateWhere(

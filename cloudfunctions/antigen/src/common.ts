@@ -60,6 +60,47 @@ export function loadChain(ctx: ActionContext, roundId: string, buildingId: strin
   })
 }
 
+/** The chain fields that describe its round and building (everything but the entries). */
+const CHAIN_FACTS = [
+  '_id',
+  'roundId',
+  'communityId',
+  'groupId',
+  'buildingId',
+  'buildingName',
+  'status',
+  'closedAt',
+  'date',
+  'deadline',
+  'notice',
+  'allBuildings',
+  'buildingCount',
+  'openedAt',
+  'confirmed',
+  'version',
+] as const
+
+/** A chain with one household's entry only: what a submission or a household's view needs, however big the chain. */
+export async function chainFor(
+  roundId: string,
+  buildingId: string,
+  householdId: string,
+): Promise<(Pick<ChainDoc, (typeof CHAIN_FACTS)[number]> & { entries?: ChainDoc['entries'] }) | null> {
+  const [doc] = await data.find<ChainDoc>(
+    'chains',
+    { _id: chainId(roundId, buildingId) },
+    { limit: 1, fields: chainFields([householdId]) },
+  )
+  return doc ?? null
+}
+
+/** A projection of a chain's facts and these households' entries. */
+export function chainFields(householdIds: readonly string[]): Record<string, boolean> {
+  const fields: Record<string, boolean> = Object.fromEntries(CHAIN_FACTS.map((f) => [f, true]))
+  for (const h of householdIds) fields[`entries.${h}`] = true
+  return fields
+}
+
 export { iso }
 
 export function roundView(r: RoundDoc): RoundView {
@@ -78,14 +119,10 @@ export function roundView(r: RoundDoc): RoundView {
   return view
 }
 
-/** Close a round and its chains (no more submissions). */
-export async function closeRoundDocs(roundId: string, closedAt: Date): Promise<void> {
-  await data.update('rounds', roundId, { status: 'closed', closedAt })
-  await data.updateWhere('chains', { roundId }, { status: 'closed' })
-}
+export { closeRoundDocs } from '../../../server/antigen/sequencer'
 
 /** A round is closed once closed by hand or past its deadline (the timer then records it). */
-export const isClosed = (r: Pick<RoundDoc, 'status' | 'deadline'>) =>
+export const isClosed = (r: { status: string; deadline: Date }) =>
   r.status === 'closed' || new Date(r.deadline).getTime() < nowMs()
 
 /**

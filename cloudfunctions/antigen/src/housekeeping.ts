@@ -17,6 +17,7 @@ import { Budget, steps } from '../../../server/platform/budget'
 import { data } from '../../../server/platform/cloud'
 import { retryFileDeletions } from '../../../server/platform/deletions'
 import { drainStep } from '../../../server/platform/pushqueue'
+import { sequenceWaiting } from '../../../server/antigen/sequencer'
 import { closeRoundDocs } from './common'
 import { nowDate, nowMs } from '../../../server/kernel'
 
@@ -37,6 +38,9 @@ export async function closeOverdueRounds(now = nowDate()): Promise<number> {
   return overdue.length
 }
 
+/** Of the run's budget, what merging waiting submissions may take first. */
+export const SEQUENCE_BUDGET_MS = 10_000
+
 /** Of the run's budget, what the push queue's safety-net drain may take first (a kick that failed leaves it all). */
 export const PUSH_BUDGET_MS = 15_000
 
@@ -45,6 +49,8 @@ export async function housekeeping() {
   const now = nowMs()
   const run = await steps('antigen.housekeeping', {
     // First: notices are what people wait for; retention can wait ten minutes more.
+    // Submissions a failed kick left waiting: merged before rounds close or anything is reduced.
+    merged: () => sequenceWaiting(SEQUENCE_BUDGET_MS),
     pushes: () => drainStep(PUSH_BUDGET_MS),
     closed: () => closeOverdueRounds(),
     closedForErasure: () => closeErasingRounds(now),

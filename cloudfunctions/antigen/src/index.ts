@@ -8,6 +8,7 @@ import { roundActions } from './rounds'
 import { submitActions } from './submit'
 import { tableActions } from './table'
 import { withPushDrain } from '../../../server/platform/pushqueue'
+import { withSequencer } from '../../../server/antigen/sequencer'
 
 const routed = defineFunction({
   name: 'antigen',
@@ -22,5 +23,9 @@ const routed = defineFunction({
 /** Of the function's 60 s timeout (config.json), how long a kicked push drain keeps starting sends. */
 export const DRAIN_BUDGET_MS = 40_000
 
-// Push drains kicked by this function's own calls (server/platform/pushqueue.ts); every other event is routed.
-export const main = withPushDrain('antigen', routed, DRAIN_BUDGET_MS)
+/** How long a kicked sequencer keeps merging one chain's submissions. */
+export const SEQUENCE_BUDGET_MS = 20_000
+
+// Push drains and sequencers kicked by this function's own calls (server/platform/pushqueue.ts,
+// server/antigen/sequencer.ts); every other event is routed.
+export const main = withSequencer(withPushDrain('antigen', routed, DRAIN_BUDGET_MS), SEQUENCE_BUDGET_MS)

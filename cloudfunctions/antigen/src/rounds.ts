@@ -1,7 +1,7 @@
 // Opening and closing rounds, listing them, and a resident's open rounds.
 import { createHash } from 'node:crypto'
 import type { MySubmissionView, RoundView } from '../../../typings/api'
-import type { ChainDoc, RoundDoc, RoundSubscriberDoc } from '../../../server/antigen/model'
+import type { ChainDoc, IntakeDoc, RoundDoc, RoundSubscriberDoc } from '../../../server/antigen/model'
 import type {
   BuildingDoc,
   CommunityDoc,
@@ -24,13 +24,13 @@ import {
   today,
   z,
 } from '../../../server/kernel'
-import { randomId } from '../../../server/community/ids'
 import { householdLabel } from '../../../server/community/structure'
 import { TEMPLATES } from '../../../server/templates'
 import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { notify } from '../../../server/platform/notify'
-import { closeRoundDocs, isClosed, iso, leadScope, loadRound, roundView } from './common'
+import { chainFields, closeRoundDocs, isClosed, iso, leadScope, loadRound, roundView } from './common'
+import { intakeId } from '../../../server/antigen/sequencer'
 import { newChain } from '../../../server/antigen/rules'
 import { trusted } from '../../../server/platform/grants'
 
@@ -48,6 +48,14 @@ export const roundActions = defineActions('antigen', {
         deadline: instant('截止时间'),
         notice: z.string().trim().min(1).max(200).describe('通知内容'),
         buildingIds: z.array(id('楼栋')).min(1).max(2000).optional().describe('参加的楼栋'),
+        /** The page's id for this request: a retry or a second tap with it opens nothing new. */
+        requestId: z
+          .string()
+          .min(8)
+          .max(40)
+          .regex(/^[A-Za-z0-9_-]+$/)
+          .optional()
+          .describe('请求编号'),
       })
       .strict(),
     access: { roles: ['committee', 'communityLead'], scope: communityScope },
@@ -60,6 +68,19 @@ export const roundActions = defineActions('antigen', {
       if (deadline.getTime() <= nowMs()) throw new AppError('INVALID_INPUT', '截止时间要晚于现在', 'deadline')
       if (deadline.getTime() > startOfShanghaiDay(addDays(input.date, 2)).getTime())
         throw new AppError('INVALID_INPUT', '截止时间最晚是检测日期的第二天', 'deadline')
+      // The round's id comes from the request (the page's request id, else what was asked), so a retry after a
+      // timeout, or a second tap, lands on the same round and finishes whatever the first call left undone.
+      const roundId = `rnd_${createHash('sha256')
+        .update(
+          JSON.stringify([
+            input.communityId,
+            input.requestId ?? [input.date, input.deadline, input.notice, input.buildingIds ?? null],
+          ]),
+        )
+        .digest('hex')
+        .slice(0, 24)}`
+      const before = await data.get<RoundDoc>('rounds', roundId)
+      if (before?.status === 'closed') return roundView({ ...before, buildingIds: before.buildingIds ?? [] })
       const community = await data.get<CommunityDoc>('communities', input.communityId)
       if (!community) throw new AppError('NOT_FOUND', '找不到这个小区')
       if (community.closing) throw new AppError('COMMUNITY_CLOSED', '本小区已停止使用，不能再开始新一轮检测')
@@ -87,7 +108,7 @@ export const roundActions = defineActions('antigen', {
       const expected = new Map(counts.map((c) => [c._id, c.n]))
       const round: RoundDoc = {
         buildingCount: inScope.length,
-        _id: randomId('rnd'),
+        _id: roundId,
         communityId: community._id,
         date: input.date,
         deadline,
@@ -121,9 +142,16 @@ export const roundActions = defineActions('antigen', {
           zoneName.get(b.zoneId ?? groupZone.get(b.groupId) ?? ''),
         ),
       )
-      // Chains first: a round document is only visible once every building can take submissions.
-      for (let i = 0; i < chains.length; i += 100) await data.insertMany('chains', chains.slice(i, i + 100))
-      await data.insert('rounds', round)
+      // Chains first, as `opening` (no submissions, in nobody's list), then the round, then the chains are opened:
+      // a call that stops half-way leaves nothing anyone sees, and its retry writes only what is missing.
+      const have = new Set(
+        (await data.findAll<{ _id: string }>('chains', { roundId }, { fields: { _id: true } })).map((c) => c._id),
+      )
+      const missing = chains.filter((c) => !have.has(c._id)).map((c) => ({ ...c, status: 'opening' as const }))
+      for (let i = 0; i < missing.length; i += 100) await data.insertMany('chains', missing.slice(i, i + 100))
+      if (before) Object.assign(round, { openedAt: before.openedAt, openedBy: before.openedBy })
+      else await data.set('rounds', round)
+      await data.updateWhere('chains', { roundId, status: 'opening' }, { status: 'open', version: data._.inc(1) })
 
       // Leads and the residents who asked (开轮提醒) through the queue: this call returns before anyone is told.
       // The purpose is the round as asked for, so the same request retried tells nobody twice.
@@ -174,8 +202,14 @@ export const roundActions = defineActions('antigen', {
     },
     handler: async (input, ctx): Promise<RoundView> => {
       const round = await loadRound(ctx, input.roundId)
-      if (round.status === 'closed') return roundView(round)
-      const closedAt = nowDate()
+      // A retry of a close that stopped half-way finishes it (its chains, what waited to be merged) at the same time.
+      const [begun] = await data.find<{ closedAt?: Date }>(
+        'chains',
+        { roundId: round._id, status: 'closed', closedAt: data._.exists(true) },
+        { limit: 1, fields: { closedAt: true } },
+      )
+      const at = round.closedAt ?? begun?.closedAt
+      const closedAt = at ? new Date(at) : nowDate()
       await closeRoundDocs(round._id, closedAt)
       return roundView({ ...round, status: 'closed', closedAt })
     },
@@ -216,17 +250,32 @@ export const roundActions = defineActions('antigen', {
           status: 'open',
           deadline: data._.gt(nowDate()),
         },
-        { limit: 100, orderBy: [['deadline', 'asc']] },
+        // The chain's facts and the caller's households' entries only: a high-rise chain holds hundreds.
+        {
+          limit: 100,
+          orderBy: [['deadline', 'asc']],
+          fields: { ...chainFields(homes.map((g) => g.scope.householdId as string)), buildingName: true },
+        },
       )
       const households = await data.find<HouseholdDoc>(
         'households',
         { _id: data._.in(homes.map((g) => g.scope.householdId)) },
         { limit: 100 },
       )
+      // Submissions the sequencer has not merged yet count as submitted (their number follows).
+      const waiting = chains.length
+        ? await data.find<IntakeDoc>(
+            'intake',
+            { _id: data._.in(chains.flatMap((c) => households.map((h) => intakeId(c.roundId, h._id)))) },
+            { limit: 100 },
+          )
+        : []
       const out: MySubmissionView[] = []
       for (const chain of chains) {
         for (const h of households.filter((x) => x.buildingId === chain.buildingId)) {
-          const entry = chain.entries[h._id]
+          const pending = waiting.find((w) => w.roundId === chain.roundId && w.householdId === h._id)
+          const merged = chain.entries?.[h._id]
+          const entry = pending ? { no: merged?.no, members: pending.members } : merged
           const view: MySubmissionView = {
             round: roundViewOfChain(chain),
             householdId: h._id,
@@ -242,7 +291,7 @@ export const roundActions = defineActions('antigen', {
             submitted: Boolean(entry),
             locked: chain.confirmed,
           }
-          if (entry) view.no = entry.no
+          if (entry?.no) view.no = entry.no
           out.push(view)
         }
       }
@@ -274,7 +323,20 @@ export const roundActions = defineActions('antigen', {
 })
 
 /** The round fields a chain carries, so the submission path needs no round read. */
-export function roundViewOfChain(c: ChainDoc): RoundView {
+export function roundViewOfChain(
+  c: Pick<
+    ChainDoc,
+    | 'roundId'
+    | 'communityId'
+    | 'date'
+    | 'deadline'
+    | 'notice'
+    | 'status'
+    | 'allBuildings'
+    | 'buildingCount'
+    | 'openedAt'
+  >,
+): RoundView {
   return {
     id: c.roundId,
     communityId: c.communityId,

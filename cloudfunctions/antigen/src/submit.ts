@@ -1,34 +1,21 @@
-// A household's submission: validate, then one read and one compare-and-set update of the building's chain.
+// A household's submission: validate, read the building's chain without the other entries, write the household's
+// intake document and kick the sequencer that merges it (server/antigen/sequencer.ts). Four database round trips.
+import { randomBytes } from 'node:crypto'
 import type { MySubmissionView } from '../../../typings/api'
-import type { ChainDoc, MemberResultDoc } from '../../../server/antigen/model'
-import type { HouseholdDoc, RoleDoc } from '../../../server/community/model'
-import {
-  action,
-  AppError,
-  defineActions,
-  formatShanghai,
-  hasRole,
-  instant,
-  nowDate,
-  nowMs,
-  z,
-} from '../../../server/kernel'
+import type { IntakeDoc, MemberResultDoc } from '../../../server/antigen/model'
+import type { HouseholdDoc } from '../../../server/community/model'
+import { action, AppError, defineActions, hasRole, instant, nowDate, nowMs, z } from '../../../server/kernel'
 import { CONSENTS } from '../../../server/community/consent'
 import { householdLabel } from '../../../server/community/structure'
-import { maskName } from '../../../server/community/mask'
-import { TEMPLATES } from '../../../server/templates'
 import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { loadHousehold } from '../../../server/platform/places'
-import { notify } from '../../../server/platform/notify'
 import { currentEnv, fileInFolder, imageKind, probeFile } from '../../../server/platform/files'
-import { placeEntry } from '../../../server/antigen/rules'
+import { intakeId, kickSequencer } from '../../../server/antigen/sequencer'
 import { MAX_PHOTO_BYTES } from '../../../miniprogram/shared/constants'
-import { chainId, isClosed, photoUrls } from './common'
+import { chainFor, isClosed, photoUrls } from './common'
 import { roundViewOfChain } from './rounds'
-import { trusted } from '../../../server/platform/grants'
 
-const MAX_ATTEMPTS = 8
 /** How far a phone's timer times may lie from the platform's now: a slow phone clock, a test started yesterday. */
 const TIMER_PAST_MS = 2 * 86_400_000
 const TIMER_FUTURE_MS = 10 * 60_000
@@ -59,37 +46,6 @@ const memberInput = z
   })
   .strict()
 
-/**
- * Push to the building's leads (and the committee): from the list the chain carries, so no extra read, and through
- * the queue in one write. `purpose` names the change that caused it (the chain's version), so a retry tells no one
- * twice.
- */
-async function tell(
-  chain: ChainDoc,
-  purpose: string,
-  template: string,
-  fields: Record<string, string>,
-  committee: boolean,
-) {
-  let openids: string[]
-  if (chain.notify) openids = [...chain.notify.leads, ...(committee ? chain.notify.committee : [])]
-  else {
-    // Chains written before the list existed: look the people up.
-    const leads = {
-      communityId: chain.communityId,
-      role: data._.in(['buildingLead', 'floorLead']),
-      'scope.buildingId': chain.buildingId,
-    }
-    const where = committee ? data._.or([leads, { communityId: chain.communityId, role: 'committee' }]) : leads
-    openids = trusted(await data.find<RoleDoc>('roles', where, { limit: 100 })).map((p) => p.openid)
-  }
-  const page = `packageAntigen/pages/chain?roundId=${chain.roundId}&buildingId=${chain.buildingId}`
-  await notify(
-    'antigen',
-    [...new Set(openids)].map((touser) => ({ purpose, touser, templateId: template, page, fields })),
-  )
-}
-
 export const submitActions = defineActions('antigen', {
   submit: action({
     input: z
@@ -113,6 +69,7 @@ export const submitActions = defineActions('antigen', {
       },
     },
     handler: async (input, ctx): Promise<MySubmissionView> => {
+      const submittedAt = nowDate()
       const household: HouseholdDoc = await loadHousehold(ctx, input.householdId)
       const grants = ctx.grants as Grant[]
       const own = grants.find((g) => g.role === 'resident' && g.scope.householdId === household._id)
@@ -128,10 +85,12 @@ export const submitActions = defineActions('antigen', {
       if (own && !own.proxy && own.healthConsent !== CONSENTS.health.version && !asLead)
         throw new AppError('HEALTH_CONSENT_REQUIRED')
 
-      let chain = await data.get<ChainDoc>('chains', chainId(input.roundId, household.buildingId))
-      if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
+      // The chain without the other households' entries: its round facts, confirmation and this household's entry.
+      const chain = await chainFor(input.roundId, household.buildingId, household._id)
+      if (!chain || chain.status === 'opening') throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
       if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
-      const previous = chain.entries[household._id]
+      const previous = chain.entries?.[household._id]
+      if (chain.confirmed && !asLead && previous) throw new AppError('BUILDING_CONFIRMED')
       // A kit photo sits exactly in antigen/<roundId>/<householdId>/ of this environment's bucket.
       const env = currentEnv()
       const folder = ['antigen', input.roundId, household._id]
@@ -182,9 +141,7 @@ export const submitActions = defineActions('antigen', {
       // Photos already in this household's entry were checked when they came; a new one is read from storage: it
       // must be there, be a JPEG, PNG, WebP or HEIC image by its first bytes, and be no larger than the limit.
       const knownSize = new Map(
-        (chain.entries[household._id]?.members ?? []).flatMap((m) =>
-          m.photo ? [[m.photo, m.photoSize] as const] : [],
-        ),
+        (previous?.members ?? []).flatMap((m) => (m.photo ? [[m.photo, m.photoSize] as const] : [])),
       )
       const fresh = members.flatMap((m) => (m.photo && !knownSize.has(m.photo) ? [m.photo] : []))
       const stored = await photoUrls(fresh)
@@ -209,71 +166,40 @@ export const submitActions = defineActions('antigen', {
         m.photoSize = probe.size
       })
 
-      for (let attempt = 1; ; attempt++) {
-        const current: ChainDoc = chain
-        if (current.confirmed && !asLead && current.entries[household._id]) throw new AppError('BUILDING_CONFIRMED')
-        const patch = placeEntry(
-          current,
-          {
-            householdId: household._id,
-            room: household.room,
-            updatedAt: nowDate(),
-            by: ctx.caller.openid,
-            proxy,
-            members,
-          },
-          nowDate(),
-        )
-        const won = await data.updateWhere('chains', { _id: current._id, version: current.version }, patch.set)
-        if (won > 0) {
-          const label = householdLabel(current.buildingName, household.room)
-          if (patch.becameAbnormal) {
-            await tell(
-              current,
-              `antigen.abnormal:${current._id}:${household._id}:${current.version}`,
-              TEMPLATES.abnormal,
-              {
-                thing1: `${label} ${maskName(members[0]?.name ?? '')}`,
-                time2: formatShanghai(nowDate()),
-                thing3: '抗原异常，请尽快联系',
-              },
-              true,
-            )
-          }
-          if (patch.reopened) {
-            await tell(
-              current,
-              `antigen.reopened:${current._id}:${current.version}`,
-              TEMPLATES.reopened,
-              {
-                thing1: current.buildingName,
-                thing2: `${label} 修改了结果`,
-                time3: formatShanghai(nowDate()),
-              },
-              false,
-            )
-          }
-          return {
-            round: roundViewOfChain(current),
-            householdId: household._id,
-            label,
-            members: members.map((m) => ({
-              memberId: m.memberId,
-              name: m.name,
-              result: m.result,
-              ...(m.reason ? { reason: m.reason } : {}),
-            })),
-            submitted: true,
-            no: patch.entry.no,
-            locked: false,
-          }
-        }
-        if (attempt >= MAX_ATTEMPTS) throw new AppError('CONFLICT', '同楼提交的人太多，请稍后再试')
-        // Someone in the same building submitted in between: read the chain again and redo the change on it.
-        chain = await data.get<ChainDoc>('chains', current._id)
-        if (!chain) throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
-        if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
+      // One write: the household's intake document (a resubmission overwrites it). The sequencer merges it into the
+      // chain in the order submissions were made, numbers it and moves the counters (server/antigen/sequencer.ts).
+      const nonce = randomBytes(12).toString('hex')
+      const doc: IntakeDoc = {
+        _id: intakeId(input.roundId, household._id),
+        roundId: input.roundId,
+        chainId: chain._id,
+        communityId: household.communityId,
+        buildingId: household.buildingId,
+        householdId: household._id,
+        room: household.room,
+        at: submittedAt,
+        by: ctx.caller.openid,
+        proxy,
+        members,
+        nonce,
       }
+      await data.set('intake', doc)
+      const no = (await kickSequencer(chain._id, household._id, nonce)) ?? previous?.no
+      const view: MySubmissionView = {
+        round: roundViewOfChain(chain),
+        householdId: household._id,
+        label: householdLabel(chain.buildingName, household.room),
+        members: members.map((m) => ({
+          memberId: m.memberId,
+          name: m.name,
+          result: m.result,
+          ...(m.reason ? { reason: m.reason } : {}),
+        })),
+        submitted: true,
+        locked: false,
+      }
+      if (no) view.no = no
+      return view
     },
   }),
 })

@@ -18,6 +18,7 @@ import { loadHousehold } from '../../../server/platform/places'
 /** Whose data is being deleted, as every feature's eraser receives it. */
 export interface ErasedPerson {
   communityId: string
+  buildingId: string
   householdId: string
   openid: string
   /** Their member in the household; absent for a 代管 holder, who is not one. */
@@ -63,6 +64,7 @@ export async function eraseMyData(householdId: string, ctx: ActionContext): Prom
   )
   const person: ErasedPerson = {
     communityId: household.communityId,
+    buildingId: household.buildingId,
     householdId: household._id,
     openid,
     ...(memberId ? { memberId } : {}),

@@ -26,8 +26,8 @@ import { withPushDrain } from '../../../server/platform/pushqueue'
 // lists when they lead there no more.
 personErasers.push(async (p) => {
   const erased = p.last
-    ? await eraseHouseholdResults(p.householdId)
-    : await eraseMemberResults(p.householdId, p.memberId ?? '', p.openid)
+    ? await eraseHouseholdResults(p.householdId, p)
+    : await eraseMemberResults(p.householdId, p.memberId ?? '', p.openid, p)
   if (p.leavesCommunity) await eraseSubscription(p.openid, p.communityId)
   if (p.stopsLeading) await eraseLeadTraces(p.openid, p.communityId)
   return erased
