@@ -102,6 +102,7 @@ describe('antigen rounds', () => {
         deadline: '2026-11-20T10:00:00.000Z',
         notice:
           '请于 11月20日 18:00 前完成抗原自测，并在「邻里接力」小程序接龙：每人拍一张试剂照片，滴样后等满 15 分钟再拍。家中老人请家人或楼组长代报。',
+        requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,40}$/),
       },
     ])
     expect(texts(comp, '.round')[0]).toContain('11月20日 09:10 开始（进行中）截止 18:00')
@@ -135,9 +136,35 @@ describe('antigen rounds', () => {
         deadline: '2026-11-22T03:30:00.000Z',
         notice: '明早 8 点前接龙',
         buildingIds: ['b_12', 'b_21'],
+        requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,40}$/),
       },
     ])
     expect(texts(comp, '.round')[0]).toContain('2 栋楼')
+  })
+
+  it('sends the same request id when the first attempt failed, and a new one for the next round', async () => {
+    committee()
+    let fails = true
+    antigen({
+      listRounds: () => ok([closed]),
+      openRound: (p) => (fails ? fail('INTERNAL', '网络不太好，请再试一次') : ok(round({ id: 'r_new', date: p.date }))),
+    })
+    spies.push(jest.spyOn(Date, 'now').mockReturnValue(NOW))
+    spies.push(answerModal(true))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#new-round')
+    await tap(comp, '#open-round')
+    fails = false
+    await tap(comp, '#open-round')
+    const [first, second] = sentAntigen('openRound') as { requestId: string }[]
+    expect(second?.requestId).toBe(first?.requestId)
+    expect(comp.data.formShown).toBe(false)
+    await tap(comp, '#new-round')
+    await tap(comp, '#open-round')
+    const third = (sentAntigen('openRound') as { requestId: string }[])[2]
+    expect(third?.requestId).toMatch(/^[A-Za-z0-9_-]{8,40}$/)
+    expect(third?.requestId).not.toBe(first?.requestId)
   })
 
   it('refuses a deadline already past and an empty notice, and sends nothing when the dialog is cancelled', async () => {

@@ -68,13 +68,15 @@ export const roundActions = defineActions('antigen', {
       if (deadline.getTime() <= nowMs()) throw new AppError('INVALID_INPUT', '截止时间要晚于现在', 'deadline')
       if (deadline.getTime() > startOfShanghaiDay(addDays(input.date, 2)).getTime())
         throw new AppError('INVALID_INPUT', '截止时间最晚是检测日期的第二天', 'deadline')
-      // The round's id comes from the request (the page's request id, else what was asked), so a retry after a
-      // timeout, or a second tap, lands on the same round and finishes whatever the first call left undone.
+      // The round's id comes from the request (the page's request id and what was asked), so a retry after a
+      // timeout, or a second tap, lands on the same round and finishes whatever the first call left undone; the
+      // same form sent again later (a new request id) opens a new round.
       const roundId = `rnd_${createHash('sha256')
         .update(
           JSON.stringify([
             input.communityId,
-            input.requestId ?? [input.date, input.deadline, input.notice, input.buildingIds ?? null],
+            input.requestId ?? null,
+            [input.date, input.deadline, input.notice, input.buildingIds ?? null],
           ]),
         )
         .digest('hex')

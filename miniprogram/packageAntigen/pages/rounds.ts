@@ -52,6 +52,8 @@ function pickGroups(s: StructureView): PickGroup[] {
 Component({
   data: {
     state: 'loading' as LoadState,
+    /** The open-round form's request id while an attempt is unfinished (kept across retries). */
+    requestId: '',
     errorMessage: '',
     communityId: '',
     canOpen: false,
@@ -212,14 +214,19 @@ Component({
       if (!yes) return
       this.setData({ opening: true })
       try {
+        // One id per attempt at this form: a retry or a second tap opens the same round, never a second one.
+        const requestId = this.data.requestId || `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`
+        if (!this.data.requestId) this.setData({ requestId })
         const round = await call('antigen', 'openRound', {
           communityId,
           date: form.date,
           deadline,
           notice,
+          requestId,
           ...(form.all ? {} : { buildingIds: ids }),
         })
-        this.setData({ rounds: [roundRow(round), ...this.data.rounds], formShown: false })
+        const rounds = [roundRow(round), ...this.data.rounds.filter((r) => r.id !== round.id)]
+        this.setData({ rounds, formShown: false, requestId: '' })
         toast('已开始')
       } catch {
         // shown in a dialog
