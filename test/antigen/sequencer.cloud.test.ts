@@ -232,17 +232,23 @@ describe('write paths that hold against each other', () => {
 
 describe('opening and closing resume where they stopped', () => {
   it('openRound retried with the same request id opens one round', async () => {
-    const [a, b] = await Promise.all([open({ requestId: 'req-12345678' }), open({ requestId: 'req-12345678' })])
+    // The page sends the same form with the same request id; a different form (here another deadline) is another
+    // round.
+    const asked = { requestId: 'req-12345678', deadline: new Date(t.now() + 3600_000).toISOString() }
+    const [a, b] = await Promise.all([open(asked), open(asked)])
     expect(a.id).toBe(b.id)
-    const again = await open({ requestId: 'req-12345678' })
+    const again = await open(asked)
     expect(again.id).toBe(a.id)
+    const other = await open({ ...asked, deadline: new Date(t.now() + 7200_000).toISOString() })
+    expect(other.id).not.toBe(a.id)
     expect(await t.data.count('rounds', { communityId: C1, _id: a.id })).toBe(1)
     expect(await t.data.count('chains', { roundId: a.id })).toBe(3)
     expect(await t.data.count('chains', { roundId: a.id, status: 'open' })).toBe(3)
   })
 
   it('an open stopped after some chains is in nobody’s list, and its retry finishes it', async () => {
-    const first = await open({ requestId: 'req-halfway1' })
+    const asked = { requestId: 'req-halfway1', deadline: new Date(t.now() + 3600_000).toISOString() }
+    const first = await open(asked)
     // As if the first call had died after writing one chain: the round and the other chains gone, that one opening.
     await t.data.remove('rounds', first.id)
     await t.data.removeWhere('chains', { roundId: first.id, buildingId: t.data._.neq(B.b1._id) })
@@ -255,7 +261,7 @@ describe('opening and closing resume where they stopped', () => {
       members: untested(H.b1r102),
     })
     expect(refused).toMatchObject({ ok: false, code: 'NOT_FOUND' })
-    const retried = await open({ requestId: 'req-halfway1' })
+    const retried = await open(asked)
     expect(retried.id).toBe(first.id)
     expect(await t.data.count('chains', { roundId: first.id, status: 'open' })).toBe(3)
     expect((await ok<MySubmissionView[]>(WHO.resident, 'myRounds')).some((m) => m.round.id === first.id)).toBe(true)
