@@ -28,6 +28,8 @@ export const MERGE_BATCH = 200
 /** How long a submission waits for the sequencer it kicked to answer with the numbers it gave. */
 export const SEQ_WAIT_MS = 400
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
 export const intakeId = (roundId: string, householdId: string) => `${roundId}:${householdId}`
 
 export interface SequenceResult {
@@ -164,6 +166,26 @@ async function mergeOnce(chainId: string, numbers: Record<string, number>): Prom
   return { done: false, merged: waiting.length }
 }
 
+/** Let go of the lease (retried: a lease left behind holds the chain until it runs out). */
+async function release(chainId: string, token: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await data.updateWhere(
+        'chains',
+        { _id: chainId, seqToken: token },
+        { seqLease: data._.remove(), seqToken: data._.remove() },
+      )
+      return
+    } catch (err) {
+      if (attempt >= 3) {
+        console.error(`[sequencer] ${chainId}: lease not released; it runs out in ${SEQ_LEASE_MS / 1000} s`, err)
+        return
+      }
+      await sleep(50 * attempt)
+    }
+  }
+}
+
 const free = () => data._.or([{ seqLease: data._.exists(false) }, { seqLease: data._.lt(nowDate()) }])
 
 /**
@@ -182,18 +204,23 @@ export async function sequence(chainId: string, budgetMs = 15_000): Promise<Sequ
     })
     if (took === 0) return pass === 0 ? { ...out, busy: true } : out
     try {
-      for (let lost = 0; !budget.spent && lost < 20;) {
-        const step = await mergeOnce(chainId, out.numbers)
+      // A lost update (someone else wrote the chain) or a failed database call: read again and redo, a few times.
+      for (let setbacks = 0; !budget.spent && setbacks < 20;) {
+        let step: Step
+        try {
+          step = await mergeOnce(chainId, out.numbers)
+        } catch (err) {
+          if (++setbacks >= 5) throw err
+          console.warn(`[sequencer] ${chainId}: merge failed, trying again`, err)
+          await sleep(50 * setbacks)
+          continue
+        }
         if (step.done) break
-        if (step.merged === 0) lost++
+        if (step.merged === 0) setbacks++
         out.merged += step.merged
       }
     } finally {
-      await data.updateWhere(
-        'chains',
-        { _id: chainId, seqToken: token },
-        { seqLease: data._.remove(), seqToken: data._.remove() },
-      )
+      await release(chainId, token)
     }
     if (budget.spent || (await data.count('intake', { chainId })) === 0) break
   }
@@ -221,8 +248,6 @@ export async function sequenceWaiting(budgetMs: number, where: Record<string, un
     }
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
  * Start a sequencer for the chain and wait for it at most SEQ_WAIT_MS: its numbers when it answered in time (a

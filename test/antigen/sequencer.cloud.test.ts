@@ -6,11 +6,10 @@
 import type { ChainView, Envelope, MySubmissionView, RoundView } from '../../typings/api'
 import type { ChainDoc, IntakeDoc, RoundDoc } from '../../server/antigen/model'
 import type { HouseholdDoc } from '../../server/community/model'
-import { householdId } from '../../server/community/ids'
 import { intakeId } from '../../server/antigen/sequencer'
 import { chainId } from '../../server/antigen/rules'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
-import { B, C1, H, loadFixture, WHO } from '../support/community'
+import { B, C1, H, loadFixture, manyHouseholds, WHO } from '../support/community'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -74,20 +73,7 @@ beforeEach(() => loadFixture(t))
 
 describe('one entrance, many households at once', () => {
   it('numbers 80 concurrent submissions 1..n in one chain, counts each once, and tells nobody an error', async () => {
-    const many: HouseholdDoc[] = Array.from({ length: 80 }, (_, i) => {
-      const room = `${10 + Math.floor(i / 8)}0${(i % 8) + 1}`
-      return {
-        ...H.b1r102,
-        _id: householdId(C1, B.b1._id, room),
-        room,
-        floor: Number(room.slice(0, -2)),
-        members: [
-          { id: `m-a${i}`, name: `甲${i}`, flags: [] },
-          { id: `m-b${i}`, name: `乙${i}`, flags: [] },
-        ],
-        linkedOpenids: [],
-      }
-    })
+    const many = manyHouseholds(80)
     await t.data.insertMany('households', many)
     const round = await open()
     // Each household once, a tenth of them twice at the same moment (a double tap).

@@ -322,3 +322,11 @@ export async function snapshot(t: TestCloud): Promise<string> {
   const dump = await t.admin<{ collections: Record<string, unknown[]> }>('export')
   return JSON.stringify(dump.collections)
 }
+
+/** `n` more households in 1号楼 (rooms 1001, 1002 … eight a floor from the 10th), two members each, no WeChat. */
+export function manyHouseholds(n: number): HouseholdDoc[] {
+  return Array.from({ length: n }, (_, i) => {
+    const room = `${10 + Math.floor(i / 8)}0${(i % 8) + 1}`
+    return household(B.b1, room, [member(`m-a${i}`, `甲${i}`), member(`m-b${i}`, `乙${i}`)])
+  })
+}

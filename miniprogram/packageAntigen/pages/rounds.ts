@@ -217,14 +217,19 @@ Component({
         // One id per attempt at this form: a retry or a second tap opens the same round, never a second one.
         const requestId = this.data.requestId || `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`
         if (!this.data.requestId) this.setData({ requestId })
-        const round = await call('antigen', 'openRound', {
-          communityId,
-          date: form.date,
-          deadline,
-          notice,
-          requestId,
-          ...(form.all ? {} : { buildingIds: ids }),
-        })
+        const round = await call(
+          'antigen',
+          'openRound',
+          {
+            communityId,
+            date: form.date,
+            deadline,
+            notice,
+            requestId,
+            ...(form.all ? {} : { buildingIds: ids }),
+          },
+          { retries: 2 },
+        )
         const rounds = [roundRow(round), ...this.data.rounds.filter((r) => r.id !== round.id)]
         this.setData({ rounds, formShown: false, requestId: '' })
         toast('已开始')

@@ -514,7 +514,12 @@ Component({
       try {
         if (d.needConsent) {
           rememberConsent(
-            await call('community', 'giveConsent', { kind: 'health', version: d.consent.version }, { silent: true }),
+            await call(
+              'community',
+              'giveConsent',
+              { kind: 'health', version: d.consent.version },
+              { silent: true, retries: 2 },
+            ),
           )
           this.setData({ needConsent: false })
         }
@@ -522,7 +527,8 @@ Component({
           'antigen',
           'submit',
           { roundId: d.roundId, householdId: d.householdId, members: this.payload() },
-          { silent: true },
+          // A submission is idempotent (the household's one waiting document), so a failed network is tried again.
+          { silent: true, retries: 2 },
         )
         this.show(view, d.head.proxy)
         toast(view.no ? `第 ${view.no} 位` : '已提交')

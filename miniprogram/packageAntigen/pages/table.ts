@@ -330,7 +330,7 @@ Component({
       if (!yes) return
       this.setData({ busy: 'close' })
       try {
-        const round = await call('antigen', 'closeRound', { roundId: this.data.roundId })
+        const round = await call('antigen', 'closeRound', { roundId: this.data.roundId }, { retries: 2 })
         this.setData({ closed: round.status === 'closed', head: headData(round, this.data.scope) })
         toast('已结束')
       } catch {
