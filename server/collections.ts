@@ -20,6 +20,8 @@ export const COLLECTIONS = [
   'chains',
   /** Submissions waiting for the sequencer to merge them into their chain (server/antigen/sequencer.ts). */
   'intake',
+  /** One per abnormal household and round: acknowledged, contacted, closed with an outcome (followups.ts). */
+  'followUps',
   'roundSubscribers',
   'reminders',
   'exports',

@@ -6,6 +6,7 @@ import type { ChainDoc, ChainEntryDoc, IntakeDoc, MemberResultDoc } from './mode
 import { data } from '../platform/cloud'
 import { deleteFiles, type FileRef } from '../platform/deletions'
 import { nowDate } from '../kernel'
+import type { FollowUpDoc } from './followups'
 
 export const photoRefs = (communityId: string, members: readonly MemberResultDoc[]): FileRef[] =>
   members.flatMap((m) => (m.photo ? [{ fileID: m.photo, communityId, kind: 'photo' as const }] : []))
@@ -62,6 +63,8 @@ export async function eraseHouseholdResults(householdId: string, place: Building
     ...chains.flatMap((c) => photoRefs(c.communityId, c.entries?.[householdId]?.members ?? [])),
   ])
   if (waiting.length) await data.removeWhere('intake', { householdId })
+  // Its follow-ups (health data about the household: status, contacts and their notes, outcome) in every round.
+  await data.removeWhere('followUps', { householdId })
   // Only once every photo is gone or queued: a failure before this leaves the entries to find again.
   if (chains.length)
     await data.updateWhere('chains', { [key]: data._.exists(true) }, { [key]: data._.remove(), version: data._.inc(1) })
@@ -138,7 +141,29 @@ export async function eraseMemberResults(
       chain = again ?? null
     }
   }
+  // A follow-up is about an abnormal result: one no member's result in its round is any more goes with it.
+  await dropFollowUpsWithoutAbnormal(householdId)
   return { chains, failedFiles }
+}
+
+/**
+ * Remove the household's follow-ups whose round no longer holds an abnormal result of it (a member's erasure took
+ * the last one). Read from the chains as they are now, so a retried erasure finishes what a failed one left.
+ */
+async function dropFollowUpsWithoutAbnormal(householdId: string): Promise<number> {
+  const key = `entries.${householdId}`
+  const followUps = await data.findAll<Pick<FollowUpDoc, '_id' | 'chainId'>>(
+    'followUps',
+    { householdId },
+    { fields: { chainId: true } },
+  )
+  let removed = 0
+  for (const f of followUps) {
+    const [chain] = await data.find<Projected>('chains', { _id: f.chainId }, { limit: 1, fields: { [key]: true } })
+    if (chain?.entries?.[householdId]?.members.some((m) => m.result === 'positive')) continue
+    removed += await data.remove('followUps', f._id)
+  }
+  return removed
 }
 
 /** Where a household is: the chains its erasure marks. */
@@ -180,6 +205,24 @@ export async function eraseLeadTraces(openid: string, communityId: string): Prom
   for (let i = 0; i < rounds.length; i += 100) {
     const ids = rounds.slice(i, i + 100).map((r) => r._id)
     await data.updateWhere('reminders', { by: openid, roundId: data._.in(ids) }, { by: '' })
+  }
+  // Follow-ups they acknowledged, closed or recorded a contact on keep the record without naming them.
+  const inc = () => data._.inc(1)
+  await data.updateWhere('followUps', { communityId, acknowledgedBy: openid }, { acknowledgedBy: '', version: inc() })
+  await data.updateWhere('followUps', { communityId, closedBy: openid }, { closedBy: '', version: inc() })
+  for (const f of await data.findAll<FollowUpDoc>('followUps', { communityId, 'contacts.by': openid })) {
+    let doc: FollowUpDoc | null = f
+    for (let attempt = 1; doc && attempt <= CAS_ATTEMPTS; attempt++) {
+      const contacts = doc.contacts.map((c) => (c.by === openid ? { ...c, by: '' } : c))
+      // Compare-and-set: a contact recorded meanwhile is read again rather than lost.
+      const won = await data.updateWhere(
+        'followUps',
+        { _id: doc._id, version: doc.version },
+        { contacts, version: inc() },
+      )
+      if (won > 0) break
+      doc = await data.get<FollowUpDoc>('followUps', doc._id)
+    }
   }
 }
 
@@ -231,6 +274,9 @@ export async function reduceChain(chainId: string): Promise<{ photos: number; fa
   const waiting = await data.findAll<IntakeDoc>('intake', { chainId })
   const pending = await deleteFiles(waiting.flatMap((w) => photoRefs(w.communityId, w.members)))
   if (waiting.length) await data.removeWhere('intake', { chainId })
+  // The round's follow-ups name households and their outcomes: they go with the entries (before the marker, so a
+  // failure leaves the chain to be reduced again).
+  await data.removeWhere('followUps', { chainId })
   await data.update('chains', chain._id, {
     entries: data._.set({}),
     erased: data._.remove(),

@@ -56,6 +56,8 @@ export interface ChainEntryDoc {
   members: MemberResultDoc[]
   counts: ResultCounts
   flagged?: { by: string; reason: string; at: Date }
+  /** The household's floor (from the household when submitted). */
+  floor?: number
   /** The intake document this entry was merged from (its nonce): a merge repeated after a crash is skipped. */
   nonce?: string
 }
@@ -100,6 +102,12 @@ export interface ChainDoc extends ResultCounts {
   confirmed: boolean
   confirmedAt?: Date
   confirmedBy?: string
+  /** The building was confirmed while floors in `floorsToConfirm` were not: the lead's reason. */
+  confirmReason?: string
+  /** Floors that had a 层长 when the round opened: each is confirmed by its 层长 (or the lead) before the building. */
+  floorsToConfirm?: number[]
+  /** Confirmed floors (keyed by floor number); a late change on a floor removes its key. */
+  floors?: Record<string, { confirmedAt: Date; confirmedBy: string }>
   /** Compare-and-set counter. */
   version: number
   /**
@@ -139,6 +147,7 @@ export interface IntakeDoc {
   buildingId: string
   householdId: string
   room: string
+  floor: number
   /** When the submission was made: merge order, and the entry's time. */
   at: Date
   by: string

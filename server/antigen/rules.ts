@@ -6,6 +6,17 @@ import { READ_TIME_MS } from '../../miniprogram/shared/constants'
 
 export const chainId = (roundId: string, buildingId: string) => `${roundId}:${buildingId}`
 
+/**
+ * What an update sets to remove a field. Rules stay free of the SDK: the caller's update turns this marker into the
+ * database command (`toUpdate`).
+ */
+export const REMOVE = Symbol('remove')
+
+/** A patch from the rules as the database API takes it: REMOVE becomes `remove()` of the given command. */
+export function toUpdate(set: Record<string, unknown>, remove: () => unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(set).map(([k, v]) => [k, v === REMOVE ? remove() : v]))
+}
+
 type RoundFacts = Pick<
   RoundDoc,
   '_id' | 'communityId' | 'date' | 'deadline' | 'notice' | 'allBuildings' | 'openedAt'
@@ -107,8 +118,12 @@ export function placeEntry(
     set.seq = chain.seq + 1
     set.submitted = chain.submitted + 1
   }
-  const reopened = chain.confirmed
-  if (reopened) set.confirmed = false
+  // A change after confirmation reopens the building and, when its floor was confirmed, that floor only.
+  const floor = next.floor ?? previous?.floor
+  const floorConfirmed = floor !== undefined && Boolean(chain.floors?.[String(floor)])
+  if (floorConfirmed) set[`floors.${floor}`] = REMOVE
+  const reopened = chain.confirmed || floorConfirmed
+  if (chain.confirmed) set.confirmed = false
   return {
     entry,
     set,
@@ -157,6 +172,11 @@ export function mergeEntries(
       moved.submitted = p.set.submitted as number
     }
     if (p.reopened) moved.confirmed = false
+    const floor = next.floor ?? chain.entries[next.householdId]?.floor
+    if (floor !== undefined && work.floors?.[String(floor)]) {
+      const { [String(floor)]: _reopened, ...rest } = work.floors
+      moved.floors = rest
+    }
     work = { ...work, ...moved, entries: { ...work.entries, [next.householdId]: p.entry } }
   }
   set.version = chain.version + 1
@@ -180,6 +200,14 @@ export function tableRow(c: ChainDoc): TableRow {
     untested: c.untested,
     missing: Math.max(0, c.expected - c.submitted),
     confirmed: c.confirmed,
+    ...(c.floorsToConfirm?.length
+      ? {
+          floors: {
+            toConfirm: c.floorsToConfirm.length,
+            confirmed: c.floorsToConfirm.filter((f) => c.floors?.[String(f)]).length,
+          },
+        }
+      : {}),
   }
 }
 

@@ -15,8 +15,9 @@ import { trusted } from '../platform/grants'
 import { householdLabel } from '../community/structure'
 import { maskName } from '../community/mask'
 import { TEMPLATES } from '../templates'
-import { mergeEntries } from './rules'
+import { mergeEntries, toUpdate } from './rules'
 import { photoRefs } from './erase'
+import { openFollowUps } from './followups'
 import { deleteFiles } from '../platform/deletions'
 
 /** The internal action of a kicked sequencer; in no contract, refused to every client. */
@@ -25,8 +26,14 @@ export const SEQUENCE_ACTION = 'sequenceChain'
 export const SEQ_LEASE_MS = 20_000
 /** Submissions merged in one update. */
 export const MERGE_BATCH = 200
-/** How long a submission waits for the sequencer it kicked to answer with the numbers it gave. */
-export const SEQ_WAIT_MS = 400
+/** The function that runs kicked sequencers (cloudfunctions/sequencer): its own instances, its own queue. */
+export const SEQUENCER_FUNCTION = 'sequencer'
+/**
+ * How long a submission waits for the sequencer it kicked: long enough for the kick to leave (CloudBase freezes an
+ * instance once its invocation returns) and for an idle chain's merge to answer with the number; a chain already
+ * being merged answers at once (its holder merges this submission too).
+ */
+export const SEQ_WAIT_MS = 300
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -39,6 +46,8 @@ export interface SequenceResult {
   numbers: Record<string, number>
   /** Another sequencer holds the chain: it merges what is waiting. */
   busy?: boolean
+  /** The budget ran out with submissions still waiting (a successor is kicked). */
+  more?: boolean
 }
 
 /**
@@ -105,6 +114,7 @@ async function mergeOnce(chainId: string, numbers: Record<string, number>): Prom
       merge.map((d) => ({
         householdId: d.householdId,
         room: d.room,
+        ...(typeof d.floor === 'number' ? { floor: d.floor } : {}),
         updatedAt: new Date(d.at),
         at: new Date(d.at),
         by: d.by,
@@ -150,7 +160,16 @@ async function mergeOnce(chainId: string, numbers: Record<string, number>): Prom
         })
     }
     const enqueued = messages.length ? await enqueue(messages) : { queued: 0 }
-    const won = await data.updateWhere('chains', { _id: chain._id, version: chain.version }, patch.set)
+    if (abnormal.length)
+      await openFollowUps(
+        chain,
+        abnormal.map((p) => p.entry),
+      )
+    const won = await data.updateWhere(
+      'chains',
+      { _id: chain._id, version: chain.version },
+      toUpdate(patch.set, () => data._.remove()),
+    )
     if (won === 0) return { done: false, merged: 0 }
     if (enqueued.queued) await kickPushes('antigen', enqueued, 1)
     for (const p of patch.placed) numbers[p.entry.householdId] = p.entry.no
@@ -222,7 +241,9 @@ export async function sequence(chainId: string, budgetMs = 15_000): Promise<Sequ
     } finally {
       await release(chainId, token)
     }
-    if (budget.spent || (await data.count('intake', { chainId })) === 0) break
+    const waiting = await data.count('intake', { chainId })
+    if (waiting === 0) break
+    if (budget.spent) return { ...out, more: true }
   }
   return out
 }
@@ -256,7 +277,10 @@ export async function sequenceWaiting(budgetMs: number, where: Record<string, un
  */
 export async function kickSequencer(chainId: string, householdId: string, nonce: string): Promise<number | undefined> {
   const call = (
-    cloud.callFunction({ name: 'antigen', data: { action: SEQUENCE_ACTION, chainId, householdId, nonce } }) as Promise<{
+    cloud.callFunction({
+      name: SEQUENCER_FUNCTION,
+      data: { action: SEQUENCE_ACTION, chainId, householdId, nonce },
+    }) as Promise<{
       result?: { ok?: boolean; data?: SequenceResult }
     }>
   )
@@ -303,7 +327,14 @@ export function withSequencer<E, R>(
     if (!isSequenceEvent(event)) return main(event)
     if (!(await maySequence(event, cloud.getWXContext().SOURCE)))
       return new AppError('UNKNOWN_ACTION', undefined, 'action').toEnvelope() as R
-    return { ok: true, data: await sequence(event.chainId as string, budgetMs) }
+    const chainId = event.chainId as string
+    const out = await sequence(chainId, budgetMs)
+    // Out of time with submissions waiting (a long burst): hand the chain to a successor rather than to the timer.
+    if (out.more) {
+      const [next] = await data.find<IntakeDoc>('intake', { chainId }, { limit: 1, orderBy: [['at', 'asc']] })
+      if (next) await kickSequencer(chainId, next.householdId, next.nonce)
+    }
+    return { ok: true, data: out }
   }
 }
 

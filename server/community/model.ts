@@ -23,6 +23,11 @@ export interface CommunityDoc {
     volunteerCaps: Record<VolunteerType, number | null>
     /** Masked numbers one person may reveal to dial per Shanghai day (default PHONE_REVEALS_PER_DAY, 30). */
     phoneRevealsPerDay?: number
+    /**
+     * Minutes after an abnormal result before an unacknowledged follow-up escalates to the committee (default 30,
+     * 5–240; server/community/settings.ts).
+     */
+    followUpEscalateMinutes?: number
   }
   createdAt: Date
   /** Set when the committee ended the service (closeCommunity): nothing new starts, and everyone's data goes. */

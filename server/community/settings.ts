@@ -36,6 +36,20 @@ export const RETENTION_BOUNDS = {
   closingDeletionDays: { min: 1, max: 90 },
 } as const
 
+/**
+ * An abnormal result nobody acknowledged is escalated to the committee this many minutes after it was submitted
+ * (settings.followUpEscalateMinutes; a community may set 5–240).
+ */
+export const DEFAULT_FOLLOW_UP_ESCALATE_MINUTES = 30
+export const FOLLOW_UP_ESCALATE_BOUNDS = { min: 5, max: 240 } as const
+
+/** A community's escalation time in minutes: its setting within the bounds, or the default. */
+export function followUpEscalateMinutesOf(settings: Partial<CommunityDoc['settings']> | undefined): number {
+  const set = settings?.followUpEscalateMinutes
+  if (typeof set !== 'number' || !Number.isFinite(set)) return DEFAULT_FOLLOW_UP_ESCALATE_MINUTES
+  return Math.min(FOLLOW_UP_ESCALATE_BOUNDS.max, Math.max(FOLLOW_UP_ESCALATE_BOUNDS.min, Math.round(set)))
+}
+
 /** Fixed periods, the same for every community. */
 export const EXPORT_TTL_DAYS = 1
 export const LEDGER_UPLOAD_TTL_DAYS = 1

@@ -31,6 +31,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   ROUND_CLOSED: '本轮检测已结束，不能再提交',
   BUILDING_CONFIRMED: '本楼已经确认，如需修改请联系楼组长',
   ALREADY_CONFIRMED: '本楼已经确认过了',
+  FLOORS_UNCONFIRMED: '还有楼层的层长没有确认，请等层长确认，或写明原因后确认整栋',
   NOT_A_MEMBER: '这位不是本户成员',
   PHOTO_REQUIRED: '请为每个试剂拍一张照片',
   PHOTO_TOO_LARGE: '照片太大，请重新拍摄',

@@ -1,7 +1,8 @@
-import type { ChainEntryView, ChainView, Envelope } from '../../typings/api'
+import type { ChainEntryView, ChainFloorView, ChainView, Envelope } from '../../typings/api'
 import {
   antigen,
   BUILDING,
+  chainEntry,
   chainView,
   committeeRole,
   community,
@@ -17,10 +18,24 @@ import {
   sent,
   sentAntigen,
 } from '../support/pages/fixtures'
-import { attr, find, mount, settleAll, tap, text, texts } from '../support/pages/harness'
+import { attr, find, mount, setDataLog, settleAll, tap, text, texts } from '../support/pages/harness'
 
 const PAGE = 'packageAntigen/pages/chain'
 const q = { roundId: 'r_1120', buildingId: BUILDING.id }
+
+/** Answer the dialogs in turn (the last answer for any further one). */
+function answerModals(...answers: { confirm: boolean; content?: string }[]) {
+  let n = 0
+  return jest.spyOn(wx, 'showModal').mockImplementation(((opts: WechatMiniprogram.ShowModalOption) => {
+    const answer = answers[Math.min(n++, answers.length - 1)]!
+    opts.success?.({
+      confirm: answer.confirm,
+      cancel: !answer.confirm,
+      content: answer.content ?? '',
+      errMsg: 'showModal:ok',
+    })
+  }) as never)
+}
 
 function answerModal(answer: { confirm: boolean; content?: string }) {
   return jest.spyOn(wx, 'showModal').mockImplementation(((opts: WechatMiniprogram.ShowModalOption) => {
@@ -66,14 +81,29 @@ function lead(initial: ChainView = chainView(), roles = [leadRole], reveal = () 
       state = { ...state, entries: state.entries.map((e) => (e.householdId === p.householdId ? flagged : e)) }
       return ok(flagged)
     },
-    confirm: () => {
+    confirm: (p) => {
       if (state.confirmed) return fail('ALREADY_CONFIRMED', '本楼已经确认过了')
-      state = { ...state, confirmed: true, confirmedAt: '2026-11-20T10:05:00.000Z' } // 18:05 in Shanghai
+      const open = state.floors.filter((f) => f.toConfirm && !f.confirmed).map((f) => f.floor)
+      if (open.length && !p.reason)
+        return fail(
+          'FLOORS_UNCONFIRMED',
+          `${open.join('、')} 层的层长还没有确认。请等层长确认，或写明原因后确认整栋`,
+          'reason',
+        )
+      const reason = open.length && p.reason ? { confirmReason: p.reason } : {}
+      state = { ...state, ...reason, confirmed: true, confirmedAt: '2026-11-20T10:05:00.000Z' } // 18:05 in Shanghai
+      return ok(state)
+    },
+    confirmFloor: (p) => {
+      if (state.floors.find((f) => f.floor === p.floor)?.confirmed)
+        return fail('ALREADY_CONFIRMED', `${p.floor} 层已经确认过了`)
+      const done = { confirmed: true, confirmedAt: '2026-11-20T09:40:00.000Z' }
+      state = { ...state, floors: state.floors.map((f) => (f.floor === p.floor ? { ...f, ...done } : f)) }
       return ok(state)
     },
     remind: () => ok({ pushed: 1, callList }),
   })
-  return { set: (next: ChainView) => (state = next) }
+  return { set: (next: ChainView) => (state = next), get: () => state }
 }
 
 describe('building chain', () => {
@@ -403,5 +433,315 @@ describe('building chain', () => {
     await settleAll()
     await tap(comp, '#subscribe-abnormal')
     expect(subscribe).toHaveBeenCalledWith(expect.objectContaining({ tmplIds: ['TPL_ABNORMAL', 'TPL_REOPENED'] }))
+  })
+})
+
+/**
+ * 12号 with `counts[i]` households on floor i + 1 (rooms 101, 102 …), the last `missingPerFloor` of each floor not
+ * submitted yet, as its lead sees it. Numbered in the order they submitted, across the floors (every floor's first
+ * room, then every floor's second …); 12-302 is abnormal and comes first. Floors 2 and up have a 层长; floor 2's
+ * has confirmed.
+ */
+function tower(counts: number[], missingPerFloor = 2): ChainView {
+  const submitted: { k: number; floor: number; room: string }[] = []
+  const missing: ChainView['missing'] = []
+  counts.forEach((count, i) => {
+    const floor = i + 1
+    for (let k = 1; k <= count; k++) {
+      const room = `${floor}${String(k).padStart(2, '0')}`
+      if (k > count - missingPerFloor)
+        missing.push({ householdId: `hh_${room}`, label: `12-${room} 张*`, floor, linked: true })
+      else submitted.push({ k, floor, room })
+    }
+  })
+  const entries = submitted
+    .sort((a, b) => a.k - b.k || a.floor - b.floor)
+    .map((x, i) =>
+      chainEntry({
+        no: i + 1,
+        householdId: `hh_${x.room}`,
+        floor: x.floor,
+        label: `12-${x.room} 王*`,
+        members: [{ memberId: `m_${x.room}`, name: '王德明', result: x.room === '302' ? 'positive' : 'negative' }],
+        abnormal: x.room === '302',
+      }),
+    )
+  const floors: ChainFloorView[] = counts.map((count, i) => ({
+    floor: i + 1,
+    expected: count,
+    submitted: Math.max(0, count - missingPerFloor),
+    toConfirm: i + 1 >= 2,
+    confirmed: i + 1 === 2,
+    ...(i + 1 === 2 ? { confirmedAt: '2026-11-20T09:30:00.000Z' } : {}),
+  }))
+  return chainView({
+    entries: [...entries.filter((e) => e.abnormal), ...entries.filter((e) => !e.abnormal)],
+    missing,
+    floors,
+  })
+}
+
+const floorLead = (floor: number) =>
+  role({ role: 'floorLead', place: `12号 ${floor}层 层长`, scope: { ...leadRole.scope, floor } })
+
+describe('building chain of a high-rise', () => {
+  const spies: jest.SpyInstance[] = []
+  afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()))
+  const page = (comp: ReturnType<typeof mount>) => comp.instance as unknown as { onReachBottom: () => void }
+
+  it('groups it by floor: its lead sees each floor’s count and 层长, and a floor opens to its entries and rooms', async () => {
+    lead(tower([10, 10, 10, 10]))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(comp.querySelector('#tab-entries')).toBeUndefined()
+    expect(texts(comp, '.floor-summary')).toEqual([
+      '1 层 已报 8/10',
+      '2 层 已报 8/10 · 层长已确认',
+      '3 层 已报 8/10 · 层长未确认',
+      '4 层 已报 8/10 · 层长未确认',
+    ])
+    expect(text(comp, '#floors-status')).toBe('层长确认：1/3 层，未确认：3、4 层')
+    expect(text(comp, '#confirm')).toBe('确认全楼')
+    // Nothing of a floor is sent before it opens; the abnormal floor is marked for the lead.
+    expect(comp.querySelectorAll('.entry')).toHaveLength(0)
+    expect(find(comp, '#floor-3 .floor-head')?.dom?.className).toContain('floor-abnormal')
+    expect(text(comp, '#floor-3 .floor-head')).toContain('异常 1 户')
+    expect(text(comp, '#floor-1 .floor-head')).not.toContain('异常')
+
+    await tap(comp, '#floor-3 .floor-head')
+    // Abnormal first, then the floor's entries in their chain numbers' order.
+    expect(texts(comp, '#floor-entries-3 .entry-no')).toEqual(['7', '3', '11', '15', '19', '23', '27', '31'])
+    expect(texts(comp, '#floor-missing-3 .missing-label')).toEqual(['12-309 张*', '12-310 张*'])
+    expect(text(comp, '#floor-missing-3')).toContain('本层未报 2 户')
+    expect(find(comp, '#missing-hh_309 .proxy-submit')).toBeDefined()
+    expect(comp.querySelectorAll('.entry')).toHaveLength(8)
+    // Only the floor's rows went to the view, by path.
+    expect(setDataLog.calls.at(-1)!.keys).toEqual(expect.arrayContaining(['blocks[2].entries', 'blocks[2].missing']))
+
+    await tap(comp, '#entry-hh_302 .entry-head')
+    expect(text(comp, '#entry-hh_302 .member')).toContain('异常（阳性）')
+    const modal = answerModal({ confirm: true, content: '照片看不清' })
+    spies.push(modal)
+    await tap(comp, '#entry-hh_302 .flag')
+    expect(text(comp, '#entry-hh_302 .flagged')).toBe('已标记：照片看不清')
+    expect(find(comp, '#entry-hh_302 .members')).toBeDefined()
+
+    await tap(comp, '#floor-3 .floor-head')
+    expect(comp.querySelectorAll('.entry')).toHaveLength(0)
+    await tap(comp, '#floor-3 .floor-head')
+    expect(text(comp, '#entry-hh_302 .flagged')).toBe('已标记：照片看不清')
+  })
+
+  it('opens a resident’s own floor first and does not tell them which entry is abnormal', async () => {
+    const view = tower([10, 10, 10, 10])
+    community({
+      whoami: () =>
+        ok(
+          me({
+            roles: [{ ...residentRole, scope: { ...residentRole.scope, householdId: 'hh_303' } }],
+            households: [{ ...household201, id: 'hh_303', label: '12-303' }],
+          }),
+        ),
+    })
+    antigen({
+      chain: () =>
+        ok({
+          ...view,
+          entries: view.entries.map(({ members: _m, abnormal: _a, ...rest }) => rest),
+          detailed: false,
+        }),
+    })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(texts(comp, '.floor-summary')[0]).toBe('3 层 已报 8/10 · 层长未确认')
+    expect(text(comp, '#floor-3 .floor-head')).toContain('我的楼层')
+    expect(texts(comp, '#floor-entries-3 .entry-no')).toEqual(['3', '7', '11', '15', '19', '23', '27', '31'])
+    expect(comp.querySelector('.entry-abnormal')).toBeUndefined()
+    expect(comp.querySelector('.floor-abnormal')).toBeUndefined()
+    expect(comp.querySelector('.proxy-submit')).toBeUndefined()
+    expect(comp.querySelector('.confirm-floor')).toBeUndefined()
+    expect(comp.querySelectorAll('.entry')).toHaveLength(8)
+  })
+
+  it('keeps a walk-up of 11 households as one list, its 层长 confirming their floor at the top', async () => {
+    lead(tower([2, 2, 2, 2, 2, 1], 0), [floorLead(3)])
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(comp.querySelector('.floor-head')).toBeUndefined()
+    expect(text(comp, '#tab-entries')).toBe('已接龙 11')
+    expect(texts(comp, '.entry-no')).toEqual(['9', '1', '2', '3', '4', '5', '6', '7', '8', '10', '11'])
+    expect(text(comp, '#my-floor-3')).toContain('3 层 已报 2/2 · 层长未确认')
+    const modal = answerModal({ confirm: true })
+    spies.push(modal)
+    await tap(comp, '#confirm-floor-3')
+    expect(sentAntigen('confirmFloor')).toEqual([{ ...q, floor: 3 }])
+    expect(text(comp, '#confirm-floor-3')).toBe('本层已确认')
+  })
+
+  it('lets a 层长 confirm their floor, open first, after seeing its numbers', async () => {
+    lead(tower([10, 10, 10, 10]), [floorLead(3)])
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(comp.querySelector('#confirm')).toBeUndefined()
+    expect(comp.querySelector('#floors-status')).toBeUndefined()
+    expect(texts(comp, '.floor-summary')[0]).toBe('3 层 已报 8/10 · 层长未确认')
+    expect(texts(comp, '#floor-entries-3 .entry-no')).toEqual(['7', '3', '11', '15', '19', '23', '27', '31'])
+    expect(text(comp, '#confirm-floor-3')).toBe('确认本层')
+    expect(attr(comp, '#confirm-floor-3', 'disabled')).toBe(false)
+    // Other floors have no button for them.
+    await tap(comp, '#floor-4 .floor-head')
+    expect(comp.querySelector('#confirm-floor-4')).toBeUndefined()
+
+    let modal = answerModal({ confirm: false })
+    await tap(comp, '#confirm-floor-3')
+    expect(sentAntigen('confirmFloor')).toEqual([])
+    modal.mockRestore()
+
+    modal = answerModal({ confirm: true })
+    spies.push(modal)
+    await tap(comp, '#confirm-floor-3')
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ title: '确认 3 层结果' }))
+    const content = (modal.mock.calls[0]?.[0] as { content: string }).content
+    expect(content).toContain('3 层已报 8 户 8 人：阴性 7，异常 1，无效 0，未测 0；未报 2 户。')
+    expect(content).toContain('其中 1 户有异常')
+    expect(sentAntigen('confirmFloor')).toEqual([{ ...q, floor: 3 }])
+    expect(texts(comp, '.floor-summary')[0]).toBe('3 层 已报 8/10 · 层长已确认')
+    expect(text(comp, '#confirm-floor-3')).toBe('本层已确认')
+    expect(attr(comp, '#confirm-floor-3', 'disabled')).toBe(true)
+    // The floors the 层长 had open stay open.
+    expect(find(comp, '#floor-entries-4')).toBeDefined()
+  })
+
+  it('asks the lead why when a floor’s 层长 has not confirmed, and confirms the building with the reason', async () => {
+    lead(tower([10, 10, 10, 10]))
+    const comp = mount(PAGE, q)
+    await settleAll()
+
+    // 等层长: nothing is sent again.
+    let modal = answerModals({ confirm: true }, { confirm: false })
+    await tap(comp, '#confirm')
+    expect(sentAntigen('confirm')).toEqual([q])
+    modal.mockRestore()
+
+    // Too short a reason is not sent.
+    modal = answerModals({ confirm: true }, { confirm: true }, { confirm: true, content: ' 无 ' }, { confirm: true })
+    await tap(comp, '#confirm')
+    expect(sentAntigen('confirm')).toHaveLength(2)
+    expect(modal).toHaveBeenLastCalledWith(expect.objectContaining({ content: '原因请写 2 到 100 个字，居委会看到' }))
+    modal.mockRestore()
+
+    modal = answerModals(
+      { confirm: true },
+      { confirm: true },
+      { confirm: true, content: ' 4 层层长外出，楼组长已逐户核对 ' },
+    )
+    spies.push(modal)
+    await tap(comp, '#confirm')
+    const [counts, refusal, ask] = modal.mock.calls.map((c) => c[0] as WechatMiniprogram.ShowModalOption)
+    expect(counts!.content).toContain('3、4 层的层长还没有确认。')
+    expect(refusal).toEqual(
+      expect.objectContaining({
+        content: '3、4 层的层长还没有确认。请等层长确认，或写明原因后确认整栋',
+        confirmText: '写原因',
+        cancelText: '等层长',
+      }),
+    )
+    expect(ask).toEqual(expect.objectContaining({ title: '确认全楼的原因', editable: true }))
+    expect(sentAntigen('confirm')).toEqual([q, q, q, { ...q, reason: '4 层层长外出，楼组长已逐户核对' }])
+    expect(text(comp, '#confirmed')).toBe('已确认 · 11月20日 18:05')
+    expect(text(comp, '#confirm-reason')).toBe('未等全部层长确认，原因：4 层层长外出，楼组长已逐户核对')
+    expect(text(comp, '#confirm')).toBe('全楼已确认')
+  })
+
+  it('reloads the chain and says so when a household submitted just before the confirmation', async () => {
+    const chain = lead(tower([10, 10, 10, 10]))
+    antigen({
+      chain: () => ok(chain.get()),
+      confirm: () => {
+        chain.set(tower([10, 10, 10, 10], 1))
+        return fail('CONFLICT', '刚有住户提交了，请刷新后再确认')
+      },
+      confirmFloor: () => {
+        chain.set(tower([10, 10, 10, 10], 0))
+        return fail('CONFLICT', '刚有住户提交了，请刷新后再确认')
+      },
+    })
+    community({ whoami: () => ok(me({ roles: [leadRole, floorLead(3)] })) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    const modal = answerModal({ confirm: true })
+    spies.push(modal)
+    await tap(comp, '#confirm')
+    expect(sentAntigen('chain')).toHaveLength(2)
+    expect(modal).toHaveBeenLastCalledWith(
+      expect.objectContaining({ content: '刚有住户提交了，接龙已经刷新。请看过新的接龙后再确认。' }),
+    )
+    expect(text(comp, '#head')).toContain('未报 4 户')
+    expect(text(comp, '#confirm')).toBe('确认全楼')
+
+    await tap(comp, '#confirm-floor-3')
+    expect(sentAntigen('confirmFloor')).toEqual([{ ...q, floor: 3 }])
+    expect(sentAntigen('chain')).toHaveLength(3)
+    expect(modal).toHaveBeenLastCalledWith(
+      expect.objectContaining({ content: '刚有住户提交了，接龙已经刷新。请看过新的接龙后再确认。' }),
+    )
+    expect(text(comp, '#head')).toContain('未报 0 户')
+  })
+
+  it('pages a long list: the first 50, the next as the user scrolls or taps 显示更多', async () => {
+    lead(tower([180], 60))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(comp.data.grouped).toBe(false)
+    expect(text(comp, '#tab-entries')).toBe('已接龙 120')
+    expect(comp.querySelectorAll('.entry')).toHaveLength(50)
+    expect(text(comp, '.more-entries')).toBe('显示更多（还有 70 户）')
+
+    setDataLog.clear()
+    page(comp).onReachBottom()
+    await settleAll()
+    expect(comp.querySelectorAll('.entry')).toHaveLength(100)
+    // Appended by path, never the whole list again.
+    expect(setDataLog.calls[0]!.keys).toEqual(
+      expect.arrayContaining(['blocks[0].entries[50]', 'blocks[0].entries[99]']),
+    )
+    expect(setDataLog.calls[0]!.keys).not.toContain('blocks')
+    await tap(comp, '.more-entries')
+    expect(comp.querySelectorAll('.entry')).toHaveLength(120)
+    expect(comp.querySelector('.more-entries')).toBeUndefined()
+    page(comp).onReachBottom()
+    await settleAll()
+    expect(comp.querySelectorAll('.entry')).toHaveLength(120)
+
+    // Back from 代报, the chain reloads with the rows the user had loaded, a page at a time.
+    setDataLog.clear()
+    ;(comp.instance as unknown as { onShow: () => void }).onShow()
+    await settleAll()
+    expect(comp.querySelectorAll('.entry')).toHaveLength(120)
+    expect(find(comp, '#entry-hh_1110')).toBeDefined()
+    const [render, ...appends] = setDataLog.calls
+    expect(render!.keys).toContain('blocks')
+    expect(appends.map((c) => c.keys.filter((k) => k.includes('.entries[')).length)).toEqual([50, 20])
+
+    await tap(comp, '#tab-missing')
+    expect(comp.querySelectorAll('.missing-row')).toHaveLength(50)
+    page(comp).onReachBottom()
+    await settleAll()
+    expect(comp.querySelectorAll('.missing-row')).toHaveLength(60)
+  })
+
+  it('pages a crowded floor when it opens, and loads the rest on reaching the bottom', async () => {
+    lead(tower([70, 10]))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(comp.data.grouped).toBe(true)
+    await tap(comp, '#floor-1 .floor-head')
+    expect(comp.querySelectorAll('#floor-entries-1 .entry')).toHaveLength(50)
+    expect(comp.querySelectorAll('#floor-missing-1 .missing-row')).toHaveLength(2)
+    expect(text(comp, '#floor-entries-1 .more-entries')).toBe('显示更多（还有 18 户）')
+    page(comp).onReachBottom()
+    await settleAll()
+    expect(comp.querySelectorAll('#floor-entries-1 .entry')).toHaveLength(68)
+    expect(comp.querySelector('.more-entries')).toBeUndefined()
   })
 })

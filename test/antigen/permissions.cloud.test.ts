@@ -5,6 +5,8 @@ import { CONSENTS } from '../../server/community/consent'
 import { shanghaiDay } from '../../server/kernel/time'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
 import { B, C1, C2, H, loadFixture, snapshot, WHO } from '../support/community'
+import { followUpId, type FollowUpDoc } from '../../server/antigen/followups'
+import { chainId } from '../../server/antigen/rules'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -73,6 +75,31 @@ const TARGETS: Record<Caller, { inside: Place; outside: Place }> = {
 }
 
 const EVERYONE = Object.keys(WHO) as Caller[]
+
+/** An open follow-up for the household of every place (each inside or outside target of a follow-up action). */
+async function withFollowUps(): Promise<void> {
+  const docs: FollowUpDoc[] = Object.values(place).map((p) => {
+    const h = Object.values(H).find((x) => x._id === p.householdId) as (typeof H)[keyof typeof H]
+    const building = Object.values(B).find((b) => b._id === p.buildingId) as (typeof B)[keyof typeof B]
+    return {
+      _id: followUpId(p.roundId, h._id),
+      roundId: p.roundId,
+      chainId: chainId(p.roundId, h.buildingId),
+      communityId: h.communityId,
+      groupId: h.groupId,
+      buildingId: h.buildingId,
+      buildingName: building.name,
+      householdId: h._id,
+      room: h.room,
+      floor: h.floor,
+      openedAt: new Date(t.now() - 60_000),
+      status: 'open',
+      contacts: [],
+      version: 0,
+    }
+  })
+  await t.data.insertMany('followUps', docs)
+}
 const COMMUNITY_LEADS: Caller[] = ['communityLead', 'committee', 'otherCommittee']
 /** Who may call each action on its inside target. The volunteer (o-sun) lives in 3号, so 1号 is not theirs. */
 /** `community`: the action's target is a whole community (its result is cut to the caller's place), so outside means
@@ -134,6 +161,15 @@ const MATRIX: Record<
     payload: (p) => ({ roundId: p.roundId, buildingId: p.buildingId }),
     allowed: ['buildingLead', 'committee', 'otherCommittee'],
   },
+  // A floor lead confirms their floor (the floor of the household the place is about).
+  confirmFloor: {
+    payload: (p) => ({
+      roundId: p.roundId,
+      buildingId: p.buildingId,
+      floor: Object.values(H).find((h) => h._id === p.householdId)?.floor ?? 1,
+    }),
+    allowed: ['floorLead', 'buildingLead', 'committee', 'otherCommittee'],
+  },
   // A floor lead reminds their floor's households.
   remind: {
     payload: (p) => ({ roundId: p.roundId, buildingId: p.buildingId }),
@@ -146,6 +182,25 @@ const MATRIX: Record<
   },
   // Names, numbers and results of households: the committee's alone.
   exportTable: { payload: (p) => ({ roundId: p.roundId }), allowed: ['committee', 'otherCommittee'] },
+  // Every place's household has an open follow-up. The list is cut to the caller's place; a lead of the household's
+  // building (a floor lead: its floor) or the committee acts on one, and an id outside the caller's place is
+  // FORBIDDEN like one that does not exist.
+  followUps: {
+    payload: (p) => ({ communityId: p.communityId, status: 'all' }),
+    allowed: ['floorLead', 'buildingLead', 'groupLead', ...COMMUNITY_LEADS],
+    community: true,
+    prepare: withFollowUps,
+  },
+  acknowledgeFollowUp: {
+    payload: (p) => ({ id: followUpId(p.roundId, p.householdId) }),
+    allowed: ['floorLead', 'buildingLead', 'committee', 'otherCommittee'],
+    prepare: withFollowUps,
+  },
+  recordFollowUp: {
+    payload: (p) => ({ id: followUpId(p.roundId, p.householdId), contact: { note: '已电话联系，明早复测' } }),
+    allowed: ['floorLead', 'buildingLead', 'committee', 'otherCommittee'],
+    prepare: withFollowUps,
+  },
 }
 
 const cases = Object.entries(MATRIX).flatMap(([action, rule]) =>

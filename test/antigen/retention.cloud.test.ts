@@ -9,6 +9,7 @@ import type { FileDeletionDoc } from '../../server/platform/deletions'
 import { CONSENTS } from '../../server/community/consent'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
 import { B, C1, C2, H, loadFixture, WHO } from '../support/community'
+import { followUpId } from '../../server/antigen/followups'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -68,7 +69,7 @@ async function stored(fileIds: string[]): Promise<boolean[]> {
 async function untouched(): Promise<string> {
   const { collections } = await t.admin<{ collections: Record<string, { _id: string; roundId?: string }[]> }>('export')
   // The push queue keeps send results for its own time (server/platform/pushqueue.ts), and drains after the calls.
-  const { chains, rounds, reminders, fileDeletions, pushQueue, ...rest } = collections
+  const { chains, rounds, reminders, followUps, fileDeletions, pushQueue, ...rest } = collections
   void fileDeletions
   void pushQueue
   return JSON.stringify({
@@ -76,6 +77,8 @@ async function untouched(): Promise<string> {
     chains: (chains ?? []).filter((c) => c.roundId !== round.id),
     rounds: (rounds ?? []).filter((r) => r._id !== round.id),
     reminders: (reminders ?? []).filter((r) => r.roundId !== round.id),
+    // Reducing the round removes its follow-ups (王五's) with the entries.
+    followUps: (followUps ?? []).filter((f) => f.roundId !== round.id),
   })
 }
 const counters = ({ seq: s, submitted, expected, people, negative: n, positive, invalid, untested }: ChainDoc) => ({
@@ -112,6 +115,8 @@ beforeEach(async () => {
     members: [{ ...(await negative(H.b1r102._id, 'm-wang')), result: 'positive' }],
   })
   await antigen(WHO.buildingLead, 'flag', { roundId: round.id, householdId: H.b1r102._id, reason: '王五的照片模糊' })
+  // Acknowledged, so the timer's escalation step leaves it alone however far the clock moves.
+  await antigen(WHO.buildingLead, 'acknowledgeFollowUp', { id: followUpId(round.id, H.b1r102._id) })
   await antigen(WHO.buildingLead, 'remind', { roundId: round.id, buildingId: B.b1._id })
   await antigen(WHO.committee, 'closeRound', { roundId: round.id })
   closedAt = new Date(((await t.data.get<RoundDoc>('rounds', round.id)) as RoundDoc).closedAt as Date).getTime()

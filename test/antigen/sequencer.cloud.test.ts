@@ -61,6 +61,7 @@ function intake(roundId: string, h: HouseholdDoc, at: number, reason: string): I
     buildingId: h.buildingId,
     householdId: h._id,
     room: h.room,
+    floor: h.floor,
     at: new Date(at),
     by: WHO.buildingLead,
     proxy: true,
@@ -185,7 +186,7 @@ describe('write paths that hold against each other', () => {
     const round = await open()
     await ok(WHO.buildingLead, 'submit', { roundId: round.id, householdId: H.b1r102._id, members: untested(H.b1r102) })
     await settled(round.id)
-    await ok(WHO.buildingLead, 'confirm', { roundId: round.id, buildingId: B.b1._id })
+    await ok(WHO.buildingLead, 'confirm', { roundId: round.id, buildingId: B.b1._id, reason: '2层层长外出' })
     const once = await chainOf(round.id)
     const entry = once.entries[H.b1r102._id]
     // The document the sequencer merged, as it would be had it died before removing it.
@@ -205,14 +206,52 @@ describe('write paths that hold against each other', () => {
     expect(await t.data.count('intake', { roundId: round.id })).toBe(0)
   })
 
-  it('a confirmation with submissions waiting merges them and has the lead look again', async () => {
+  it('a chain read with submissions waiting (their kick lost) merges them first: the lead sees and confirms them', async () => {
     const round = await open()
     await t.data.insertMany('intake', [intake(round.id, H.b1r102, t.now(), '外出')])
-    const first = await call<ChainView>(WHO.buildingLead, 'confirm', { roundId: round.id, buildingId: B.b1._id })
-    expect(first).toMatchObject({ ok: false, code: 'CONFLICT' })
-    expect((await chainOf(round.id)).entries[H.b1r102._id]?.no).toBe(1)
-    const second = await ok<ChainView>(WHO.buildingLead, 'confirm', { roundId: round.id, buildingId: B.b1._id })
+    const view = await ok<ChainView>(WHO.buildingLead, 'chain', { roundId: round.id, buildingId: B.b1._id })
+    expect(view.entries.find((e) => e.householdId === H.b1r102._id)?.no).toBe(1)
+    expect(await t.data.count('intake', { roundId: round.id })).toBe(0)
+    await t.data.insertMany('intake', [intake(round.id, H.b1r201, t.now(), '外出')])
+    const second = await ok<ChainView>(WHO.buildingLead, 'confirm', {
+      roundId: round.id,
+      buildingId: B.b1._id,
+      reason: '2层层长外出',
+    })
+    expect(second.confirmReason).toBe('2层层长外出')
     expect(second.confirmed).toBe(true)
+    expect(second.entries.find((e) => e.householdId === H.b1r201._id)?.no).toBe(2)
+  })
+})
+
+describe('floors', () => {
+  it('a 层长 confirms their floor only; a change on another floor leaves it confirmed, one on it reopens it', async () => {
+    const round = await open()
+    const ids = { roundId: round.id, buildingId: B.b1._id }
+    expect(await call(WHO.floorLead, 'confirmFloor', { ...ids, floor: 1 })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    })
+    await ok(WHO.buildingLead, 'submit', { roundId: round.id, householdId: H.b1r201._id, members: untested(H.b1r201) })
+    await settled(round.id)
+    const view = await ok<ChainView>(WHO.floorLead, 'confirmFloor', { ...ids, floor: 2 })
+    expect(view.floors.map((f) => [f.floor, f.toConfirm, f.confirmed])).toEqual([
+      [1, false, false],
+      [2, true, true],
+    ])
+    expect(await call(WHO.floorLead, 'confirmFloor', { ...ids, floor: 2 })).toMatchObject({ code: 'ALREADY_CONFIRMED' })
+    // Floor 1 changes: floor 2 stays confirmed.
+    await ok(WHO.buildingLead, 'submit', { roundId: round.id, householdId: H.b1r102._id, members: untested(H.b1r102) })
+    await settled(round.id)
+    expect((await chainOf(round.id)).floors?.['2']).toBeDefined()
+    // 1-201 changes (a lead's correction): floor 2 is open again.
+    await ok(WHO.buildingLead, 'submit', {
+      roundId: round.id,
+      householdId: H.b1r201._id,
+      members: untested(H.b1r201, '住院'),
+    })
+    await settled(round.id)
+    expect((await chainOf(round.id)).floors?.['2']).toBeUndefined()
   })
 })
 

@@ -123,6 +123,36 @@ describe('round table', () => {
     expect(figures(comp, '#zone-z_1')).toContain('30阴性')
   })
 
+  it('opens the abnormal follow-ups of the round', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({ table: () => ok(roundTable()) })
+    const navigate = jest.spyOn(wx, 'navigateTo')
+    spies.push(navigate)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#followups')
+    expect(navigate).toHaveBeenCalledWith(
+      expect.objectContaining({
+        url: expect.stringMatching(/^\/packageAntigen\/pages\/followups\?communityId=.+&roundId=r_1120$/),
+      }),
+    )
+  })
+
+  it('shows how many floors their 层长 confirmed on a building not yet confirmed', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    const rows = [
+      tableRow({ buildingId: 'b_1', name: '1号', confirmed: false, floors: { toConfirm: 5, confirmed: 3 } }),
+      tableRow({ buildingId: 'b_2', name: '2号', confirmed: true, floors: { toConfirm: 5, confirmed: 5 } }),
+      tableRow({ buildingId: 'b_3', name: '3号', confirmed: false }),
+    ]
+    antigen({ table: () => ok(roundTable({ rows })) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#row-b_1 .floors-tag')).toBe('楼层 3/5 已确认')
+    expect(find(comp, '#row-b_2 .floors-tag')).toBeUndefined()
+    expect(find(comp, '#row-b_3 .floors-tag')).toBeUndefined()
+  })
+
   it('opens a building’s chain from its row', async () => {
     community({ whoami: () => ok(me({ roles: [leadRole] })) })
     antigen({ table: () => ok(roundTable({ scope: 'building' })) })

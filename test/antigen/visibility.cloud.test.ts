@@ -7,7 +7,8 @@ import type { ChainView, Envelope, RemindResult } from '../../typings/api'
 import type { HouseholdDoc } from '../../server/community/model'
 import { householdId } from '../../server/community/ids'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
-import { C1, H, snapshot, WHO } from '../support/community'
+import { C1, C2, H, snapshot, WHO } from '../support/community'
+import { followUpId } from '../../server/antigen/followups'
 import {
   B1R202,
   beyond,
@@ -82,6 +83,8 @@ interface Case {
 const ALL = CALLER_KEYS
 const COMMITTEES: CallerKey[] = ['committee', 'otherCommittee']
 const ROLL_UPS: CallerKey[] = ['groupLead', 'communityLead', ...COMMITTEES]
+/** Who lists 1-101's follow-up: its building's lead and the roll-ups of its community. */
+const FOLLOW_UP_READERS: CallerKey[] = ['buildingLead', 'groupLead', 'communityLead', 'committee']
 /** The households of a chain with an entry in the prepared state (1-102 has not submitted). */
 const ENTRIES: Record<string, HouseholdKey[]> = {
   b1: ['b1r101', 'b1r201', 'b1r202'],
@@ -146,6 +149,22 @@ const MATRIX: Record<string, Case> = {
     payload: (p) => ({ roundId: p.roundId, householdId: HOUSEHOLDS[p.target]._id, members: p.members }),
     allowed: ['floorLead', 'buildingLead', ...COMMITTEES],
     exact: { fields: ['name', 'results'], households: (_c, p) => [p.target] },
+  },
+  // 1-101's abnormal result is the prepared state's one follow-up (floor 1: not the floor lead's).
+  followUps: {
+    payload: (p) => ({ communityId: p.roundId === 'r-c2' ? C2 : C1, status: 'all' }),
+    allowed: ['floorLead', 'buildingLead', ...ROLL_UPS],
+    exact: { fields: ['name', 'results'], households: (c) => (FOLLOW_UP_READERS.includes(c) ? ['b1r101'] : []) },
+  },
+  acknowledgeFollowUp: {
+    payload: () => ({ id: followUpId('r-c1', H.b1r101._id) }),
+    allowed: ['buildingLead', 'committee'],
+    exact: { fields: ['name', 'results'], households: () => ['b1r101'] },
+  },
+  recordFollowUp: {
+    payload: () => ({ id: followUpId('r-c1', H.b1r101._id), contact: { note: '已电话联系，明早复测' } }),
+    allowed: ['buildingLead', 'committee'],
+    exact: { fields: ['name', 'results'], households: () => ['b1r101'] },
   },
 }
 

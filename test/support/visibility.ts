@@ -293,6 +293,8 @@ export async function prepare(t: TestCloud): Promise<unknown> {
     { roundId: 'r-c1', householdId: H.b1r101._id, reason: '照片不清楚' },
     WHO.buildingLead,
   )
+  // Every submission merged (the sequencers run on their own): the chains and 1-101's follow-up are in the state.
+  for (let i = 0; i < 200 && (await t.data.count('intake')) > 0; i++) await new Promise((r) => setTimeout(r, 50))
   await must(
     t,
     'community',

@@ -53,6 +53,8 @@ export interface MemberResultView {
 export interface ChainEntryView {
   no: number
   householdId: string
+  /** The household's floor (entries and missing rooms are grouped by floor in a high-rise). */
+  floor: number
   /** 「3-201 张*明」 */
   label: string
   submittedAt: string
@@ -72,6 +74,13 @@ export interface ChainView {
   missing: { householdId: string; label: string; floor: number; linked: boolean }[]
   confirmed: boolean
   confirmedAt?: string
+  /** Confirmed with floors not confirmed by their 层长: the lead's reason. */
+  confirmReason?: string
+  /**
+   * Floors of the building with households, in order: whether each has a 层长 who confirms it (`toConfirm`) and
+   * whether it is confirmed. A change on a confirmed floor reopens that floor and the building.
+   */
+  floors: ChainFloorView[]
   /**
    * Chain numbers whose entries were deleted (a household's data deletion, or the whole round's names after the
    * retention period): still counted in the building's numbers, nothing else kept. Absent when none.
@@ -84,6 +93,17 @@ export interface ChainView {
    * others only their label. A floor lead's scope is their floor.
    */
   detailed: boolean
+}
+
+export interface ChainFloorView {
+  floor: number
+  /** Households of the floor (应报) and how many have submitted. */
+  expected: number
+  submitted: number
+  /** The floor had a 层长 when the round opened: the building waits for their confirmation. */
+  toConfirm: boolean
+  confirmed: boolean
+  confirmedAt?: string
 }
 
 export interface TableRow {
@@ -103,6 +123,8 @@ export interface TableRow {
   missing: number
   /** 已确认 */
   confirmed: boolean
+  /** Floors with a 层长 (to confirm before the building) and how many of them are confirmed; absent for none. */
+  floors?: { toConfirm: number; confirmed: number }
 }
 
 export type Totals = Omit<TableRow, 'buildingId' | 'name' | 'groupId' | 'groupName' | 'confirmed'> & {
@@ -149,6 +171,58 @@ export interface RemindResult {
   callList: { householdId: string; label: string; floor: number; contacts: CallContact[] }[]
 }
 
+// ---------- abnormal follow-ups ----------
+
+/** 未处理 (nobody acknowledged yet) / 已知晓 (a lead acknowledged, not closed) / 已结案. */
+export type FollowUpStatus = 'open' | 'acknowledged' | 'closed'
+
+/** 复核阴性 / 居家隔离 / 转运 / 送医 / 其他 */
+export type FollowUpOutcome = 'retestNegative' | 'homeIsolation' | 'transferred' | 'hospital' | 'other'
+
+export interface FollowUpContactView {
+  /** Who recorded it: their role and masked name (「楼组长 张*明」), empty when they are no longer known. */
+  by: string
+  at: string
+  note: string
+}
+
+/** One abnormal household of one round, from its abnormal result until a lead closes it with an outcome. */
+export interface FollowUpView {
+  id: string
+  roundId: string
+  /** The round's day, 'YYYY-MM-DD'. */
+  roundDate: string
+  buildingId: string
+  householdId: string
+  floor: number
+  /** 「3-201 张*明」 */
+  label: string
+  status: FollowUpStatus
+  /** When the abnormal result was submitted. */
+  openedAt: string
+  acknowledgedAt?: string
+  /** Who acknowledged, as `FollowUpContactView.by`. */
+  acknowledgedBy?: string
+  /** Oldest first; at most 50. */
+  contacts: FollowUpContactView[]
+  outcome?: FollowUpOutcome
+  outcomeNote?: string
+  closedAt?: string
+  closedBy?: string
+  /** Nobody acknowledged it in the community's set time: the committee was told. */
+  escalated: boolean
+  escalatedAt?: string
+  /** The members' results, only when the visibility policy lets the caller see the household's results. */
+  members?: MemberResultView[]
+}
+
+export interface FollowUpList {
+  /** Not closed first, then closed; oldest abnormal result first within each. */
+  items: FollowUpView[]
+  /** Pass as `cursor` for the next page; absent on the last one. */
+  next?: string
+}
+
 type Empty = Record<string, never>
 
 export interface AntigenApi {
@@ -174,9 +248,39 @@ export interface AntigenApi {
   }
   chain: { input: { roundId: string; buildingId: string }; output: ChainView }
   flag: { input: { roundId: string; householdId: string; reason: string }; output: ChainEntryView }
-  confirm: { input: { roundId: string; buildingId: string }; output: ChainView }
+  /**
+   * The building lead (or committee) confirms the building. Floors with a 层长 must be confirmed first, or `reason`
+   * says why one is not (FLOORS_UNCONFIRMED otherwise).
+   */
+  confirm: { input: { roundId: string; buildingId: string; reason?: string }; output: ChainView }
+  /** A 层长 confirms their floor (the building lead or committee may confirm any floor). */
+  confirmFloor: { input: { roundId: string; buildingId: string; floor: number }; output: ChainView }
   table: { input: { roundId: string }; output: RoundTable }
   exportTable: { input: { roundId: string }; output: { fileID: string; tempFileURL: string; fileName: string } }
   remind: { input: { roundId: string; buildingId: string }; output: RemindResult }
   subscribeRounds: { input: { communityId: string }; output: { subscribed: boolean } }
+  /**
+   * Follow-ups of abnormal households in the caller's scope (building / floor lead: their building / floor, 营长
+   * their 营, 团长 and the committee the community); `status` 'open' (default) leaves out the closed ones.
+   */
+  followUps: {
+    input: { communityId: string; status?: 'open' | 'all'; roundId?: string; limit?: number; cursor?: string }
+    output: FollowUpList
+  }
+  /** A lead of the household's building (floor lead: their floor) or the committee has seen it; safe to repeat. */
+  acknowledgeFollowUp: { input: { id: string }; output: FollowUpView }
+  /**
+   * Record a contact (at most 50) and/or the outcome; `close` needs an outcome (given now or before). Recording
+   * acknowledges it too.
+   */
+  recordFollowUp: {
+    input: {
+      id: string
+      contact?: { note: string }
+      outcome?: FollowUpOutcome
+      outcomeNote?: string
+      close?: boolean
+    }
+    output: FollowUpView
+  }
 }

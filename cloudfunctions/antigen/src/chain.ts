@@ -1,7 +1,7 @@
 // A building's chain (接龙): the view, the lead's flag and confirmation, and reminders to non-submitters. What each
 // entry carries is the visibility policy's decision for its household (server/platform/visibility.ts): a lead sees
 // results and photos of the households in their scope (a floor lead: their floor), everyone else labels only.
-import type { CallContact, ChainEntryView, ChainView, RemindResult } from '../../../typings/api'
+import type { CallContact, ChainEntryView, ChainFloorView, ChainView, RemindResult } from '../../../typings/api'
 import type { ChainDoc, ReminderDoc } from '../../../server/antigen/model'
 import type { HouseholdDoc } from '../../../server/community/model'
 import {
@@ -15,7 +15,7 @@ import {
   nowMs,
   z,
 } from '../../../server/kernel'
-import { householdLabel, naturalCompare } from '../../../server/community/structure'
+import { floorOf, householdLabel, naturalCompare } from '../../../server/community/structure'
 import { chainLabel } from '../../../server/community/mask'
 import { randomId } from '../../../server/community/ids'
 import { TEMPLATES } from '../../../server/templates'
@@ -27,7 +27,6 @@ import { loadHousehold } from '../../../server/platform/places'
 import { fieldsFor, householdTarget, leadsPartOf, showName, showPhone } from '../../../server/platform/visibility'
 import { isAbnormal } from '../../../server/antigen/rules'
 import { deletedNumbers } from '../../../server/antigen/erase'
-import { sequence } from '../../../server/antigen/sequencer'
 import {
   entryTarget,
   isClosed,
@@ -89,6 +88,7 @@ async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView
       const view: ChainEntryView = {
         no: e.no,
         householdId: e.householdId,
+        floor: byId.get(e.householdId)?.floor ?? e.floor ?? floorOf(e.room),
         label: chainLabel(householdLabel(chain.buildingName, e.room), firstName),
         submittedAt: iso(e.submittedAt),
         proxy: e.proxy,
@@ -112,11 +112,40 @@ async function chainView(ctx: ActionContext, chain: ChainDoc): Promise<ChainView
       })),
     confirmed: chain.confirmed,
     ...(chain.confirmedAt ? { confirmedAt: iso(chain.confirmedAt) } : {}),
+    ...(chain.confirmed && chain.confirmReason ? { confirmReason: chain.confirmReason } : {}),
+    floors: floorViews(chain, households),
     ...(deletedNumbers(chain).length ? { deleted: deletedNumbers(chain) } : {}),
     ...(chain.resultsReducedAt ? { reduced: true } : {}),
     detailed: leadsPartOf(grants, chain),
   }
 }
+
+/** The building's floors with households: counts, whether a 层长 confirms each, and which are confirmed. */
+function floorViews(chain: ChainDoc, households: readonly HouseholdDoc[]): ChainFloorView[] {
+  const byFloor = new Map<number, ChainFloorView>()
+  const toConfirm = new Set(chain.floorsToConfirm ?? [])
+  const at = (floor: number) => {
+    let v = byFloor.get(floor)
+    if (!v) {
+      const done = chain.floors?.[String(floor)]
+      v = { floor, expected: 0, submitted: 0, toConfirm: toConfirm.has(floor), confirmed: Boolean(done) }
+      if (done) v.confirmedAt = iso(done.confirmedAt)
+      byFloor.set(floor, v)
+    }
+    return v
+  }
+  for (const h of households) {
+    if (h.members.length === 0) continue
+    const v = at(h.floor)
+    v.expected++
+    if (chain.entries[h._id]) v.submitted++
+  }
+  for (const f of toConfirm) at(f)
+  return [...byFloor.values()].sort((a, b) => a.floor - b.floor)
+}
+
+/** Floors with a 层长 not confirmed yet. */
+const unconfirmedFloors = (chain: ChainDoc) => (chain.floorsToConfirm ?? []).filter((f) => !chain.floors?.[String(f)])
 
 /** Reminders of the same household within this window are one notice: a double tap or a retry tells no one twice. */
 const REMIND_WINDOW_MS = 10 * 60_000
@@ -165,6 +194,7 @@ export const chainActions = defineActions('antigen', {
       const view: ChainEntryView = {
         no: entry.no,
         householdId: h._id,
+        floor: h.floor,
         label: chainLabel(householdLabel(chain.buildingName, h.room), h.members[0]?.name ?? ''),
         submittedAt: iso(entry.submittedAt),
         proxy: entry.proxy,
@@ -179,22 +209,30 @@ export const chainActions = defineActions('antigen', {
   }),
 
   confirm: action({
-    input: ids,
+    input: ids.extend({ reason: z.string().trim().min(2).max(100).optional().describe('未确认楼层的原因') }).strict(),
     access: { roles: ['buildingLead', 'committee'], scope: chainScope },
     handler: async (input, ctx): Promise<ChainView> => {
       const chain = await loadChain(ctx, input.roundId, input.buildingId)
       if (chain.confirmed) throw new AppError('ALREADY_CONFIRMED')
-      // Submissions not merged yet are ones the lead has not seen: merge them and have the lead look again.
-      if ((await data.count('intake', { chainId: chain._id })) > 0) {
-        await sequence(chain._id, 5000)
-        throw new AppError('CONFLICT', '刚有住户提交了，请刷新后再确认')
-      }
+      const open = unconfirmedFloors(chain)
+      if (open.length && !input.reason)
+        throw new AppError(
+          'FLOORS_UNCONFIRMED',
+          `${open.join('、')} 层的层长还没有确认。请等层长确认，或写明原因后确认整栋`,
+          'reason',
+        )
       const confirmedAt = nowDate()
       // Compare-and-set: a submission arriving meanwhile makes the lead look again.
       const won = await data.updateWhere(
         'chains',
         { _id: chain._id, version: chain.version, confirmed: false },
-        { confirmed: true, confirmedAt, confirmedBy: ctx.caller.openid, version: chain.version + 1 },
+        {
+          confirmed: true,
+          confirmedAt,
+          confirmedBy: ctx.caller.openid,
+          confirmReason: open.length && input.reason ? input.reason : data._.remove(),
+          version: chain.version + 1,
+        },
       )
       if (won === 0) {
         const again = await data.get<ChainDoc>('chains', chain._id)
@@ -203,7 +241,34 @@ export const chainActions = defineActions('antigen', {
           again?.confirmed ? undefined : '刚有住户提交了，请刷新后再确认',
         )
       }
-      return chainView(ctx, { ...chain, confirmed: true, confirmedAt, version: chain.version + 1 })
+      const reason = open.length && input.reason ? { confirmReason: input.reason } : {}
+      return chainView(ctx, { ...chain, ...reason, confirmed: true, confirmedAt, version: chain.version + 1 })
+    },
+  }),
+
+  confirmFloor: action({
+    input: ids.extend({ floor: z.number().int().min(-10).max(200).describe('楼层') }).strict(),
+    access: {
+      roles: ['floorLead', 'buildingLead', 'committee'],
+      // A 层长's scope is their floor: the floor asked for must be it.
+      scope: async (i, ctx) => ({ ...(await chainScope(i, ctx)), floor: i.floor }),
+    },
+    handler: async (input, ctx): Promise<ChainView> => {
+      const chain = await loadChain(ctx, input.roundId, input.buildingId)
+      const key = String(input.floor)
+      if (chain.floors?.[key]) throw new AppError('ALREADY_CONFIRMED', `${input.floor} 层已经确认过了`)
+      const done = { confirmedAt: nowDate(), confirmedBy: ctx.caller.openid }
+      const won = await data.updateWhere(
+        'chains',
+        { _id: chain._id, version: chain.version },
+        { [`floors.${key}`]: done, version: chain.version + 1 },
+      )
+      if (won === 0) throw new AppError('CONFLICT', '刚有住户提交了，请刷新后再确认')
+      return chainView(ctx, {
+        ...chain,
+        floors: { ...(chain.floors ?? {}), [key]: done },
+        version: chain.version + 1,
+      })
     },
   }),
 

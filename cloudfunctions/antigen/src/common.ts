@@ -54,7 +54,11 @@ export function loadRound(ctx: ActionContext, id: string): Promise<RoundDoc> {
 
 export function loadChain(ctx: ActionContext, roundId: string, buildingId: string): Promise<ChainDoc> {
   return ctx.memo(`chain:${roundId}:${buildingId}`, async () => {
-    const doc = await data.get<ChainDoc>('chains', chainId(roundId, buildingId))
+    // Read your writes: submissions still waiting for the sequencer (a kick not run yet) are merged first, so a
+    // lead looking at the chain, flagging or confirming sees every submission already answered 「已提交」.
+    const id = chainId(roundId, buildingId)
+    if ((await data.count('intake', { chainId: id })) > 0) await sequence(id, 5000)
+    const doc = await data.get<ChainDoc>('chains', id)
     if (!doc) throw new AppError('NOT_FOUND', '这栋楼不在本轮检测范围内')
     return doc
   })
@@ -77,6 +81,7 @@ const CHAIN_FACTS = [
   'buildingCount',
   'openedAt',
   'confirmed',
+  'floors',
   'version',
 ] as const
 
@@ -120,6 +125,7 @@ export function roundView(r: RoundDoc): RoundView {
 }
 
 export { closeRoundDocs } from '../../../server/antigen/sequencer'
+import { sequence } from '../../../server/antigen/sequencer'
 
 /** A round is closed once closed by hand or past its deadline (the timer then records it). */
 export const isClosed = (r: { status: string; deadline: Date }) =>

@@ -18,6 +18,7 @@ import { data } from '../../../server/platform/cloud'
 import { retryFileDeletions } from '../../../server/platform/deletions'
 import { drainStep } from '../../../server/platform/pushqueue'
 import { sequenceWaiting } from '../../../server/antigen/sequencer'
+import { escalateFollowUps } from '../../../server/antigen/followups'
 import { closeRoundDocs } from './common'
 import { nowDate, nowMs } from '../../../server/kernel'
 
@@ -51,6 +52,8 @@ export async function housekeeping() {
     // First: notices are what people wait for; retention can wait ten minutes more.
     // Submissions a failed kick left waiting: merged before rounds close or anything is reduced.
     merged: () => sequenceWaiting(SEQUENCE_BUDGET_MS),
+    // Abnormal results nobody acknowledged in time, to the committee: queued here, sent by the drain below.
+    escalated: () => escalateFollowUps(budget, now),
     pushes: () => drainStep(PUSH_BUDGET_MS),
     closed: () => closeOverdueRounds(),
     closedForErasure: () => closeErasingRounds(now),

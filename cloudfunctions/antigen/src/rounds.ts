@@ -133,8 +133,19 @@ export const roundActions = defineActions('antigen', {
       const leads = staff.filter((l) => l.role !== 'committee' && scopeIds.has(l.scope.buildingId ?? ''))
       const committee = [...new Set(staff.filter((l) => l.role === 'committee').map((l) => l.openid))]
       const facts = { ...round, buildingCount: inScope.length }
-      const chains: ChainDoc[] = inScope.map((b) =>
-        newChain(
+      // Floors with a 层长: each is confirmed by its 层长 before the building (docs/antigen.md, 「Floors」).
+      const floorsOf = (buildingId: string) =>
+        [
+          ...new Set(
+            staff.flatMap((l) =>
+              l.role === 'floorLead' && l.scope.buildingId === buildingId && typeof l.scope.floor === 'number'
+                ? [l.scope.floor]
+                : [],
+            ),
+          ),
+        ].sort((a, b) => a - b)
+      const chains: ChainDoc[] = inScope.map((b) => ({
+        ...newChain(
           facts,
           // A building without its own 片区 belongs to its 营's.
           { ...b, ...((b.zoneId ?? groupZone.get(b.groupId)) ? { zoneId: b.zoneId ?? groupZone.get(b.groupId) } : {}) },
@@ -143,7 +154,8 @@ export const roundActions = defineActions('antigen', {
           { leads: [...new Set(leads.filter((l) => l.scope.buildingId === b._id).map((l) => l.openid))], committee },
           zoneName.get(b.zoneId ?? groupZone.get(b.groupId) ?? ''),
         ),
-      )
+        floorsToConfirm: floorsOf(b._id),
+      }))
       // Chains first, as `opening` (no submissions, in nobody's list), then the round, then the chains are opened:
       // a call that stops half-way leaves nothing anyone sees, and its retry writes only what is missing.
       const have = new Set(
@@ -291,7 +303,7 @@ export const roundActions = defineActions('antigen', {
               }
             }),
             submitted: Boolean(entry),
-            locked: chain.confirmed,
+            locked: chain.confirmed || Boolean(chain.floors?.[String(h.floor)]),
           }
           if (entry?.no) view.no = entry.no
           out.push(view)

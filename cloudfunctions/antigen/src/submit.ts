@@ -90,7 +90,9 @@ export const submitActions = defineActions('antigen', {
       if (!chain || chain.status === 'opening') throw new AppError('NOT_FOUND', '这一户不在本轮检测范围内')
       if (isClosed(chain)) throw new AppError('ROUND_CLOSED')
       const previous = chain.entries?.[household._id]
-      if (chain.confirmed && !asLead && previous) throw new AppError('BUILDING_CONFIRMED')
+      // Confirmed (the building, or the household's floor by its 层长): changes go through a lead.
+      const locked = chain.confirmed || Boolean(chain.floors?.[String(household.floor)])
+      if (locked && !asLead && previous) throw new AppError('BUILDING_CONFIRMED')
       // A kit photo sits exactly in antigen/<roundId>/<householdId>/ of this environment's bucket.
       const env = currentEnv()
       const folder = ['antigen', input.roundId, household._id]
@@ -177,6 +179,7 @@ export const submitActions = defineActions('antigen', {
         buildingId: household.buildingId,
         householdId: household._id,
         room: household.room,
+        floor: household.floor,
         at: submittedAt,
         by: ctx.caller.openid,
         proxy,

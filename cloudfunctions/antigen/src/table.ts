@@ -12,6 +12,7 @@ import type { Grant } from '../../../server/platform/grants'
 import { fieldsFor, householdTarget, peopleCells, showName } from '../../../server/platform/visibility'
 import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/rules'
 import { entryTarget, leadScope, loadRound, roundView } from './common'
+import { sequenceWaiting } from '../../../server/antigen/sequencer'
 import { randomId } from '../../../server/community/ids'
 
 const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
@@ -27,6 +28,8 @@ async function counters(round: RoundDoc, scope: { groupId?: string; buildingId?:
   const where: Record<string, unknown> = { roundId: round._id }
   if (scope.groupId) where.groupId = scope.groupId
   if (scope.buildingId) where.buildingId = scope.buildingId
+  // Submissions a kick left waiting are merged first (one count when none waits), so the counts include them.
+  if ((await data.count('intake', { roundId: round._id })) > 0) await sequenceWaiting(8000, { roundId: round._id })
   return data.findAll<Counters>('chains', where, { fields: { entries: false } as never })
 }
 

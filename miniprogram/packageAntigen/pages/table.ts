@@ -29,6 +29,8 @@ interface Row {
   name: string
   abnormal: boolean
   confirmed: boolean
+  /** 「楼层 3/5 已确认」 for a building whose floors have 层长; empty otherwise. */
+  floors: string
   f: Figures
 }
 
@@ -96,6 +98,7 @@ function groupsOf(t: RoundTable): { block: GroupBlock; rows: Row[] }[] {
       name: r.name,
       abnormal: r.positive > 0,
       confirmed: r.confirmed,
+      floors: r.floors && !r.confirmed ? `楼层 ${r.floors.confirmed}/${r.floors.toConfirm} 已确认` : '',
       f: figures(r),
     })
     byGroup.set(r.groupId, list)
@@ -305,6 +308,12 @@ Component({
     onOpen(e: WechatMiniprogram.TouchEvent) {
       const { id } = e.currentTarget.dataset as { id: string }
       if (id) openPage(`/packageAntigen/pages/chain?roundId=${this.data.roundId}&buildingId=${id}`)
+    },
+
+    onFollowUps() {
+      wx.navigateTo({
+        url: `/packageAntigen/pages/followups?communityId=${this.data.communityId}&roundId=${this.data.roundId}`,
+      })
     },
 
     async onExport() {

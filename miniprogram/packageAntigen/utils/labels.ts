@@ -1,5 +1,5 @@
 // What residents read for results and rounds.
-import type { AntigenResult, RoundView } from '../../../typings/api'
+import type { AntigenResult, FollowUpOutcome, FollowUpStatus, RoundView } from '../../../typings/api'
 import { formatDay, formatTime } from '../../utils/format'
 
 export const RESULT_LABELS: Record<AntigenResult, string> = {
@@ -32,3 +32,19 @@ export function roundTitle(round: RoundView): string {
 }
 
 export const roundStatusText = (round: RoundView) => (round.status === 'open' ? '进行中' : '已结束')
+
+/** How a follow-up of an abnormal household ended, in the order a lead picks them. */
+export const FOLLOW_UP_OUTCOME_LABELS: Record<FollowUpOutcome, string> = {
+  retestNegative: '复核阴性',
+  homeIsolation: '居家隔离',
+  transferred: '已转运',
+  hospital: '送医就诊',
+  other: '其他',
+}
+export const FOLLOW_UP_OUTCOMES = Object.keys(FOLLOW_UP_OUTCOME_LABELS) as FollowUpOutcome[]
+
+export const FOLLOW_UP_STATUS_LABELS: Record<FollowUpStatus, string> = {
+  open: '未处理',
+  acknowledged: '跟进中',
+  closed: '已结案',
+}

@@ -306,6 +306,7 @@ export function chainEntry(partial: Partial<ChainEntryView> = {}): ChainEntryVie
   return {
     no: 1,
     householdId: 'hh_201',
+    floor: 2,
     label: '12-201 王*国',
     submittedAt: '2026-11-20T01:05:00.000Z', // 09:05 in Shanghai
     proxy: false,
@@ -363,6 +364,7 @@ export function chainView(partial: Partial<ChainView> = {}): ChainView {
     ],
     confirmed: false,
     detailed: true,
+    floors: [],
     ...partial,
   }
 }
@@ -396,7 +398,7 @@ export function tableRow(partial: Partial<TableRow> & Pick<TableRow, 'buildingId
 }
 
 export function totalsOf(rows: TableRow[]): Totals {
-  const sum = (k: keyof Omit<Totals, 'confirmed' | 'buildings'>) => rows.reduce((n, r) => n + r[k], 0)
+  const sum = (k: keyof Omit<Totals, 'confirmed' | 'buildings'>) => rows.reduce((n, r) => n + (r[k] as number), 0)
   return {
     expected: sum('expected'),
     submitted: sum('submitted'),

@@ -132,26 +132,48 @@ const roomOf = (n: number) => {
   return { floor, room: `${floor}${String((n % 6) + 1).padStart(2, '0')}` }
 }
 
+/** A high-rise's room: about 33 households a floor (30 floors for 1,000), numbered 101, 102 … on each floor. */
+const highRiseRoomOf = (n: number, households: number) => {
+  const floors = Math.max(1, Math.round(households / 33))
+  const floor = Math.floor((n * floors) / households) + 1
+  const first = Math.ceil(((floor - 1) * households) / floors)
+  return { floor, room: `${floor}${String(n - first + 1).padStart(2, '0')}` }
+}
+
 /**
- * A lead's chain of a high-rise building with `households` households: 96% reported, 2–3 members each with
- * results and photo URLs (as the function signs them), one abnormal entry in fifty.
+ * A lead's chain of a high-rise building with `households` households (about 33 a floor): 96% reported, 2–3
+ * members each with results and photo URLs (as the function signs them), one abnormal entry in fifty, abnormal
+ * entries first as the function orders them for a lead; two floors in three have a 层长, a quarter of them
+ * confirmed.
  */
 export function largeChain(households: number): ChainView {
   const entries: ChainEntryView[] = []
   const missing: ChainView['missing'] = []
+  const floors = new Map<number, ChainView['floors'][number]>()
   for (let n = 0; n < households; n++) {
-    const { floor, room } = roomOf(n)
+    const { floor, room } = highRiseRoomOf(n, households)
     const householdId = householdIdOf(n)
     const label = `${BUILDING.name.replace('号', '')}-${room}`
+    let f = floors.get(floor)
+    if (!f) {
+      const toConfirm = floor % 3 !== 0
+      const confirmed = toConfirm && floor % 4 === 1
+      f = { floor, expected: 0, submitted: 0, toConfirm, confirmed }
+      if (confirmed) f.confirmedAt = '2026-11-20T08:30:00.000Z'
+      floors.set(floor, f)
+    }
+    f.expected++
     if (n % 25 === 24) {
       missing.push({ householdId, label: `${label} ${masked(fullName(n))}`, floor, linked: n % 2 === 0 })
       continue
     }
+    f.submitted++
     const abnormal = n % 50 === 7
     const people = 2 + (n % 2)
     entries.push({
       no: entries.length + 1,
       householdId,
+      floor,
       label: `${label} ${masked(fullName(n))}`,
       submittedAt: new Date(Date.parse('2026-11-20T00:40:00.000Z') + n * 20_000).toISOString(),
       proxy: n % 9 === 0,
@@ -170,8 +192,9 @@ export function largeChain(households: number): ChainView {
   return {
     round: round(),
     building: { id: BUILDING.id, name: BUILDING.name },
-    entries,
+    entries: [...entries.filter((e) => e.abnormal), ...entries.filter((e) => !e.abnormal)],
     missing,
+    floors: [...floors.values()],
     confirmed: false,
     detailed: true,
   }
