@@ -254,7 +254,12 @@ describe('per-member results', () => {
 describe('the committee’s schedule', () => {
   it('lists each kind of data with its period and the next deletions, and only for the committee', async () => {
     const schedule = await ok<RetentionSchedule>('community', WHO.committee, 'retentionSchedule', { communityId: C1 })
-    expect(schedule.settings).toEqual({ photoRetentionDays: 14, resultRetentionDays: 30, closingDeletionDays: 30 })
+    expect(schedule.settings).toEqual({
+      photoRetentionDays: 14,
+      resultRetentionDays: 30,
+      closingDeletionDays: 30,
+      followUpEscalateMinutes: 30,
+    })
     const item = (kind: string) => schedule.items.find((i) => i.kind === kind)
     expect(schedule.items.map((i) => i.kind)).toEqual([
       'kitPhotos',
@@ -291,6 +296,8 @@ describe('the committee’s schedule', () => {
       [{ resultRetentionDays: 91 }, 'resultRetentionDays'],
       [{ closingDeletionDays: 1.5 }, 'closingDeletionDays'],
       [{ photoRetentionDays: 20, resultRetentionDays: 10 }, 'photoRetentionDays'],
+      [{ followUpEscalateMinutes: 4 }, 'followUpEscalateMinutes'],
+      [{ followUpEscalateMinutes: 241 }, 'followUpEscalateMinutes'],
     ] as const
     const before = JSON.stringify(await t.data.get('communities', C1))
     for (const [patch, field] of bad)
@@ -304,7 +311,12 @@ describe('the committee’s schedule', () => {
       photoRetentionDays: 7,
       resultRetentionDays: 30,
       closingDeletionDays: 30,
+      followUpEscalateMinutes: 30,
     })
+    expect(
+      await ok('community', WHO.committee, 'setRetention', { communityId: C1, followUpEscalateMinutes: 15 }),
+    ).toMatchObject({ photoRetentionDays: 7, followUpEscalateMinutes: 15 })
+    expect(await t.data.get('communities', C1)).toMatchObject({ settings: { followUpEscalateMinutes: 15 } })
   })
 })
 

@@ -8,7 +8,7 @@ const q = { communityId: 'c_sunny' }
 function schedule(partial: Partial<RetentionSchedule> = {}): RetentionSchedule {
   return {
     communityId: 'c_sunny',
-    settings: { photoRetentionDays: 14, resultRetentionDays: 30, closingDeletionDays: 30 },
+    settings: { photoRetentionDays: 14, resultRetentionDays: 30, closingDeletionDays: 30, followUpEscalateMinutes: 30 },
     items: [
       {
         kind: 'kitPhotos',
@@ -110,7 +110,13 @@ describe('data kept and ending the service', () => {
       setRetention: (p) =>
         (p.photoRetentionDays ?? 0) > (p.resultRetentionDays ?? 0)
           ? fail('INVALID_INPUT', '试剂照片不能比检测名单保存得更久（检测名单保存 10 天）', 'photoRetentionDays')
-          : (saved++, ok({ photoRetentionDays: 7, resultRetentionDays: 20, closingDeletionDays: 30 })),
+          : (saved++,
+            ok({
+              photoRetentionDays: 7,
+              resultRetentionDays: 20,
+              closingDeletionDays: 30,
+              followUpEscalateMinutes: 30,
+            })),
     })
     const comp = mount(PAGE, q)
     await settleAll()
@@ -126,6 +132,10 @@ describe('data kept and ending the service', () => {
 
     await type(comp, '7', '#photo-input')
     await type(comp, '20', '#result-input')
+    await type(comp, '3', '#escalate-input')
+    await tap(comp, '#save-settings')
+    expect(text(comp, '#settings-error')).toBe('异常上报时间请填写 5 到 240 之间的整数分钟')
+    await type(comp, '15', '#escalate-input')
     await tap(comp, '#save-settings')
     expect(saved).toBe(1)
     expect(sent('setRetention').at(-1)).toEqual({
@@ -133,6 +143,7 @@ describe('data kept and ending the service', () => {
       photoRetentionDays: 7,
       resultRetentionDays: 20,
       closingDeletionDays: 30,
+      followUpEscalateMinutes: 15,
     })
   })
 

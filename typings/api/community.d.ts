@@ -365,6 +365,8 @@ export interface RetentionSettings {
   photoRetentionDays: number
   resultRetentionDays: number
   closingDeletionDays: number
+  /** An abnormal result nobody acknowledged is escalated to the committee after this many minutes (5–240). */
+  followUpEscalateMinutes: number
 }
 
 export interface RetentionSchedule {
@@ -551,6 +553,7 @@ export interface CommunityApi {
       photoRetentionDays?: number
       resultRetentionDays?: number
       closingDeletionDays?: number
+      followUpEscalateMinutes?: number
     }
     output: RetentionSettings
   }

@@ -17,6 +17,8 @@ import {
   DAY_MS,
   DECIDED_REQUEST_TTL_DAYS,
   EXPORT_TTL_DAYS,
+  FOLLOW_UP_ESCALATE_BOUNDS,
+  followUpEscalateMinutesOf,
   IMPORT_ROWS_TTL_DAYS,
   LEDGER_UPLOAD_TTL_DAYS,
   RETENTION_BOUNDS,
@@ -43,7 +45,12 @@ async function community(id: string): Promise<CommunityDoc> {
 
 function settingsView(c: CommunityDoc): RetentionSettings {
   const r = retentionOf(c.settings)
-  return { photoRetentionDays: r.photoDays, resultRetentionDays: r.resultDays, closingDeletionDays: r.closingDays }
+  return {
+    photoRetentionDays: r.photoDays,
+    resultRetentionDays: r.resultDays,
+    closingDeletionDays: r.closingDays,
+    followUpEscalateMinutes: followUpEscalateMinutesOf(c.settings),
+  }
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString()
@@ -294,6 +301,13 @@ export const lifecycleActions = defineActions('community', {
         photoRetentionDays: days('试剂照片保存天数', RETENTION_BOUNDS.photoRetentionDays),
         resultRetentionDays: days('检测名单保存天数', RETENTION_BOUNDS.resultRetentionDays),
         closingDeletionDays: days('停止使用后保存天数', RETENTION_BOUNDS.closingDeletionDays),
+        followUpEscalateMinutes: z
+          .number()
+          .int('异常上报时间请填写整数分钟')
+          .min(FOLLOW_UP_ESCALATE_BOUNDS.min, `异常上报时间最少 ${FOLLOW_UP_ESCALATE_BOUNDS.min} 分钟`)
+          .max(FOLLOW_UP_ESCALATE_BOUNDS.max, `异常上报时间最多 ${FOLLOW_UP_ESCALATE_BOUNDS.max} 分钟`)
+          .optional()
+          .describe('异常无人跟进时上报居委的分钟数'),
       })
       .strict(),
     access: committee,
@@ -304,6 +318,7 @@ export const lifecycleActions = defineActions('community', {
       if (input.photoRetentionDays !== undefined) next.photoRetentionDays = input.photoRetentionDays
       if (input.resultRetentionDays !== undefined) next.resultRetentionDays = input.resultRetentionDays
       if (input.closingDeletionDays !== undefined) next.closingDeletionDays = input.closingDeletionDays
+      if (input.followUpEscalateMinutes !== undefined) next.followUpEscalateMinutes = input.followUpEscalateMinutes
       const r = retentionOf(next)
       if ((next.photoRetentionDays ?? r.photoDays) > r.resultDays)
         throw new AppError(
@@ -312,7 +327,12 @@ export const lifecycleActions = defineActions('community', {
           'photoRetentionDays',
         )
       const patch: Record<string, number> = {}
-      for (const k of ['photoRetentionDays', 'resultRetentionDays', 'closingDeletionDays'] as const)
+      for (const k of [
+        'photoRetentionDays',
+        'resultRetentionDays',
+        'closingDeletionDays',
+        'followUpEscalateMinutes',
+      ] as const)
         if (input[k] !== undefined) patch[`settings.${k}`] = input[k] as number
       if (Object.keys(patch).length) await data.update('communities', c._id, patch)
       return settingsView({ ...c, settings: next })

@@ -79,6 +79,7 @@ Component({
     photoText: '',
     resultText: '',
     closingText: '',
+    escalateText: '',
     settingsError: '',
     closed: false,
     stateText: '',
@@ -124,6 +125,7 @@ Component({
         photoText: String(schedule.settings.photoRetentionDays),
         resultText: String(schedule.settings.resultRetentionDays),
         closingText: String(schedule.settings.closingDeletionDays),
+        escalateText: String(schedule.settings.followUpEscalateMinutes),
         ...closingData(closing),
       })
     },
@@ -141,14 +143,22 @@ Component({
     onClosingInput(e: WechatMiniprogram.Input) {
       this.setData({ closingText: e.detail.value, settingsError: '' })
     },
+    onEscalateInput(e: WechatMiniprogram.Input) {
+      this.setData({ escalateText: e.detail.value, settingsError: '' })
+    },
 
     async onSaveSettings() {
       if (this.data.busy) return
       const photo = Number(this.data.photoText)
       const result = Number(this.data.resultText)
       const closing = Number(this.data.closingText)
+      const escalate = Number(this.data.escalateText)
       if (![photo, result, closing].every((n) => Number.isInteger(n) && n >= 1)) {
         this.setData({ settingsError: '请填写天数（整数，至少 1 天）' })
+        return
+      }
+      if (!Number.isInteger(escalate) || escalate < 5 || escalate > 240) {
+        this.setData({ settingsError: '异常上报时间请填写 5 到 240 之间的整数分钟' })
         return
       }
       this.setData({ busy: 'settings' })
@@ -161,6 +171,7 @@ Component({
             photoRetentionDays: photo,
             resultRetentionDays: result,
             closingDeletionDays: closing,
+            followUpEscalateMinutes: escalate,
           },
           { silent: true },
         )
