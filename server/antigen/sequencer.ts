@@ -3,7 +3,8 @@
 // households. A submission writes only its own intake document and kicks the sequencer, so 300 households of one
 // entrance submitting at once never contend with each other; one sequencer at a time holds a chain (a lease on the
 // chain document), and a kick that finds it held leaves the work to the holder, who looks again before it lets go.
-// The function's timer merges whatever a failed kick left. See docs/antigen.md, "Data".
+// Kicked merges run in the `sequencer` function (cloudfunctions/sequencer); what a failed kick left, every chain read
+// of the antigen function and its timer merge. See docs/antigen.md, "Data".
 import { randomBytes } from 'node:crypto'
 import type { ChainDoc, IntakeDoc, MemberResultDoc } from './model'
 import type { RoleDoc } from '../community/model'
