@@ -57,8 +57,6 @@ export const FOLLOW_UPS_PAGE = 'packageAntigen/pages/followups'
 export const followUpId = (roundId: string, householdId: string) =>
   `fu_${createHash('sha256').update(`${roundId}\u0000${householdId}`).digest('hex').slice(0, 24)}`
 
-const isDuplicate = (err: unknown) => /E11000|duplicate/i.test(String((err as { message?: string })?.message ?? err))
-
 /**
  * Open a follow-up for each entry that just became abnormal. A follow-up already there (a repeated merge, a second
  * positive in the same round) is kept as it is.
@@ -67,29 +65,23 @@ export async function openFollowUps(
   chain: Pick<ChainDoc, '_id' | 'roundId' | 'communityId' | 'groupId' | 'buildingId' | 'buildingName'>,
   entries: readonly Pick<ChainEntryDoc, 'householdId' | 'room' | 'updatedAt'>[],
 ): Promise<void> {
-  for (const e of entries) {
-    const doc: FollowUpDoc = {
-      _id: followUpId(chain.roundId, e.householdId),
-      roundId: chain.roundId,
-      chainId: chain._id,
-      communityId: chain.communityId,
-      groupId: chain.groupId,
-      buildingId: chain.buildingId,
-      buildingName: chain.buildingName,
-      householdId: e.householdId,
-      room: e.room,
-      floor: floorOf(e.room),
-      openedAt: new Date(e.updatedAt),
-      status: 'open',
-      contacts: [],
-      version: 0,
-    }
-    try {
-      await data.insert('followUps', doc)
-    } catch (err) {
-      if (!isDuplicate(err)) throw err
-    }
-  }
+  const docs: FollowUpDoc[] = entries.map((e) => ({
+    _id: followUpId(chain.roundId, e.householdId),
+    roundId: chain.roundId,
+    chainId: chain._id,
+    communityId: chain.communityId,
+    groupId: chain.groupId,
+    buildingId: chain.buildingId,
+    buildingName: chain.buildingName,
+    householdId: e.householdId,
+    room: e.room,
+    floor: floorOf(e.room),
+    openedAt: new Date(e.updatedAt),
+    status: 'open',
+    contacts: [],
+    version: 0,
+  }))
+  await data.insertNew('followUps', docs)
 }
 
 /** Follow-ups escalated per timer run at most; the rest wait for the next run (10 minutes). */

@@ -66,6 +66,12 @@ export interface FindOptions {
   fields?: Record<string, boolean>
 }
 
+/** The database refused a write because a document with that `_id` exists (a retried or concurrent insert). */
+export const isDuplicateKey = (err: unknown): boolean =>
+  /E11000|duplicate/i.test(
+    String((err as { errMsg?: string; message?: string })?.errMsg ?? (err as { message?: string })?.message ?? err),
+  )
+
 /** CloudBase caps one read at 1000 documents; `findAll` pages through at this size. */
 export const PAGE = 1000
 
@@ -137,6 +143,38 @@ export class Data {
   async insertMany<T extends object>(coll: CollectionName, docs: T[]): Promise<string[]> {
     if (docs.length === 0) return []
     return ((await this.raw.collection(coll).add({ data: docs })) as { ids: string[] }).ids
+  }
+
+  /**
+   * Insert the documents whose ids are not taken yet (a retried call, or two at once, writing the same ones): one
+   * round trip when none exists; otherwise the existing ids are read and the others inserted one by one. Returns how
+   * many this call inserted.
+   */
+  async insertNew<T extends { _id: string }>(coll: CollectionName, docs: readonly T[]): Promise<number> {
+    if (docs.length === 0) return 0
+    try {
+      await this.insertMany(coll, [...docs])
+      return docs.length
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err
+    }
+    // A batch insert refused part-way may have written some of them: look which exist.
+    const existing = await this.findAll<{ _id: string }>(
+      coll,
+      { _id: this._.in(docs.map((d) => d._id)) },
+      { fields: { _id: true } },
+    )
+    const have = new Set(existing.map((d) => d._id))
+    let inserted = 0
+    for (const doc of docs.filter((d) => !have.has(d._id))) {
+      try {
+        await this.insert(coll, doc)
+        inserted++
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+      }
+    }
+    return inserted
   }
 
   /** Create or replace a document with this id. */

@@ -107,8 +107,6 @@ export interface Enqueued {
   kick?: string
 }
 
-const isDuplicate = (err: unknown) => /E11000|duplicate/i.test(String((err as { message?: string })?.message ?? err))
-
 /** Write the messages (one write when none was queued before). Duplicates of an earlier enqueue are skipped. */
 export async function enqueue(messages: readonly PushMessage[]): Promise<Enqueued> {
   const kick = randomBytes(12).toString('hex')
@@ -133,31 +131,8 @@ export async function enqueue(messages: readonly PushMessage[]): Promise<Enqueue
   }
   const docs = [...byId.values()]
   let queued = 0
-  for (let i = 0; i < docs.length; i += 500) {
-    const chunk = docs.slice(i, i + 500)
-    try {
-      await data.insertMany('pushQueue', chunk)
-      queued += chunk.length
-    } catch (err) {
-      if (!isDuplicate(err)) throw err
-      // Some were enqueued before (a retried call): write only the others, one by one (a partial batch insert may
-      // have written some of this chunk too).
-      const existing = await data.findAll<{ _id: string }>(
-        'pushQueue',
-        { _id: data._.in(chunk.map((d) => d._id)) },
-        { fields: { _id: true } },
-      )
-      const have = new Set(existing.map((d) => d._id))
-      for (const doc of chunk.filter((d) => !have.has(d._id))) {
-        try {
-          await data.insert('pushQueue', doc)
-          queued++
-        } catch (e) {
-          if (!isDuplicate(e)) throw e
-        }
-      }
-    }
-  }
+  // A retried call finds some already queued: only the others are written.
+  for (let i = 0; i < docs.length; i += 500) queued += await data.insertNew('pushQueue', docs.slice(i, i + 500))
   return queued ? { queued, kick } : { queued }
 }
 

@@ -162,7 +162,7 @@ export const roundActions = defineActions('antigen', {
         (await data.findAll<{ _id: string }>('chains', { roundId }, { fields: { _id: true } })).map((c) => c._id),
       )
       const missing = chains.filter((c) => !have.has(c._id)).map((c) => ({ ...c, status: 'opening' as const }))
-      for (let i = 0; i < missing.length; i += 100) await insertNew('chains', missing.slice(i, i + 100))
+      for (let i = 0; i < missing.length; i += 100) await data.insertNew('chains', missing.slice(i, i + 100))
       if (before) Object.assign(round, { openedAt: before.openedAt, openedBy: before.openedBy })
       else await data.set('rounds', round)
       await data.updateWhere('chains', { roundId, status: 'opening' }, { status: 'open', version: data._.inc(1) })
@@ -268,7 +268,7 @@ export const roundActions = defineActions('antigen', {
         {
           limit: 100,
           orderBy: [['deadline', 'asc']],
-          fields: { ...chainFields(homes.map((g) => g.scope.householdId as string)), buildingName: true },
+          fields: chainFields(homes.map((g) => g.scope.householdId as string)),
         },
       )
       const households = await data.find<HouseholdDoc>(
@@ -335,21 +335,6 @@ export const roundActions = defineActions('antigen', {
     },
   }),
 })
-
-const isDuplicate = (err: unknown) => /E11000|duplicate/i.test(String((err as { message?: string })?.message ?? err))
-
-/** Insert documents, skipping those another call inserted first (two taps of the same request at once). */
-async function insertNew(coll: 'chains', docs: { _id: string }[]): Promise<void> {
-  try {
-    await data.insertMany(coll, docs)
-  } catch (err) {
-    if (!isDuplicate(err)) throw err
-    for (const doc of docs)
-      await data.insert(coll, doc).catch((e: unknown) => {
-        if (!isDuplicate(e)) throw e
-      })
-  }
-}
 
 /** The round fields a chain carries, so the submission path needs no round read. */
 export function roundViewOfChain(

@@ -2,7 +2,7 @@
 // who have joined their household.
 import type { RoleGrant, RoleView, VolunteerType } from '../../../typings/api'
 import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
-import { action, AppError, defineActions, hasRole, nowDate, z } from '../../../server/kernel'
+import { action, AppError, defineActions, hasRole, isDuplicateKey, nowDate, z } from '../../../server/kernel'
 import { roleId } from '../../../server/community/ids'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
@@ -187,12 +187,7 @@ export const rolesActions = defineActions('community', {
             doc._id = `vol_${community._id}_${type}_${slot}`
             placed = true
           } catch (err) {
-            if (
-              !/duplicate|E11000/i.test(
-                String((err as { errMsg?: string; message?: string }).errMsg ?? (err as Error).message),
-              )
-            )
-              throw err
+            if (!isDuplicateKey(err)) throw err
           }
         }
         if (!placed)
