@@ -1,5 +1,6 @@
 // Projects: pure logic (node), pages and components (jsdom + miniprogram-simulate), the localcloud conformance
-// suite (real wx-server-sdk against the emulator), and our cloud functions run by localcloud. A feature's tests sit
+// suite (real wx-server-sdk against the emulator), our cloud functions run by localcloud, and end to end: the
+// real pages in Chromium through the preview (x.e2e.test.ts). A feature's tests sit
 // in test/<feature>/ and say their kind in the name: x.unit.test.ts, x.page.test.ts, x.cloud.test.ts. Dates: pages run in
 // Asia/Shanghai like users' phones, node projects in UTC like CloudBase, which catches time-zone mistakes on both
 // sides; the test environments set the zone on the worker process itself.
@@ -32,6 +33,14 @@ module.exports = {
       testEnvironment: '<rootDir>/test/setup/node-utc.js',
       testMatch: ['<rootDir>/test/**/*.cloud.test.ts'],
       globalSetup: '<rootDir>/test/setup/build-functions.ts',
+      transform: ts('tsconfig.json'),
+    },
+    {
+      // The real pages in Chromium (the preview, preview/), against localcloud: every flow across roles.
+      displayName: 'e2e',
+      testEnvironment: '<rootDir>/test/setup/node-utc.js',
+      testMatch: ['<rootDir>/test/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/setup/build-e2e.ts',
       transform: ts('tsconfig.json'),
     },
   ],

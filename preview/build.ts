@@ -17,33 +17,9 @@ const ROOT = path.resolve(__dirname, '..')
 export const MINIPROGRAM_ROOT = path.join(ROOT, 'miniprogram')
 export const PREVIEW_OUT = path.join(ROOT, '.preview')
 
-interface AppJson {
-  pages: string[]
-  subpackages?: { root: string; name?: string; pages: string[] }[]
-  subPackages?: { root: string; name?: string; pages: string[] }[]
-  window?: Record<string, unknown>
-  tabBar?: { list: { pagePath: string; text: string }[] } & Record<string, unknown>
-  [key: string]: unknown
-}
+import type { AppJson, ComponentEntry, PreviewManifest } from './manifest'
 
-export interface ComponentEntry {
-  /** j-component / exparser id. */
-  id: string
-  /** The element the framework writes for it, and its class prefix (components only). */
-  tag: string
-  page: boolean
-  /** The page's or component's JSON, usingComponents resolved to paths under miniprogram/. */
-  json: { usingComponents: Record<string, string> } & Record<string, unknown>
-  css: string
-}
-
-export interface PreviewManifest {
-  app: AppJson
-  /** Every page route in app.json order, subpackage pages with their root. */
-  routes: string[]
-  components: Record<string, ComponentEntry>
-  appCss: string
-}
+export type { AppJson, ComponentEntry, PreviewManifest }
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>
 
@@ -82,7 +58,8 @@ export function collect(root = MINIPROGRAM_ROOT): PreviewManifest {
     for (const [key, target] of Object.entries(rawUsing)) usingComponents[key] = resolveUsing(p, target)
     let tag = 'page'
     if (!page) {
-      const base = path.posix.basename(p) === 'index' ? path.posix.basename(path.posix.dirname(p)) : path.posix.basename(p)
+      const base =
+        path.posix.basename(p) === 'index' ? path.posix.basename(path.posix.dirname(p)) : path.posix.basename(p)
       tag = base.toLowerCase().replace(/[^a-z0-9-]/g, '-')
       let n = 2
       while (tags.has(tag)) tag = `${tag.replace(/-\d+$/, '')}-${n++}`
@@ -93,7 +70,8 @@ export function collect(root = MINIPROGRAM_ROOT): PreviewManifest {
       ? compileWxss(wxss, root, page ? {} : { component: { prefix: tag, hostTag: tag } })
       : ''
     for (const t of builtinsUsed(path.join(root, `${p}.wxml`), usingComponents))
-      if (!IMPLEMENTED_BUILTINS.includes(t)) problems.push(`${p}.wxml uses <${t}>, which the preview does not implement`)
+      if (!IMPLEMENTED_BUILTINS.includes(t))
+        problems.push(`${p}.wxml uses <${t}>, which the preview does not implement`)
     components[p] = { id: idOf(p), tag, page, json: { ...json, usingComponents }, css }
     for (const dep of Object.values(usingComponents)) visit(dep, false)
   }

@@ -11,7 +11,11 @@ function arg(name: string, fallback: string): string {
 
 async function main() {
   const built = await buildPreview()
-  console.log(`preview built in ${built.ms} ms: ${Object.entries(built.bytes).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KB`).join(', ')}`)
+  console.log(
+    `preview built in ${built.ms} ms: ${Object.entries(built.bytes)
+      .map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KB`)
+      .join(', ')}`,
+  )
   const server = await startPreview({
     cloudUrl: arg('cloud', 'http://127.0.0.1:8787'),
     dir: PREVIEW_OUT,

@@ -45,8 +45,9 @@ function packageDir(name: string): string {
 /** Throws when a pinned package is at another version: its patches were written against that one. */
 export function checkPinned(): void {
   for (const [name, version] of Object.entries(PINNED)) {
-    const actual = (JSON.parse(fs.readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')) as { version: string })
-      .version
+    const actual = (
+      JSON.parse(fs.readFileSync(path.join(packageDir(name), 'package.json'), 'utf8')) as { version: string }
+    ).version
     if (actual !== version)
       throw new Error(`preview: ${name} is ${actual}, the preview's patches are for ${version} (preview/patches.ts)`)
   }

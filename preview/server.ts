@@ -37,7 +37,8 @@ const TYPES: Record<string, string> = {
 
 const STATIC = new Set(['runtime.js', 'gwx.js', 'app.js', 'manifest.json', 'runtime.js.map', 'app.js.map'])
 
-export const PAGE_HTML = `<!doctype html>
+/** The page, with the platform's now: the preview's phone shows the emulated cloud's time, not this computer's. */
+export const pageHtml = (platformNow: number | null) => `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -46,6 +47,7 @@ export const PAGE_HTML = `<!doctype html>
 </head>
 <body>
 <noscript>开发预览需要 JavaScript。</noscript>
+<script>window.__previewClock = ${JSON.stringify({ platformNow, servedAt: Date.now() })}</script>
 <script src="/runtime.js"></script>
 <script src="/gwx.js"></script>
 <script src="/app.js"></script>
@@ -64,7 +66,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  })
   res.end(body)
 }
 
@@ -81,7 +87,8 @@ function proxy(cloud: URL, req: http.IncomingMessage, res: http.ServerResponse):
     },
   )
   upstream.on('error', (err) => {
-    if (!res.headersSent) send(res, 502, JSON.stringify({ errMsg: `localcloud unreachable: ${err.message}` }), TYPES['.json'] as string)
+    if (!res.headersSent)
+      send(res, 502, JSON.stringify({ errMsg: `localcloud unreachable: ${err.message}` }), TYPES['.json'] as string)
     else res.end()
   })
   req.pipe(upstream)
@@ -89,6 +96,14 @@ function proxy(cloud: URL, req: http.IncomingMessage, res: http.ServerResponse):
 
 export function startPreview(options: PreviewServerOptions): Promise<PreviewServer> {
   const cloud = new URL(options.cloudUrl)
+  const platformNow = async (): Promise<number | null> => {
+    try {
+      const res = await fetch(new URL('/__admin/clock', cloud))
+      return Date.parse(((await res.json()) as { now: string }).now)
+    } catch {
+      return null
+    }
+  }
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost')
@@ -96,7 +111,15 @@ export function startPreview(options: PreviewServerOptions): Promise<PreviewServ
       try {
         if (p.startsWith('/functions/') || p.startsWith('/client/') || p.startsWith('/__storage/'))
           return proxy(cloud, req, res)
-        if (req.method === 'GET' && (p === '/' || p === '/index.html')) return send(res, 200, PAGE_HTML, TYPES['.html'] as string)
+        if (req.method === 'GET' && (p === '/' || p === '/index.html'))
+          return send(res, 200, pageHtml(await platformNow()), TYPES['.html'] as string)
+        if (req.method === 'GET' && p === '/__preview/clock')
+          return send(
+            res,
+            200,
+            JSON.stringify({ platformNow: await platformNow(), servedAt: Date.now() }),
+            TYPES['.json'] as string,
+          )
         if (req.method === 'GET' && STATIC.has(p.slice(1))) {
           const file = path.join(options.dir, p.slice(1))
           if (!fs.existsSync(file)) return send(res, 404, `${p} not built: run the preview build`, 'text/plain')
@@ -111,7 +134,12 @@ export function startPreview(options: PreviewServerOptions): Promise<PreviewServ
           const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { templateIds?: unknown }
           const templateIds = Array.isArray(body.templateIds) ? body.templateIds.map(String) : []
           if (typeof openid !== 'string' || !openid || !templateIds.length)
-            return send(res, 400, JSON.stringify({ errMsg: 'openid and templateIds are required' }), TYPES['.json'] as string)
+            return send(
+              res,
+              400,
+              JSON.stringify({ errMsg: 'openid and templateIds are required' }),
+              TYPES['.json'] as string,
+            )
           const up = await fetch(new URL('/__admin/subscribe', cloud), {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
@@ -122,7 +150,12 @@ export function startPreview(options: PreviewServerOptions): Promise<PreviewServ
         send(res, 404, `not found: ${req.method} ${p}`, 'text/plain; charset=utf-8')
       } catch (err) {
         if (!res.headersSent)
-          send(res, 500, JSON.stringify({ errMsg: err instanceof Error ? err.message : String(err) }), TYPES['.json'] as string)
+          send(
+            res,
+            500,
+            JSON.stringify({ errMsg: err instanceof Error ? err.message : String(err) }),
+            TYPES['.json'] as string,
+          )
       }
     })()
   })

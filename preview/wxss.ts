@@ -44,7 +44,10 @@ export function rpxToPx(value: string, width = SCREEN_WIDTH): string {
   })
 }
 
-const TAG_RE = new RegExp(`(^|[\\s>+~(,])(${[...BUILTIN_TAGS].sort((a, b) => b.length - a.length).join('|')})(?=$|[\\s.#:\\[>+~,)])`, 'g')
+const TAG_RE = new RegExp(
+  `(^|[\\s>+~(,])(${[...BUILTIN_TAGS].sort((a, b) => b.length - a.length).join('|')})(?=$|[\\s.#:\\[>+~,)])`,
+  'g',
+)
 
 /** `button.primary > text` → `wx-button.primary > wx-text`; classes, ids and attributes are left alone. */
 export function renameTags(selector: string): string {
@@ -56,7 +59,10 @@ export function renameTags(selector: string): string {
 export function prefixClasses(selector: string, prefix: string, hostTag: string): string {
   return selector
     .replace(/:host\b/g, hostTag)
-    .replace(/(^|[^\w-])\.(-?[_a-zA-Z][-_a-zA-Z0-9]*)/g, (_all, before: string, name: string) => `${before}.${prefix}--${name}`)
+    .replace(
+      /(^|[^\w-])\.(-?[_a-zA-Z][-_a-zA-Z0-9]*)/g,
+      (_all, before: string, name: string) => `${before}.${prefix}--${name}`,
+    )
 }
 
 function inlineImports(file: string, root: string, seen: Set<string>): string {
@@ -86,9 +92,7 @@ export function compileWxss(file: string, root: string, options: WxssOptions = {
     if (rule.parent?.type === 'atrule' && /keyframes$/.test((rule.parent as { name: string }).name)) return
     rule.selectors = rule.selectors.map((s) => {
       const renamed = renameTags(s)
-      return options.component
-        ? prefixClasses(renamed, options.component.prefix, options.component.hostTag)
-        : renamed
+      return options.component ? prefixClasses(renamed, options.component.prefix, options.component.hostTag) : renamed
     })
   })
   ast.walkDecls((decl) => {

@@ -1,12 +1,13 @@
 // npm run build: typecheck everything, bundle cloud functions, compile templates, report sizes.
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
+import { buildPreview } from '../preview/build'
 import { bundleFunctions } from './lib/functions'
 import { checkPageFiles, compileTemplates, measurePackage } from './lib/miniprogram'
 import { ROOT } from './lib/paths'
 
 const MAIN_PACKAGE_LIMIT = 1.5 * 1024 * 1024
-const TSCONFIGS = ['tsconfig.json', 'tsconfig.miniprogram.json', 'tsconfig.pages.json']
+const TSCONFIGS = ['tsconfig.json', 'tsconfig.miniprogram.json', 'tsconfig.pages.json', 'tsconfig.preview.json']
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -39,6 +40,15 @@ async function main() {
   console.log(`mini-program main package: ${kb(size.mainBytes)} (${size.files} files, limit ${kb(MAIN_PACKAGE_LIMIT)})`)
   for (const [root, bytes] of Object.entries(size.subpackages)) console.log(`subpackage ${root}: ${kb(bytes)}`)
   if (size.mainBytes > MAIN_PACKAGE_LIMIT) fail(`main package ${kb(size.mainBytes)} exceeds ${kb(MAIN_PACKAGE_LIMIT)}`)
+
+  // The browser preview (a development tool, not deployed): the same pages through the official compiler.
+  try {
+    const preview = await buildPreview()
+    const files = Object.entries(preview.bytes).map(([f, b]) => `${f} ${kb(b)}`)
+    console.log(`preview (dev tool, not deployed): ${files.join(', ')} in ${preview.ms} ms (${path.relative(ROOT, preview.dir)}/)`)
+  } catch (err) {
+    fail(`preview: ${err instanceof Error ? err.message : String(err)}`)
+  }
 }
 
 main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)))

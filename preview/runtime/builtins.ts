@@ -102,7 +102,11 @@ export function registerBuiltins(): void {
     lifetimes: {
       attached(this: Caller) {
         this._exparserNode.addListener('tap', () =>
-          navigateFromNavigator(String(this.data.openType || 'navigate'), String(this.data.url ?? ''), Number(this.data.delta)),
+          navigateFromNavigator(
+            String(this.data.openType || 'navigate'),
+            String(this.data.url ?? ''),
+            Number(this.data.delta),
+          ),
         )
       },
     },
@@ -363,7 +367,11 @@ export function registerBuiltins(): void {
         const el = host(this)
         let atBottom = false
         el.addEventListener('scroll', () => {
-          this.triggerEvent('scroll', { scrollTop: el.scrollTop, scrollLeft: el.scrollLeft, scrollHeight: el.scrollHeight })
+          this.triggerEvent('scroll', {
+            scrollTop: el.scrollTop,
+            scrollLeft: el.scrollLeft,
+            scrollHeight: el.scrollHeight,
+          })
           const bottom = el.scrollTop + el.clientHeight >= el.scrollHeight - Number(this.data.lowerThreshold)
           if (bottom && !atBottom) this.triggerEvent('scrolltolower', { direction: 'bottom' })
           atBottom = bottom
@@ -378,7 +386,9 @@ async function openPicker(c: Caller): Promise<void> {
   if (mode === 'selector') {
     const range = (c.data.range as unknown[]) ?? []
     const key = String(c.data.rangeKey ?? '')
-    const labels = range.map((r) => (key && r && typeof r === 'object' ? String((r as Record<string, unknown>)[key]) : String(r)))
+    const labels = range.map((r) =>
+      key && r && typeof r === 'object' ? String((r as Record<string, unknown>)[key]) : String(r),
+    )
     const index = await pickOne(String(c.data.headerText || ''), labels, Number(c.data.value) || 0)
     if (index === null) return c.triggerEvent('cancel', {})
     c.triggerEvent('change', { value: index })

@@ -51,13 +51,12 @@ function define(p: string, def: Definition): void {
 /** Page({...}) as WeChat converts it: every function that is not data becomes a method. */
 function pageToComponent(def: Definition): Definition {
   const methods: Record<string, unknown> = {}
-  const out: Definition = { methods }
+  const out: Record<string, unknown> = { methods }
   for (const [k, v] of Object.entries(def)) {
-    if (k === 'data' || k === 'options' || k === 'behaviors') out[k] = v
-    else if (typeof v === 'function') methods[k] = v
+    if (typeof v === 'function') methods[k] = v
     else out[k] = v
   }
-  return out
+  return out as Definition
 }
 
 export function installGlobals(): void {

@@ -1,9 +1,11 @@
 // What the built files put on window before the runtime boots (preview/build.ts).
-declare module 'miniprogram-exparser'
+import type { PreviewHandle } from './state'
 
-interface Window {
-  __gwx: (path: string) => unknown
-  __previewModules: Record<string, () => unknown>
-  __webview_engine_version__: number
-  __preview: import('./state').PreviewHandle
+declare global {
+  interface Window {
+    __gwx: (path: string) => unknown
+    __previewModules: Record<string, () => unknown>
+    __webview_engine_version__: number
+    __preview: PreviewHandle
+  }
 }

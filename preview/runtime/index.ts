@@ -2,16 +2,20 @@
 // App() and the first page. Loaded before gwx.js and app.js (see server.ts), so their code finds the globals.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const exparser = require('miniprogram-exparser') as {
-  Event: { create(name: string, detail: unknown, opts: unknown): unknown; dispatchEvent(target: unknown, ev: unknown): void }
+  Event: {
+    create(name: string, detail: unknown, opts: unknown): unknown
+    dispatchEvent(target: unknown, ev: unknown): void
+  }
 }
 import { registerBuiltins } from './builtins'
+import { installClock, resyncClock } from './clock'
 import { callHook, installGlobals, loadApp } from './framework'
 import * as router from './router'
 import { record, reportError, state, type LogEntry } from './state'
 import { BASE_CSS, SHELL_CSS } from './styles'
 import { h, mountUi } from './ui'
 import { createWx } from './wx'
-import type { PreviewManifest } from '../build'
+import type { PreviewManifest } from '../manifest'
 
 interface Identity {
   openid: string
@@ -22,6 +26,9 @@ interface Identity {
 }
 
 window.__webview_engine_version__ = 0.02
+installClock(
+  (window as unknown as { __previewClock?: { platformNow: number | null; servedAt: number } }).__previewClock,
+)
 installGlobals()
 ;(window as unknown as { wx: unknown }).wx = createWx()
 ;(window as unknown as { getCurrentPages: unknown }).getCurrentPages = () => router.currentPages()
@@ -37,6 +44,7 @@ window.__preview = {
   stack: () => router.stackRoutes(),
   inFlight: () => state.inFlight,
   idle: () => state.launched && state.inFlight === 0,
+  syncClock: () => resyncClock(),
 }
 
 const NEWCOMER_KEY = 'pv:newcomer'
@@ -78,7 +86,10 @@ function shell(): { pages: HTMLElement; nav: HTMLElement; tabs: HTMLElement; ui:
   const detail = h('div', 'pv-who', state.openid)
   who.appendChild(detail)
   const other = h('div', 'pv-other')
-  const otherInput = h('input', '', undefined, { id: 'pv-openid-input', placeholder: '其他 openid，如 demo-r-12-301-1' })
+  const otherInput = h('input', '', undefined, {
+    id: 'pv-openid-input',
+    placeholder: '其他 openid，如 demo-r-12-301-1',
+  })
   const otherGo = h('button', '', '切换', { id: 'pv-openid-go' })
   otherGo.addEventListener('click', () => otherInput.value.trim() && switchTo(otherInput.value.trim()))
   other.append(otherInput, otherGo)
@@ -104,7 +115,11 @@ function shell(): { pages: HTMLElement; nav: HTMLElement; tabs: HTMLElement; ui:
   side.appendChild(logPanel)
   const show = (e: LogEntry) => {
     if (e.kind === 'api' || e.kind === 'navigate') return
-    const line = h('div', e.kind === 'error' ? 'pv-log-error' : '', `${new Date(e.at).toLocaleTimeString('zh-CN')} ${e.text}`)
+    const line = h(
+      'div',
+      e.kind === 'error' ? 'pv-log-error' : '',
+      `${new Date(e.at).toLocaleTimeString('zh-CN')} ${e.text}`,
+    )
     log.prepend(line)
   }
   state.listeners.push(show)
@@ -165,7 +180,9 @@ async function fillIdentities(select: HTMLSelectElement, detail: HTMLElement): P
   }
   select.value = state.openid
   const me = list.find((p) => p.openid === state.openid)
-  detail.textContent = me ? `${me.label}${me.name ? ` ${me.name}` : ''} · ${me.place} · openid ${me.openid}` : `openid ${state.openid}`
+  detail.textContent = me
+    ? `${me.label}${me.name ? ` ${me.name}` : ''} · ${me.place} · openid ${me.openid}`
+    : `openid ${state.openid}`
   select.addEventListener('change', () => switchTo(select.value))
 }
 
@@ -179,7 +196,10 @@ function installTaps(pages: HTMLElement): void {
   const blocked = (el: HTMLElement) => !!el.closest('wx-button[disabled]')
   pages.addEventListener('click', (e) => {
     // A touch already made its tap (j-component's own touch handling); the click that follows is not another one.
-    if ((e as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } }).sourceCapabilities?.firesTouchEvents) return
+    if (
+      (e as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } }).sourceCapabilities?.firesTouchEvents
+    )
+      return
     const el = nodeOf(e.target)
     if (!el || blocked(el)) return
     const touch = { identifier: 0, pageX: e.pageX, pageY: e.pageY, clientX: e.clientX, clientY: e.clientY, force: 1 }
@@ -188,7 +208,13 @@ function installTaps(pages: HTMLElement): void {
       exparser.Event.create(
         'tap',
         { x: e.offsetX, y: e.offsetY },
-        { originalEvent: e, bubbles: true, capturePhase: true, composed: true, extraFields: { touches: [], changedTouches: [touch] } },
+        {
+          originalEvent: e,
+          bubbles: true,
+          capturePhase: true,
+          composed: true,
+          extraFields: { touches: [], changedTouches: [touch] },
+        },
       ),
     )
   })
@@ -204,14 +230,22 @@ function installTaps(pages: HTMLElement): void {
   pages.addEventListener('pointerdown', (e) => {
     let el = nodeOf(e.target) as (HTMLElement & { __wxElement?: Record<string, unknown> }) | null
     while (el) {
-      const node = el.__wxElement as { __methodCaller?: { data?: Record<string, unknown> }; classList?: { getPrefix(): string; getAddOriginalClass(): boolean } } | undefined
+      const node = el.__wxElement as
+        | {
+            __methodCaller?: { data?: Record<string, unknown> }
+            classList?: { getPrefix(): string; getAddOriginalClass(): boolean }
+          }
+        | undefined
       const data = node?.__methodCaller?.data
       const hover = data?.hoverClass
       if (typeof hover === 'string' && hover && hover !== 'none' && !data?.disabled) {
-        const owner = (el.parentElement as (HTMLElement & { __wxElement?: unknown }) | null) ? node : node
+        // The element's classes are written with its owner's prefix (the page's is empty).
+        const owner = node
         const prefix = owner?.classList?.getPrefix() ?? ''
         const names = hover.split(/\s+/).filter(Boolean)
-        const classes = names.flatMap((n) => (prefix ? [`${prefix}--${n}`, ...(owner?.classList?.getAddOriginalClass() ? [n] : [])] : [n]))
+        const classes = names.flatMap((n) =>
+          prefix ? [`${prefix}--${n}`, ...(owner?.classList?.getAddOriginalClass() ? [n] : [])] : [n],
+        )
         const target = el
         target.classList.add(...classes)
         const stay = Number(data?.hoverStayTime ?? 400)
@@ -271,6 +305,9 @@ window.addEventListener('unhandledrejection', (e) => {
 ;(window as unknown as { __previewBoot: () => void }).__previewBoot = () => {
   boot().catch((err: unknown) => {
     reportError(err instanceof Error ? (err.stack ?? err.message) : String(err))
-    document.body.insertAdjacentHTML('afterbegin', `<pre style="color:#d93025;padding:16px">${String(err instanceof Error ? err.stack : err)}</pre>`)
+    document.body.insertAdjacentHTML(
+      'afterbegin',
+      `<pre style="color:#d93025;padding:16px">${String(err instanceof Error ? err.stack : err)}</pre>`,
+    )
   })
 }

@@ -1,5 +1,5 @@
 // What the preview knows about this session, and the handle end-to-end tests read (window.__preview).
-import type { PreviewManifest } from '../build'
+import type { PreviewManifest } from '../manifest'
 
 export interface LogEntry {
   /** call: makePhoneCall; clipboard; document: openDocument; scan; subscribe; api: another wx call; error. */
@@ -30,6 +30,8 @@ export interface PreviewHandle {
   inFlight(): number
   /** Launched, no request running, the top page loaded. */
   idle(): boolean
+  /** Follow the platform clock again (after a test moved it); resolves the offset from this computer's clock. */
+  syncClock(): Promise<number>
 }
 
 export const state = {

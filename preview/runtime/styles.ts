@@ -72,7 +72,7 @@ html, body { margin: 0; height: 100%; background: #e8eaed; font-family: -apple-s
 #pv-nav button { background: none; border: 0; color: inherit; font-size: 24px; width: 44px; height: 44px; cursor: pointer; z-index: 1; }
 #pv-nav .pv-nav-refresh { margin-left: auto; font-size: 20px; }
 #pv-nav .pv-spinning { animation: pv-spin 0.8s linear infinite; }
-#pv-pages { flex: 1; position: relative; overflow: hidden; }
+#pv-pages { flex: 1; position: relative; overflow: hidden; transform: translateZ(0); }
 .pv-page { position: absolute; inset: 0; overflow-y: auto; overflow-x: hidden; }
 .pv-page[hidden] { display: none; }
 .pv-page > page { min-height: 100%; }

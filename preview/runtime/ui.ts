@@ -78,7 +78,8 @@ export function toast(o: { title: string; icon?: string; duration?: number; mask
   const el = overlay(`pv-toast-layer${loading ? ' pv-loading-layer' : ''}`, !!o.mask)
   const icon = loading ? 'loading' : (o.icon ?? 'success')
   const box = h('div', `pv-toast${icon === 'none' ? ' pv-toast-text' : ''}`, undefined, { role: 'status' })
-  if (icon !== 'none') box.appendChild(h('div', `pv-toast-icon pv-toast-${icon}`, icon === 'success' ? '✓' : icon === 'error' ? '✕' : ''))
+  if (icon !== 'none')
+    box.appendChild(h('div', `pv-toast-icon pv-toast-${icon}`, icon === 'success' ? '✓' : icon === 'error' ? '✕' : ''))
   box.appendChild(h('div', 'pv-toast-title', o.title))
   el.appendChild(box)
   toastEl = el

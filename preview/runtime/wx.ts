@@ -382,16 +382,27 @@ function build(): Record<string, unknown> {
       const link = ui.h('a', 'pv-document-link', `下载 ${name}`)
       link.setAttribute('href', URL.createObjectURL(file.blob))
       link.setAttribute('download', name)
-      void ui.systemNotice('打开文档', [name, `${(file.blob.size / 1024).toFixed(1)} KB · 在手机上会用微信的文档查看器打开`], link)
+      void ui.systemNotice(
+        '打开文档',
+        [name, `${(file.blob.size / 1024).toFixed(1)} KB · 在手机上会用微信的文档查看器打开`],
+        link,
+      )
     }),
 
     // system
     scanCode: api('scanCode', () => {
-      const value = window.prompt('扫一扫（开发预览）：输入二维码的内容，例如邀请码，或小程序码的路径 pages/join/index?scene=…')
+      const value = window.prompt(
+        '扫一扫（开发预览）：输入二维码的内容，例如邀请码，或小程序码的路径 pages/join/index?scene=…',
+      )
       record('scan', value === null ? '扫码：取消' : `扫码：${value}`)
       if (value === null) throw new Error('cancel')
       const isPath = /^\/?(pages|package)\w*\//.test(value)
-      return { result: value, scanType: isPath ? 'WX_CODE' : 'QR_CODE', charSet: 'utf-8', ...(isPath ? { path: value } : {}) }
+      return {
+        result: value,
+        scanType: isPath ? 'WX_CODE' : 'QR_CODE',
+        charSet: 'utf-8',
+        ...(isPath ? { path: value } : {}),
+      }
     }),
     requestSubscribeMessage: api('requestSubscribeMessage', async (o) => {
       const ids = ((o.tmplIds as string[]) ?? []).map(String)
@@ -399,7 +410,10 @@ function build(): Record<string, unknown> {
       const accepted = await ui.subscribePrompt(ids.map((id) => ({ id, title: TEMPLATE_TITLES[id] ?? id })))
       const yes = accepted ?? []
       if (yes.length) await previewPost('subscribe', { templateIds: yes })
-      record('subscribe', `订阅消息：${ids.map((id) => `${TEMPLATE_TITLES[id] ?? id} ${yes.includes(id) ? '允许' : '拒绝'}`).join('，')}`)
+      record(
+        'subscribe',
+        `订阅消息：${ids.map((id) => `${TEMPLATE_TITLES[id] ?? id} ${yes.includes(id) ? '允许' : '拒绝'}`).join('，')}`,
+      )
       return Object.fromEntries(ids.map((id) => [id, yes.includes(id) ? 'accept' : 'reject']))
     }),
     makePhoneCall: api('makePhoneCall', async (o) => {

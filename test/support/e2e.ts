@@ -1,0 +1,61 @@
+// An end-to-end run: an in-memory localcloud with the product's functions, collections and security rules, the
+// demo communities loaded, the preview of the real pages served against it, and Chromium. Tests act through the
+// pages as demo people and check the data in localcloud afterwards (t.data, t.call).
+import path from 'node:path'
+import { loadRulesDir } from '../../localcloud'
+import { PREVIEW_OUT } from '../../preview/build'
+import { launchChromium, Phone, type PhoneOptions } from '../../preview/driver'
+import { demoIdentities } from '../../preview/identities'
+import { startPreview, type PreviewServer } from '../../preview/server'
+import { demoDataset } from '../../scripts/demo/generate'
+import { loadCollections } from '../../scripts/demo/load'
+import { COLLECTIONS } from '../../server/collections'
+import { ROOT, startTestCloud, type TestCloud, type TestCloudOptions } from './localcloud'
+import type { Browser } from 'playwright-core'
+
+export const FIXTURES = path.join(ROOT, 'test', 'e2e', 'fixtures')
+export const KIT_NEGATIVE = path.join(FIXTURES, 'kit-negative.jpg')
+export const KIT_POSITIVE = path.join(FIXTURES, 'kit-positive.jpg')
+
+export interface E2E {
+  t: TestCloud
+  preview: PreviewServer
+  browser: Browser
+  /** A phone for this person, showing the preview (a fresh launch of the mini-program). */
+  phone(openid: string, options?: PhoneOptions): Promise<Phone>
+  stop(): Promise<void>
+}
+
+export interface E2EOptions extends TestCloudOptions {
+  /** Load the demo communities (default true), dated from the platform clock. */
+  demo?: boolean
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
+  const { demo = true, ...cloudOptions } = options
+  const t = await startTestCloud({
+    collections: [...COLLECTIONS],
+    rules: loadRulesDir(path.join(ROOT, 'rules')),
+    ...cloudOptions,
+  })
+  if (demo) await loadCollections(t.cloud.url, demoDataset({ now: t.now() }).collections)
+  const preview = await startPreview({ cloudUrl: t.cloud.url, dir: PREVIEW_OUT, identities: demoIdentities })
+  const browser = await launchChromium()
+  const phones: Phone[] = []
+  return {
+    t,
+    preview,
+    browser,
+    async phone(openid, phoneOptions) {
+      const p = await Phone.open(browser, preview.url, openid, phoneOptions)
+      phones.push(p)
+      return p
+    },
+    async stop() {
+      for (const p of phones) await p.close().catch(() => undefined)
+      await browser.close()
+      await preview.stop()
+      await t.stop()
+    },
+  }
+}
