@@ -53,6 +53,18 @@ export function checkPinned(): void {
   }
 }
 
+/** The file's code with its patches applied; throws, naming the patch, when one does not match exactly once. */
+export function applyPatches(file: string, code: string): string {
+  let out = code
+  for (const p of PATCHES.filter((x) => x.file === file)) {
+    const count = out.split(p.find).length - 1
+    if (count !== 1)
+      throw new Error(`preview patch to j-component/${p.file} (${p.why}) matched ${count} times, not once`)
+    out = out.replace(p.find, p.replace)
+  }
+  return out
+}
+
 /** Applies PATCHES to the files esbuild loads; fails the build when one does not match exactly once. */
 export function patchPlugin(): Plugin {
   const dir = packageDir('j-component')
@@ -65,14 +77,8 @@ export function patchPlugin(): Plugin {
       build.onLoad({ filter: /j-component[\\/]src[\\/].*\.js$/ }, (args) => {
         const patches = byFile.get(args.path)
         if (!patches) return undefined
-        let code = fs.readFileSync(args.path, 'utf8')
-        for (const p of patches) {
-          const count = code.split(p.find).length - 1
-          if (count !== 1)
-            throw new Error(`preview patch to j-component/${p.file} (${p.why}) matched ${count} times, not once`)
-          code = code.replace(p.find, p.replace)
-          applied.add(p)
-        }
+        const code = applyPatches(patches[0]?.file ?? '', fs.readFileSync(args.path, 'utf8'))
+        for (const p of patches) applied.add(p)
         return { contents: code, loader: 'js' }
       })
       build.onEnd((result) => {

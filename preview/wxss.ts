@@ -55,14 +55,29 @@ export function renameTags(selector: string): string {
   return selector.replace(TAG_RE, '$1wx-$2').replace(TAG_RE, '$1wx-$2')
 }
 
-/** `.title .row` → `.p--title .p--row`; `:host` → the component's element. */
+/** `.title .row` → `.p--title .p--row`; `:host` → the component's element. Attribute values are left alone. */
 export function prefixClasses(selector: string, prefix: string, hostTag: string): string {
-  return selector
-    .replace(/:host\b/g, hostTag)
-    .replace(
-      /(^|[^\w-])\.(-?[_a-zA-Z][-_a-zA-Z0-9]*)/g,
-      (_all, before: string, name: string) => `${before}.${prefix}--${name}`,
-    )
+  let out = ''
+  let i = 0
+  const s = selector.replace(/:host\b/g, hostTag)
+  while (i < s.length) {
+    const c = s[i] as string
+    if (c === '[') {
+      // [data-x="a.b"]: copied as is, quotes included.
+      const end = s.indexOf(']', i)
+      const stop = end < 0 ? s.length : end + 1
+      out += s.slice(i, stop)
+      i = stop
+    } else if (c === '.' && /[-_a-zA-Z]/.test(s[i + 1] ?? '')) {
+      const m = /^-?[_a-zA-Z][-_a-zA-Z0-9]*/.exec(s.slice(i + 1)) as RegExpExecArray
+      out += `.${prefix}--${m[0]}`
+      i += 1 + m[0].length
+    } else {
+      out += c
+      i++
+    }
+  }
+  return out
 }
 
 function inlineImports(file: string, root: string, seen: Set<string>): string {
