@@ -18,6 +18,18 @@ export function formatTime(iso: string | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
+/**
+ * A round's deadline as read next to its day: 「18:00」 on that day, 「11月21日 02:00」 when it falls on another (a round
+ * of the 20th closing after midnight must not read as closing at 02:00 on the 20th).
+ */
+export function formatDeadline(day: string, iso: string | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  const sameDay = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` === day
+  return sameDay ? formatTime(iso) : formatDateTime(iso)
+}
+
 /** 「11月20日」 from a calendar day 'YYYY-MM-DD' (no time zone involved). */
 export function formatDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)

@@ -1,6 +1,6 @@
 // What residents read for results and rounds.
 import type { AntigenResult, FollowUpOutcome, FollowUpStatus, RoundView } from '../../../typings/api'
-import { formatDay, formatTime } from '../../utils/format'
+import { formatDay, formatDeadline } from '../../utils/format'
 
 export const RESULT_LABELS: Record<AntigenResult, string> = {
   negative: '阴性',
@@ -28,7 +28,7 @@ export function resultClass(result: AntigenResult | undefined): string {
 
 /** 「11月20日 · 截止 18:00」 */
 export function roundTitle(round: RoundView): string {
-  return `${formatDay(round.date)} · 截止 ${formatTime(round.deadline)}`
+  return `${formatDay(round.date)} · 截止 ${formatDeadline(round.date, round.deadline)}`
 }
 
 export const roundStatusText = (round: RoundView) => (round.status === 'open' ? '进行中' : '已结束')

@@ -1,6 +1,6 @@
 // What the home page shows for a user: role rows, pending requests and the entries their roles open.
 import type { MySubmissionView, Role, RoleView, RoundView, WhoAmI } from '../../../typings/api'
-import { formatDateTime, formatDay, formatTime } from '../../utils/format'
+import { formatDateTime, formatDay, formatDeadline } from '../../utils/format'
 import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../utils/labels'
 
 export interface RoleRow {
@@ -49,7 +49,7 @@ export const needsMyRounds = (me: WhoAmI) => me.households.length > 0
 const newestFirst = (rounds: RoundView[]) => [...rounds].sort((a, b) => b.openedAt.localeCompare(a.openedAt))
 const latestOpen = (rounds: RoundView[]) => newestFirst(rounds).find((r) => r.status === 'open')
 const roundText = (r: RoundView) =>
-  `${formatDay(r.date)}${r.status === 'open' ? `，${formatTime(r.deadline)} 截止` : '（已结束）'}`
+  `${formatDay(r.date)}${r.status === 'open' ? `，${formatDeadline(r.date, r.deadline)} 截止` : '（已结束）'}`
 
 function submitEntry(s: MySubmissionView): Entry {
   const open = !s.submitted
@@ -57,7 +57,7 @@ function submitEntry(s: MySubmissionView): Entry {
     key: `antigen-${s.round.id}-${s.householdId}`,
     title: '报抗原',
     desc: open
-      ? `${s.label} 未报 · ${formatDay(s.round.date)} ${formatTime(s.round.deadline)} 截止`
+      ? `${s.label} 未报 · ${formatDay(s.round.date)} ${formatDeadline(s.round.date, s.round.deadline)} 截止`
       : `${s.label} 已报${s.no ? `（第 ${s.no} 位）` : ''}${s.locked ? ' · 楼组长已确认' : ' · 可以修改'}`,
     url: `/packageAntigen/pages/submit?roundId=${s.round.id}&householdId=${s.householdId}`,
     primary: open,
