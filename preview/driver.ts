@@ -69,7 +69,11 @@ export class Phone {
 
   /** Open a page by link, as a fresh launch of the mini-program. */
   async goto(at?: string): Promise<void> {
-    await this.page.goto(`${this.baseUrl}/?openid=${encodeURIComponent(this.openid)}${at ? `#/${at}` : ''}`)
+    const url = `${this.baseUrl}/?openid=${encodeURIComponent(this.openid)}${at ? `#/${at}` : ''}`
+    const sameDocument = this.page.url().split('#')[0] === url.split('#')[0]
+    await this.page.goto(url)
+    // A link that differs only after # does not load the document again: launch it anew as the first goto did.
+    if (sameDocument) await this.page.reload()
     await this.page.waitForFunction(() => window.__preview?.idle())
     await this.idle()
   }
