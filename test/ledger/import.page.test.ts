@@ -161,6 +161,7 @@ describe('ledger import', () => {
             errors: [
               { row: 7, reason: '房号格式不正确：「2O1」' },
               { row: 12, reason: '没有「15号」这栋楼（可勾选自动建楼）' },
+              { row: 12, reason: '手机号格式不正确' },
             ],
           }),
         ),
@@ -169,10 +170,12 @@ describe('ledger import', () => {
     spies.push(chooseFile())
     const comp = mount(PAGE, q)
     await tap(comp, '#choose-file')
-    expect(text(comp, '#row-errors')).toContain('有 2 行需要修改')
+    // Two rows to fix, one of them with two problems.
+    expect(text(comp, '#row-errors')).toContain('有 2 行需要修改（共 3 处）')
     expect(texts(comp, '.row-error')).toEqual([
       '第 7 行房号格式不正确：「2O1」',
       '第 12 行没有「15号」这栋楼（可勾选自动建楼）',
+      '第 12 行手机号格式不正确',
     ])
     expect(attr(comp, '#commit', 'disabled')).toBe(true)
 

@@ -74,6 +74,8 @@ function previewData(p: ImportPreview) {
       .slice(0, MAX_ERRORS_SHOWN)
       .map((e) => ({ key: `${e.row}-${e.reason}`, row: e.row, reason: e.reason })),
     errorCount: p.errors.length,
+    // A row with two problems is one row to fix.
+    errorRows: new Set(p.errors.map((e) => e.row)).size,
     ready: p.ready && p.errors.length === 0,
   }
 }
@@ -120,6 +122,7 @@ Component({
     buildingWarnings: [] as { key: string; message: string }[],
     errors: [] as { key: string; row: number; reason: string }[],
     errorCount: 0,
+    errorRows: 0,
     ready: false,
     progress: progressData({ importId: '', status: 'previewed', done: 0, total: 0 }),
     rollbackStarted: false,
@@ -288,6 +291,7 @@ Component({
         importId: '',
         errors: [],
         errorCount: 0,
+        errorRows: 0,
         errorMessage: '',
       })
     },
