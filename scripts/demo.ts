@@ -1,7 +1,8 @@
 // npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
 // Loads the demo communities into a running localcloud (replacing all of its data), or prints what they contain.
-import { demoDataset, type DemoDataset, type DemoIdentity } from './demo/generate'
-import { isEmpty, loadCollections, platformNow } from './demo/load'
+import { demoDataset, type DemoDataset, type DemoIdentity, type DemoRoundSummary } from './demo/generate'
+import { formatShanghai } from '../server/kernel/time'
+import { demoFor, isEmpty, loadDataset, storageEnv } from './demo/load'
 
 const USAGE = `usage: npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
   --print       print the demo communities and identities; load nothing
@@ -43,6 +44,18 @@ function curl(url: string, who: DemoIdentity): string {
   return `curl -s -X POST ${url}/functions/community -H 'x-wx-openid: ${who.openid}' -d '${body}'`
 }
 
+const at = (iso: string) => formatShanghai(iso, 'MM-DD HH:mm')
+
+function roundLine(r: DemoRoundSummary): string {
+  const state = r.status === 'open' ? `open until ${at(r.deadline)}` : `closed ${at(r.closedAt ?? r.deadline)}`
+  const abnormal = r.abnormal.map((a) => `${a.buildingName}-${a.room}`).join('、') || 'none'
+  return (
+    `antigen round ${r.date} (${r.roundId}, ${r.allBuildings ? 'all' : r.buildings} buildings, opened ${at(r.openedAt)}, ${state}): ` +
+    `${r.submitted}/${r.expected} households reported, ${r.confirmed} buildings confirmed, ${r.floorsConfirmed} floors confirmed, ` +
+    `abnormal ${abnormal}, ${r.photos} photos`
+  )
+}
+
 function describe(dataset: DemoDataset, url: string): string {
   const lines: string[] = []
   for (const s of dataset.summaries) {
@@ -63,6 +76,7 @@ function describe(dataset: DemoDataset, url: string): string {
       `  roles: ${roles}`,
       `  volunteers: ${volunteers}`,
       ...(s.inviteCode ? [`  invite code for 1号: ${s.inviteCode}`] : []),
+      ...s.rounds.map((r) => `  ${roundLine(r)}`),
     )
   }
   lines.push('', '示范身份 demo identities (header x-wx-openid):')
@@ -106,9 +120,12 @@ async function main() {
     )
     process.exit(1)
   }
-  const dataset = demoDataset({ now: args.now ?? (await platformNow(args.url)) })
-  const { documents, ms } = await loadCollections(args.url, dataset.collections)
-  console.log(`已载入 loaded ${documents} documents into ${args.url} in ${ms} ms\n`)
+  const dataset =
+    args.now === undefined
+      ? await demoFor(args.url)
+      : demoDataset({ now: args.now, storageEnv: await storageEnv(args.url) })
+  const { documents, files, ms } = await loadDataset(args.url, dataset)
+  console.log(`已载入 loaded ${documents} documents and ${files} photos into ${args.url} in ${ms} ms\n`)
   console.log(describe(dataset, args.url))
 }
 

@@ -6,8 +6,9 @@ import path from 'node:path'
 import { loadRulesDir, startLocalCloud } from '../localcloud'
 import { parseArgs } from '../localcloud/cli'
 import { COLLECTIONS } from '../server/collections'
+import { formatShanghai } from '../server/kernel/time'
 import { demoDataset } from './demo/generate'
-import { isEmpty, loadCollections, platformNow } from './demo/load'
+import { isEmpty, loadDataset, platformNow } from './demo/load'
 import { ROOT } from './lib/paths'
 
 // CloudBase runs functions in UTC; so does the emulator process that hosts them.
@@ -45,18 +46,26 @@ async function main() {
   }
   process.on('SIGINT', () => void stop())
   process.on('SIGTERM', () => void stop())
-  if (demo) await loadDemoIfEmpty(cloud.url)
+  if (demo) await loadDemoIfEmpty(cloud.url, cloud.env)
 }
 
-async function loadDemoIfEmpty(url: string): Promise<void> {
+async function loadDemoIfEmpty(url: string, env: string): Promise<void> {
   try {
+    // Data already there (a restart, even on a later day) stays as it is: the live round closes at its deadline
+    // through the antigen timer like any round.
     if (!(await isEmpty(url))) return
-    const dataset = demoDataset({ now: await platformNow(url) })
-    const { documents, ms } = await loadCollections(url, dataset.collections)
+    const started = performance.now()
+    const dataset = demoDataset({ now: await platformNow(url), storageEnv: env })
+    const generated = Math.round(performance.now() - started)
+    const { documents, files, ms } = await loadDataset(url, dataset)
     const names = dataset.summaries.map((s) => s.name).join('、')
     const who = ['demo-committee-1', 'demo-lead-1', 'demo-resident-1', 'demo-elderly-1'].join(' / ')
+    const live = dataset.summaries[0]?.rounds[0]
+    const round = live
+      ? `; 抗原检测进行中 antigen round open: ${live.submitted}/${live.expected} 户已报, 截止 ${formatShanghai(live.deadline, 'M月D日 HH:mm')}`
+      : ''
     console.log(
-      `数据库为空，已载入示范小区 demo data loaded: ${names} (${documents} docs, ${ms} ms); try x-wx-openid ${who} — see ${url}/ and docs/demo.md (--no-demo to skip)`,
+      `数据库为空，已载入示范小区 demo data loaded: ${names} (${documents} docs, ${files} photos; generated in ${generated} ms, imported in ${ms} ms${round}); try x-wx-openid ${who} — see ${url}/ and docs/demo.md (--no-demo to skip)`,
     )
   } catch (err) {
     // The product runs without demo data; say why it is missing and keep going.

@@ -1,8 +1,8 @@
 // A deterministic demo community: the defaults mirror 钟楼新村 (135 楼道, 1,506 户, 3,400 居民, 670 aged 60+), with
 // leads, 营长, 团长, 居委, volunteers, a merchant, linked WeChat users and 代管 households. The same seed and `now`
 // give byte-identical data; nothing reads the clock except the default `now`. Every date is set back from `now`
-// (join history in the two weeks before it, invites valid for a month after it), and its Shanghai year is what
-// ages are counted in: the year moves only birth years.
+// (join history in the two weeks before it, invites valid for a month after it, the live antigen round open for a
+// few hours after it), and its Shanghai year is what ages are counted in: the year moves only birth years.
 import type { ConsentKind, ResidentFlag, Role, Scope, VolunteerType } from '../../typings/api'
 import { COLLECTIONS, type CollectionName } from '../../server/collections'
 import { CONSENTS, consentHash } from '../../server/community/consent'
@@ -12,6 +12,8 @@ import { consentId, householdId, joinRequestId, roleId, rolePlace, sha256 } from
 import { chunkIntoGroups, groupName, shortBuildingName } from '../../server/community/structure'
 import { nowMs } from '../../server/kernel/clock'
 import { inShanghai } from '../../server/kernel/time'
+import type { ChainDoc, RoundDoc } from '../../server/antigen/model'
+import type { FollowUpDoc } from '../../server/antigen/followups'
 import type {
   BuildingDoc,
   CommunityDoc,
@@ -24,6 +26,7 @@ import type {
   RoleDoc,
   ZoneDoc,
 } from '../../server/community/model'
+import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { givenName, surname, type Sex } from './names'
 import { createRng, hashInt, type Rng } from './random'
 
@@ -44,6 +47,13 @@ export interface DemoOptions {
   now?: number
   /** Start of every generated openid; defaults to `demo` for 钟楼新村, else the community id without `c-`. */
   openidPrefix?: string
+  /**
+   * Antigen rounds (a live one and yesterday's closed one, with kit photos); default: for 钟楼新村 only, so that
+   * 示范二村 stays a community without rounds.
+   */
+  antigen?: boolean
+  /** The localcloud environment the photos are stored in (their fileIDs name it); default `local`. */
+  storageEnv?: string
 }
 
 export const DEMO_COMMUNITY = {
@@ -108,6 +118,9 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   invites: InviteDoc[]
   joinRequests: JoinRequestDoc[]
   consents: ConsentDoc[]
+  rounds: RoundDoc[]
+  chains: ChainDoc[]
+  followUps: FollowUpDoc[]
 }
 
 export interface DemoIdentity {
@@ -155,19 +168,28 @@ export interface DemoSummary {
   roles: Record<Role, number>
   volunteers: Record<VolunteerType, number>
   documents: Record<CollectionName, number>
+  /** Kit photos in storage. */
+  files: number
+  /** The antigen rounds: the live one first, then yesterday's closed one; empty without rounds. */
+  rounds: DemoRoundSummary[]
 }
 
 export interface DemoData {
   collections: DemoCollections
+  /** Stored files (the kit photos), each owned by the client that uploaded it. */
+  files: DemoFile[]
   identities: DemoIdentity[]
   summary: DemoSummary
 }
 
 export interface DemoDataset {
   collections: DemoCollections
+  files: DemoFile[]
   identities: DemoIdentity[]
   summaries: DemoSummary[]
 }
+
+export type { DemoFile, DemoRoundSummary }
 
 interface Person {
   sex: Sex
@@ -516,11 +538,19 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       (r) => r?.person.openid,
     ),
   )
+  const healthConsent = new Set<string>()
   for (const [openid, when] of joinedAt) {
     const acceptedAt = new Date(when.getTime() - 2 * MINUTE)
     consent(openid, 'personal', acceptedAt)
-    if (friendlyOpenids.has(openid) || timeRng.chance(0.8)) consent(openid, 'health', acceptedAt)
+    if (friendlyOpenids.has(openid) || timeRng.chance(0.8)) {
+      consent(openid, 'health', acceptedAt)
+      healthConsent.add(openid)
+    }
   }
+  // Submissions read the health consent from the resident grants, where accepting it records it too
+  // (recordConsent in cloudfunctions/community/src/identity.ts).
+  for (const r of roles)
+    if (r.role === 'resident' && healthConsent.has(r.openid)) r.healthConsent = CONSENTS.health.version
 
   // 1号 has a building-wide invite, and a relative of the household nobody manages yet waits for the lead's approval
   // to manage it (代管): the whole onboarding flow can be tried on the demo.
@@ -569,6 +599,33 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.invites.push(invite)
   collections.joinRequests.push(...joinRequests)
   collections.consents.push(...consents)
+
+  // ---------- antigen rounds ----------
+  const files: DemoFile[] = []
+  let rounds: DemoRoundSummary[] = []
+  if (options.antigen ?? isDefault) {
+    const antigen = demoAntigen({
+      rng: root.fork('antigen'),
+      now: datedFrom,
+      env: options.storageEnv ?? 'local',
+      community,
+      buildings,
+      groups,
+      zones: collections.zones,
+      households,
+      roles,
+      openedBy: committeeOpenid(1),
+      healthConsent,
+      tryBuildingId: b1._id,
+      unsubmitted: resident1 ? [resident1.home.id] : [],
+      abnormalBuildingId: (buildings[1] ?? b1)._id,
+    })
+    collections.rounds.push(...antigen.rounds)
+    collections.chains.push(...antigen.chains)
+    collections.followUps.push(...antigen.followUps)
+    files.push(...antigen.files)
+    rounds = antigen.summaries
+  }
 
   // ---------- identities ----------
   const identities: DemoIdentity[] = []
@@ -693,18 +750,26 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     year,
     datedFrom: new Date(datedFrom).toISOString(),
     inviteCode: invite._id,
+    files: files.length,
+    rounds,
   })
-  return { collections, identities, summary }
+  return { collections, files, identities, summary }
 }
 
 /** Both demo communities: 钟楼新村 and the small 示范二村. */
-export function demoDataset(options: { now?: number } = {}): DemoDataset {
+export function demoDataset(options: { now?: number; storageEnv?: string } = {}): DemoDataset {
   const at = options.now ?? nowMs()
-  const parts = [generateDemo({ now: at }), generateDemo({ ...SECOND_DEMO_COMMUNITY, now: at })]
+  const env = options.storageEnv === undefined ? {} : { storageEnv: options.storageEnv }
+  const parts = [generateDemo({ now: at, ...env }), generateDemo({ ...SECOND_DEMO_COMMUNITY, now: at, ...env })]
   const collections = emptyCollections()
   for (const part of parts)
     for (const name of COLLECTIONS) (collections[name] as DemoDoc[]).push(...part.collections[name])
-  return { collections, identities: parts.flatMap((p) => p.identities), summaries: parts.map((p) => p.summary) }
+  return {
+    collections,
+    files: parts.flatMap((p) => p.files),
+    identities: parts.flatMap((p) => p.identities),
+    summaries: parts.map((p) => p.summary),
+  }
 }
 
 export function emptyCollections(): DemoCollections {
@@ -713,7 +778,7 @@ export function emptyCollections(): DemoCollections {
 
 export function summarise(
   collections: DemoCollections,
-  about: Pick<DemoSummary, 'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode'>,
+  about: Pick<DemoSummary, 'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode' | 'files' | 'rounds'>,
 ): DemoSummary {
   const members = collections.households.flatMap((h) => h.members)
   const flags = Object.fromEntries(FLAGS.map((f) => [f, members.filter((m) => m.flags.includes(f)).length])) as Record<

@@ -57,15 +57,14 @@ export const FOLLOW_UPS_PAGE = 'packageAntigen/pages/followups'
 export const followUpId = (roundId: string, householdId: string) =>
   `fu_${createHash('sha256').update(`${roundId}\u0000${householdId}`).digest('hex').slice(0, 24)}`
 
-/**
- * Open a follow-up for each entry that just became abnormal. A follow-up already there (a repeated merge, a second
- * positive in the same round) is kept as it is.
- */
-export async function openFollowUps(
-  chain: Pick<ChainDoc, '_id' | 'roundId' | 'communityId' | 'groupId' | 'buildingId' | 'buildingName'>,
-  entries: readonly Pick<ChainEntryDoc, 'householdId' | 'room' | 'updatedAt'>[],
-): Promise<void> {
-  const docs: FollowUpDoc[] = entries.map((e) => ({
+type FollowUpChain = Pick<ChainDoc, '_id' | 'roundId' | 'communityId' | 'groupId' | 'buildingId' | 'buildingName'>
+
+/** The follow-up of an entry that just became abnormal, as it is opened: nobody has acknowledged it yet. */
+export function newFollowUp(
+  chain: FollowUpChain,
+  e: Pick<ChainEntryDoc, 'householdId' | 'room' | 'updatedAt'>,
+): FollowUpDoc {
+  return {
     _id: followUpId(chain.roundId, e.householdId),
     roundId: chain.roundId,
     chainId: chain._id,
@@ -80,8 +79,21 @@ export async function openFollowUps(
     status: 'open',
     contacts: [],
     version: 0,
-  }))
-  await data.insertNew('followUps', docs)
+  }
+}
+
+/**
+ * Open a follow-up for each entry that just became abnormal. A follow-up already there (a repeated merge, a second
+ * positive in the same round) is kept as it is.
+ */
+export async function openFollowUps(
+  chain: FollowUpChain,
+  entries: readonly Pick<ChainEntryDoc, 'householdId' | 'room' | 'updatedAt'>[],
+): Promise<void> {
+  await data.insertNew(
+    'followUps',
+    entries.map((e) => newFollowUp(chain, e)),
+  )
 }
 
 /** Follow-ups escalated per timer run at most; the rest wait for the next run (10 minutes). */

@@ -10,7 +10,9 @@ import {
   generateDemo,
   placeKeyOf,
   type DemoData,
+  type DemoRoundSummary,
 } from '../../scripts/demo/generate'
+import { kitPhotoFile } from '../../scripts/demo/photos'
 import { importBody } from '../../scripts/demo/load'
 import { createRng } from '../../scripts/demo/random'
 import { isElderly, withDerivedFlags } from '../../server/community/flags'
@@ -18,6 +20,15 @@ import { householdId, roleId } from '../../server/community/ids'
 import { isValidPhone } from '../../server/community/mask'
 import { floorOf, groupName, isValidRoom } from '../../server/community/structure'
 import type { HouseholdDoc, MemberDoc, RoleDoc } from '../../server/community/model'
+import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../server/antigen/model'
+import { countResults, isAbnormal, mergeEntries, newChain } from '../../server/antigen/rules'
+import { followUpId, newFollowUp } from '../../server/antigen/followups'
+import { intakeId } from '../../server/antigen/sequencer'
+import { fileInFolder, imageKind } from '../../server/platform/files'
+import { addDays } from '../../server/kernel/dates'
+import { shanghaiDay, startOfShanghaiDay } from '../../server/kernel/time'
+import { MAX_PHOTO_BYTES, READ_TIME_MS } from '../../miniprogram/shared/constants'
+import { localFileId, roundIdOf } from '../../scripts/demo/antigen'
 
 /** 10:00 on 24 November 2026 in Shanghai: the data is dated from here, and ages are counted in 2026. */
 const NOW = Date.parse('2026-11-24T02:00:00Z')
@@ -79,20 +90,27 @@ describe('钟楼新村 by default', () => {
     expect(generateDemo({ ...small, now: Date.parse('2026-12-31T16:00:00Z') }).summary.year).toBe(2027)
   })
 
-  it('dates everything before the instant it is dated from, and its invite a month after', () => {
+  it('dates everything before the instant it is dated from, its invite a month after and the live round’s deadline later that day', () => {
     const dates: number[] = []
-    const walk = (v: unknown): void => {
-      if (v instanceof Date) dates.push(v.getTime())
-      else if (Array.isArray(v)) v.forEach(walk)
-      else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk)
+    const walk = (v: unknown, key = ''): void => {
+      if (v instanceof Date) {
+        if (key !== 'deadline') dates.push(v.getTime())
+      } else if (Array.isArray(v)) v.forEach((x) => walk(x))
+      else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k)
     }
-    const { invites, ...rest } = main.collections
+    const { invites, rounds, chains, ...rest } = main.collections
     walk(rest)
+    walk(rounds)
+    walk(chains)
     expect(dates.length).toBeGreaterThan(1000)
     expect(Math.max(...dates)).toBeLessThanOrEqual(NOW)
     expect(Math.min(...dates)).toBeGreaterThan(NOW - 15 * 86_400_000)
     expect(invites[0]?.createdAt.getTime()).toBeLessThan(NOW)
     expect(invites[0]?.expiresAt.getTime()).toBe(NOW + 30 * 86_400_000)
+    const deadlines = [...rounds, ...chains].map((d) => [d.status, d.deadline.getTime()] as const)
+    for (const [status, deadline] of deadlines)
+      if (status === 'open') expect([deadline > NOW, shanghaiDay(deadline)]).toEqual([true, '2026-11-24'])
+      else expect(deadline).toBeLessThan(NOW)
     expect(main.summary.datedFrom).toBe('2026-11-24T02:00:00.000Z')
   })
 
@@ -430,5 +448,362 @@ describe('two communities', () => {
     expect(() => generateDemo({ buildings: 10, households: 5 })).toThrow()
     expect(() => generateDemo({ buildings: 1, households: 10, residents: 60 })).toThrow()
     expect(() => generateDemo({ buildings: 1, households: 10, residents: 20, elderly: 21 })).toThrow()
+  })
+})
+
+describe('antigen rounds in 钟楼新村', () => {
+  const MINUTE = 60_000
+  const DAY = 86_400_000
+  const roundsOf = (d: DemoData) => {
+    const [live, closed] = d.collections.rounds as [RoundDoc, RoundDoc]
+    const chainsOf = (r: RoundDoc) => d.collections.chains.filter((c) => c.roundId === r._id)
+    return { live, closed, liveChains: chainsOf(live), closedChains: chainsOf(closed) }
+  }
+  const entries = (chains: ChainDoc[]) => chains.flatMap((c) => Object.values(c.entries))
+  const homeOf = (openid: string) => main.collections.households.find((h) => h.members.some((m) => m.openid === openid))
+  const b = (n: number) => `c-zhonglou-b${n}`
+
+  it('are a live round of the whole community and a closed one of 第1营 the day before; none in 示范二村', () => {
+    const { live, closed } = roundsOf(main)
+    expect(main.collections.rounds).toHaveLength(2)
+    expect(second.collections.rounds).toEqual([])
+    expect(second.collections.chains).toEqual([])
+    expect(second.files).toEqual([])
+    expect(live).toMatchObject({
+      communityId: 'c-zhonglou',
+      date: '2026-11-24',
+      status: 'open',
+      allBuildings: true,
+      buildingCount: 135,
+      openedBy: 'demo-committee-1',
+    })
+    expect(live.buildingIds).toEqual(main.collections.buildings.map((x) => x._id).sort())
+    expect(NOW - live.openedAt.getTime()).toBeGreaterThanOrEqual(75 * MINUTE)
+    expect(NOW - live.openedAt.getTime()).toBeLessThanOrEqual(106 * MINUTE)
+    // Deadlines as the page sets them: on the half hour, a few hours ahead, at most the end of the day after.
+    expect(live.deadline.getTime() % (30 * MINUTE)).toBe(0)
+    expect(live.deadline.getTime() - NOW).toBeGreaterThanOrEqual(3 * 60 * MINUTE)
+    expect(live.deadline.getTime() - NOW).toBeLessThanOrEqual(3.5 * 60 * MINUTE)
+    expect(closed).toMatchObject({ date: '2026-11-23', status: 'closed', allBuildings: false, buildingCount: 20 })
+    expect(closed.buildingIds).toEqual(
+      main.collections.buildings
+        .filter((x) => x.groupId === 'c-zhonglou-g1')
+        .map((x) => x._id)
+        .sort(),
+    )
+    expect(closed.closedAt).toEqual(closed.deadline)
+    expect(shanghaiDay(closed.openedAt)).toBe('2026-11-23')
+    // Within every retention period (photos 14 days, results 30 days after closing): nothing reduced yet.
+    expect([closed.photosDeletedAt, closed.resultsReducedAt]).toEqual([undefined, undefined])
+  })
+
+  it('have the ids openRound derives from the request', () => {
+    for (const r of main.summary.rounds) {
+      const round = main.collections.rounds.find((x) => x._id === r.roundId) as RoundDoc
+      const ask = {
+        communityId: 'c-zhonglou',
+        requestId: r.requestId,
+        date: round.date,
+        deadline: round.deadline.toISOString(),
+        notice: round.notice,
+        ...(round.allBuildings
+          ? {}
+          : {
+              buildingIds: [...main.collections.buildings]
+                .sort((x, y) => x.order - y.order)
+                .filter((x) => round.buildingIds.includes(x._id))
+                .map((x) => x._id),
+            }),
+      }
+      expect(roundIdOf(ask)).toBe(round._id)
+      expect(r.requestId).toMatch(/^[A-Za-z0-9_-]{8,40}$/)
+    }
+  })
+
+  it('have one chain per building in scope, as openRound writes it, counted exactly from its entries', () => {
+    const { live, closed, liveChains, closedChains } = roundsOf(main)
+    for (const [round, chains] of [
+      [live, liveChains],
+      [closed, closedChains],
+    ] as const) {
+      expect(chains.map((c) => c.buildingId).sort()).toEqual([...round.buildingIds].sort())
+      for (const c of chains) {
+        const building = main.collections.buildings.find((x) => x._id === c.buildingId)
+        const households = main.collections.households.filter((h) => h.buildingId === c.buildingId)
+        const fresh = newChain(
+          { ...round, buildingCount: round.buildingCount ?? 0 },
+          building as never,
+          main.collections.groups.find((g) => g._id === c.groupId)?.name ?? '',
+          households.length,
+          c.notify,
+        )
+        const { entries: _e, ...facts } = fresh
+        for (const k of [
+          'roundId',
+          'communityId',
+          'groupId',
+          'groupName',
+          'buildingName',
+          'order',
+          'date',
+          'notice',
+          'allBuildings',
+          'buildingCount',
+          'expected',
+        ] as const)
+          expect([c._id, k, c[k]]).toEqual([c._id, k, facts[k]])
+        expect(c._id).toBe(fresh._id)
+        expect(c.deadline).toEqual(round.deadline)
+        expect(c.openedAt).toEqual(round.openedAt)
+        expect(c.status).toBe(round.status)
+        const leads = main.collections.roles
+          .filter((r) => ['buildingLead', 'floorLead'].includes(r.role) && r.scope.buildingId === c.buildingId)
+          .map((r) => r.openid)
+        expect([...(c.notify?.leads ?? [])].sort()).toEqual([...new Set(leads)].sort())
+        expect(c.notify?.committee).toHaveLength(6)
+        const floors = main.collections.roles
+          .filter((r) => r.role === 'floorLead' && r.scope.buildingId === c.buildingId)
+          .map((r) => r.scope.floor as number)
+        expect(c.floorsToConfirm).toEqual([...new Set(floors)].sort((x, y) => x - y))
+        // Counters, seq and 已报 from the entries: numbers 1..seq, gap-free.
+        const es = Object.values(c.entries)
+        const sum = countResults(es.flatMap((e) => e.members))
+        expect([c.people, c.negative, c.positive, c.invalid, c.untested]).toEqual([
+          sum.people,
+          sum.negative,
+          sum.positive,
+          sum.invalid,
+          sum.untested,
+        ])
+        expect(c.submitted).toBe(es.length)
+        expect(c.seq).toBe(es.length)
+        expect(es.map((e) => e.no).sort((x, y) => x - y)).toEqual(es.map((_, i) => i + 1))
+        for (const e of es) {
+          expect(e.counts).toEqual(countResults(e.members))
+          expect(households.some((h) => h._id === e.householdId && h.room === e.room && h.floor === e.floor)).toBe(true)
+          expect(e.submittedAt.getTime()).toBeGreaterThan(round.openedAt.getTime())
+          expect(e.submittedAt.getTime()).toBeLessThanOrEqual(Math.min(NOW, round.deadline.getTime()))
+          expect(e.nonce).toMatch(/^[0-9a-f]{24}$/)
+        }
+        if (round.status === 'closed') expect(c.closedAt).toEqual(round.closedAt)
+        else expect(c.closedAt).toBeUndefined()
+      }
+    }
+  })
+
+  it('numbers each chain in the order submissions were made, exactly as merging them one by one does', () => {
+    const { live, liveChains } = roundsOf(main)
+    for (const c of liveChains) {
+      const es = Object.values(c.entries).sort(
+        (x, y) =>
+          x.submittedAt.getTime() - y.submittedAt.getTime() ||
+          (intakeId(live._id, x.householdId) < intakeId(live._id, y.householdId) ? -1 : 1),
+      )
+      expect(es.map((e) => e.no)).toEqual(es.map((_, i) => i + 1))
+      // The same submissions merged in one batch by the product's rule give the same numbers and counters.
+      const empty: ChainDoc = {
+        ...c,
+        entries: {},
+        seq: 0,
+        submitted: 0,
+        people: 0,
+        negative: 0,
+        positive: 0,
+        invalid: 0,
+        untested: 0,
+        confirmed: false,
+        floors: {},
+        version: 1,
+      }
+      const patch = mergeEntries(
+        empty,
+        es.map(({ no: _no, submittedAt, counts: _c, ...e }) => ({ ...e, at: submittedAt })),
+      )
+      expect(patch.placed.map((p) => [p.entry.householdId, p.entry.no])).toEqual(es.map((e) => [e.householdId, e.no]))
+      expect([patch.set.seq ?? 0, patch.set.positive ?? 0]).toEqual([c.seq, c.positive])
+    }
+  })
+
+  it('is partly submitted today (55–70%) and nearly complete yesterday', () => {
+    const [live, closed] = main.summary.rounds as [DemoRoundSummary, DemoRoundSummary]
+    expect(live.expected).toBe(1506)
+    expect(live.submitted / live.expected).toBeGreaterThanOrEqual(0.55)
+    expect(live.submitted / live.expected).toBeLessThanOrEqual(0.7)
+    expect(closed.submitted / closed.expected).toBeGreaterThanOrEqual(0.95)
+    expect(closed.submitted).toBeLessThanOrEqual(closed.expected)
+    const { liveChains } = roundsOf(main)
+    expect(live.submitted).toBe(liveChains.reduce((n, c) => n + c.submitted, 0))
+    expect(live.confirmed).toBe(liveChains.filter((c) => c.confirmed).length)
+  })
+
+  it('has exactly one abnormal household, in 2号, reported minutes ago, with its follow-up opened and unacknowledged', () => {
+    const { liveChains, closedChains } = roundsOf(main)
+    const abnormal = entries([...liveChains, ...closedChains]).filter((e) => isAbnormal(e.counts))
+    expect(abnormal).toHaveLength(1)
+    const [entry] = abnormal as [ChainEntryDoc]
+    const chain = liveChains.find((c) => c.entries[entry.householdId]) as ChainDoc
+    expect(chain.buildingId).toBe(b(2))
+    expect(chain.confirmed).toBe(false)
+    expect(entry.members.filter((m) => m.result === 'positive')).toHaveLength(1)
+    expect(NOW - entry.submittedAt.getTime()).toBeLessThan(20 * MINUTE)
+    expect(main.collections.followUps).toEqual([newFollowUp(chain, entry)])
+    expect(main.collections.followUps[0]?._id).toBe(followUpId(chain.roundId, entry.householdId))
+    expect(main.summary.rounds[0]?.abnormal).toEqual([
+      expect.objectContaining({ buildingId: b(2), householdId: entry.householdId, room: entry.room }),
+    ])
+  })
+
+  it('leaves 1号 open and partly submitted for demo-lead-1, and demo-resident-1’s household to report', () => {
+    const { liveChains } = roundsOf(main)
+    const b1 = liveChains.find((c) => c.buildingId === b(1)) as ChainDoc
+    expect(b1.confirmed).toBe(false)
+    expect(b1.floors ?? {}).toEqual({})
+    expect(b1.submitted).toBeGreaterThan(0)
+    expect(b1.submitted).toBeLessThan(b1.expected)
+    expect(b1.positive).toBe(0)
+    const home = homeOf('demo-resident-1') as HouseholdDoc
+    expect(b1.entries[home._id]).toBeUndefined()
+  })
+
+  it('confirms about a quarter of the buildings that reported (nearly) in full, each by its lead after its last entry, honouring floors', () => {
+    const { liveChains, closedChains } = roundsOf(main)
+    const leadOf = (buildingId: string) =>
+      main.collections.roles.find((r) => r.role === 'buildingLead' && r.scope.buildingId === buildingId)?.openid
+    const confirmed = liveChains.filter((c) => c.confirmed)
+    const full = liveChains.filter((c) => c.submitted >= 0.85 * c.expected && ![b(1), b(2)].includes(c.buildingId))
+    expect(confirmed.length).toBe(Math.round(full.length / 4))
+    expect(confirmed.every((c) => full.includes(c))).toBe(true)
+    expect(confirmed.some((c) => c.floorsToConfirm?.length)).toBe(true)
+    expect(closedChains.filter((c) => c.confirmed).length).toBeGreaterThanOrEqual(15)
+    for (const c of [...liveChains, ...closedChains]) {
+      const last = Math.max(...Object.values(c.entries).map((e) => e.submittedAt.getTime()))
+      for (const [floor, done] of Object.entries(c.floors ?? {})) {
+        expect(c.floorsToConfirm).toContain(Number(floor))
+        expect(
+          main.collections.roles.some(
+            (r) => r.role === 'floorLead' && r.openid === done.confirmedBy && r.scope.floor === Number(floor),
+          ),
+        ).toBe(true)
+        const onFloor = main.collections.households.filter(
+          (h) => h.buildingId === c.buildingId && h.floor === Number(floor),
+        )
+        expect(onFloor.every((h) => c.entries[h._id])).toBe(true)
+      }
+      if (!c.confirmed) {
+        expect([c.confirmedAt, c.confirmedBy, c.confirmReason]).toEqual([undefined, undefined, undefined])
+        continue
+      }
+      expect(c.confirmedBy).toBe(leadOf(c.buildingId))
+      expect(c.confirmedAt?.getTime()).toBeGreaterThan(last)
+      expect(c.confirmedAt?.getTime()).toBeLessThanOrEqual(Math.min(NOW, c.deadline.getTime()))
+      const open = (c.floorsToConfirm ?? []).filter((f) => !c.floors?.[String(f)])
+      // A reason is required, and kept, exactly when a floor with a 层长 is not confirmed.
+      if (open.length) expect(c.confirmReason?.length).toBeGreaterThanOrEqual(2)
+      else expect(c.confirmReason).toBeUndefined()
+    }
+  })
+
+  it('has every entry submitted by someone who may, with the health consent for their own household', () => {
+    const { liveChains, closedChains } = roundsOf(main)
+    for (const c of [...liveChains, ...closedChains])
+      for (const e of Object.values(c.entries)) {
+        const grants = main.collections.roles.filter((r) => r.openid === e.by)
+        const own = grants.find((g) => g.role === 'resident' && g.scope.householdId === e.householdId)
+        const lead = grants.some((g) => g.role === 'buildingLead' && g.scope.buildingId === c.buildingId)
+        expect([e.householdId, Boolean(own || lead)]).toEqual([e.householdId, true])
+        expect(e.proxy).toBe(!own || own.proxy === true)
+        if (own && !own.proxy && !lead) expect(own.healthConsent).toBe(CONSENTS.health.version)
+      }
+    expect(entries(liveChains).filter((e) => e.proxy).length).toBeGreaterThan(0)
+  })
+
+  it('keeps the health consent on the resident grants of those who accepted it, as recording it does', () => {
+    for (const d of [main, second]) {
+      const health = new Set(d.collections.consents.filter((c) => c.kind === 'health').map((c) => c.openid))
+      for (const r of d.collections.roles.filter((r) => r.role === 'resident'))
+        expect([r.openid, r.healthConsent]).toEqual([
+          r.openid,
+          health.has(r.openid) ? CONSENTS.health.version : undefined,
+        ])
+    }
+    expect(main.collections.roles.find((r) => r.openid === 'demo-resident-1')?.healthConsent).toBe(
+      CONSENTS.health.version,
+    )
+  })
+
+  it('stores one real photo per tested member, where and as a phone’s upload would be, with plausible timer times', () => {
+    const { liveChains, closedChains } = roundsOf(main)
+    const files = new Map(main.files.map((f) => [f.path, f]))
+    let photos = 0
+    for (const c of [...liveChains, ...closedChains])
+      for (const e of Object.values(c.entries))
+        for (const m of e.members) {
+          if (m.result === 'untested') {
+            expect([(m.reason?.length ?? 0) > 0, m.photo, m.startedAt]).toEqual([true, undefined, undefined])
+            continue
+          }
+          photos++
+          const name = fileInFolder(m.photo as string, ['antigen', c.roundId, e.householdId], 'local')
+          expect(name).toMatch(new RegExp(`^${m.memberId}-\\d{13}\\.png$`))
+          const path = `antigen/${c.roundId}/${e.householdId}/${name}`
+          expect(localFileId('local', path)).toBe(m.photo)
+          const file = files.get(path)
+          expect(file?.openid).toBe(e.by)
+          const bytes = Buffer.from(file?.base64 ?? '', 'base64')
+          expect(imageKind(bytes.subarray(0, 32))).toBe('png')
+          expect(m.photoSize).toBe(bytes.length)
+          expect(bytes.length).toBeLessThan(MAX_PHOTO_BYTES)
+          const started = Date.parse(m.startedAt as string)
+          const taken = Date.parse(m.photoAt as string)
+          expect(taken).toBeGreaterThanOrEqual(started)
+          expect(taken).toBeLessThan(e.submittedAt.getTime())
+          expect(started).toBeGreaterThan(e.submittedAt.getTime() - 2 * DAY)
+          // The photo's kind shows the result: two lines for a positive one.
+          const kind = m.result === 'positive' ? 'positive' : m.result === 'invalid' ? 'invalid' : 'negative'
+          expect(file?.base64).toBe(kitPhotoFile(kind).base64)
+        }
+    expect(main.files).toHaveLength(photos)
+    expect(new Set(main.files.map((f) => f.path)).size).toBe(photos)
+    const early = entries(liveChains)
+      .flatMap((e) => e.members)
+      .filter((m) => m.photoAt && Date.parse(m.photoAt) - Date.parse(m.startedAt as string) < READ_TIME_MS)
+    expect(early.length).toBeGreaterThan(0)
+    expect(main.summary.files).toBe(photos)
+  })
+
+  it('names its photos in the storage environment it is given', () => {
+    const d = generateDemo({ now: NOW, storageEnv: 'demo-env' })
+    const photo = entries(d.collections.chains)
+      .flatMap((e) => e.members)
+      .find((m) => m.photo)?.photo
+    expect(photo).toMatch(/^cloud:\/\/demo-env\.demo-env-localcloud\/antigen\//)
+    expect(d.files.map((f) => f.path)).toEqual(main.files.map((f) => f.path))
+  })
+
+  it('dates its rounds from any instant: the same counts, the live round open after it, yesterday’s closed before it', () => {
+    const at = (iso: string) => generateDemo({ now: Date.parse(iso) })
+    // 00:20, 09:00 and 23:50 in Shanghai, and a year later.
+    for (const iso of [
+      '2026-11-23T16:20:00Z',
+      '2026-11-24T01:00:00Z',
+      '2026-11-24T15:50:00Z',
+      '2027-11-24T02:00:00Z',
+    ]) {
+      const d = at(iso)
+      const now = Date.parse(iso)
+      const [live, closed] = d.collections.rounds as [RoundDoc, RoundDoc]
+      expect([iso, d.summary.rounds.map((r) => [r.submitted, r.confirmed])]).toEqual([
+        iso,
+        main.summary.rounds.map((r) => [r.submitted, r.confirmed]),
+      ])
+      expect(live.openedAt.getTime()).toBeLessThan(now)
+      expect(live.date).toBe(shanghaiDay(live.openedAt))
+      expect(live.deadline.getTime()).toBeGreaterThanOrEqual(now + 60 * MINUTE)
+      expect(live.deadline.getTime()).toBeLessThanOrEqual(startOfShanghaiDay(addDays(live.date, 2)).getTime())
+      expect(closed.date).toBe(addDays(shanghaiDay(now), -1))
+      expect(closed.closedAt?.getTime()).toBeLessThan(live.openedAt.getTime())
+      for (const c of d.collections.chains)
+        for (const e of Object.values(c.entries)) expect(e.submittedAt.getTime()).toBeLessThanOrEqual(now)
+    }
   })
 })
