@@ -90,7 +90,7 @@ html, body { margin: 0; height: 100%; background: #e8eaed; font-family: -apple-s
 .pv-modal-actions { display: flex; border-top: 1px solid #eee; }
 .pv-modal-actions button { flex: 1; height: 56px; border: 0; background: #fff; font-size: 17px; font-weight: 700; cursor: pointer; }
 .pv-modal-cancel { color: #000; border-right: 1px solid #eee !important; } .pv-modal-confirm { color: #576b95; }
-.pv-document-link { display: block; padding: 0 24px 16px; color: #576b95; }
+.pv-document-link { display: block; padding: 0 24px 16px; color: #576b95; word-break: break-all; }
 .pv-toast { min-width: 120px; max-width: 240px; background: rgba(17, 17, 17, 0.85); color: #fff; border-radius: 12px; padding: 16px; text-align: center; font-size: 15px; }
 .pv-toast-icon { font-size: 36px; line-height: 1.2; } .pv-toast-loading { width: 32px; height: 32px; margin: 4px auto 8px; border: 3px solid #fff; border-right-color: transparent; border-radius: 50%; animation: pv-spin 0.8s linear infinite; }
 .pv-sheet-layer { align-items: flex-end; }

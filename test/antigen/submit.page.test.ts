@@ -1,4 +1,4 @@
-import type { ConsentView, Envelope, MySubmissionView } from '../../typings/api'
+import type { ConsentView, Envelope, MemberResultView, MySubmissionView } from '../../typings/api'
 import {
   antigen,
   callOrder,
@@ -399,6 +399,31 @@ describe('antigen submission', () => {
     expect(text(comp, '#form-error')).toBe('照片没有上传成功，请重新拍摄')
     expect(text(comp, '#member-m_2 .member-error-text')).toBe('照片没有上传成功，请重新拍摄')
     expect(comp.data.members[0].error).toBe('')
+  })
+
+  it('says the number is coming when the submission is not numbered yet, never 第 0 位', async () => {
+    let sent: MySubmissionView | undefined
+    resident({
+      submit: (p) => {
+        sent = {
+          ...mySubmission(),
+          submitted: true,
+          no: 0,
+          members: p.members.map((m) => ({ ...(m as MemberResultView), name: '王建国' })),
+        } as MySubmissionView
+        return ok(sent)
+      },
+    })
+    spies.push(jest.spyOn(Date, 'now').mockReturnValue(T0), ...camera())
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#result-m_1-negative')
+    await tap(comp, '#member-m_1 .take-photo')
+    await tap(comp, '#result-m_2-untested')
+    await tap(comp, '#member-m_2 .reason')
+    await tap(comp, '#submit')
+    expect(sent?.no).toBe(0)
+    expect(text(comp, '#done .done-no')).toBe('已提交 · 正在排接龙号，稍后下拉刷新可看到')
   })
 
   it('shows the chain number, a calm message for a positive, and edits re-sending the photo taken', async () => {
