@@ -10,6 +10,9 @@ import { formatShanghai } from '../server/kernel/time'
 import { demoDataset } from './demo/generate'
 import { isEmpty, loadDataset, platformNow } from './demo/load'
 import { ROOT } from './lib/paths'
+import { PREVIEW_OUT } from '../preview/build'
+import { demoIdentities } from '../preview/identities'
+import { startPreview } from '../preview/server'
 
 // CloudBase runs functions in UTC; so does the emulator process that hosts them.
 process.env.TZ = 'UTC'
@@ -17,7 +20,10 @@ process.env.TZ = 'UTC'
 async function main() {
   const argv = process.argv.slice(2)
   const demo = !argv.includes('--no-demo')
-  const opts = parseArgs(argv.filter((a) => a !== '--no-demo'))
+  const previewAt = argv.indexOf('--preview-port')
+  const previewPort = previewAt >= 0 ? Number(argv[previewAt + 1]) : undefined
+  const rest = argv.filter((a, i) => a !== '--no-demo' && i !== previewAt && (previewAt < 0 || i !== previewAt + 1))
+  const opts = parseArgs(rest)
   const build = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/build.ts'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -31,8 +37,19 @@ async function main() {
     // The client routes enforce the security rules deployed with the product (rules/, npm run rules).
     rules: opts.rules ?? loadRulesDir(path.join(ROOT, 'rules')),
   })
+  const cloudPort = Number(new URL(cloud.url).port)
+  const previewOptions = { cloudUrl: cloud.url, dir: PREVIEW_OUT, identities: demoIdentities }
+  const wanted = previewPort ?? (cloudPort ? cloudPort + 1 : 0)
+  // The preview is a convenience: a port in use moves it to a free one rather than stopping the product.
+  const preview = await startPreview({ ...previewOptions, port: wanted }).catch(async (err: unknown) => {
+    console.error(
+      `预览端口 ${wanted} 不可用 preview port unavailable (${err instanceof Error ? err.message : String(err)}); 改用空闲端口 using a free one`,
+    )
+    return startPreview({ ...previewOptions, port: 0 })
+  })
   console.log(`
 邻里接力 本地环境已启动 / running locally
+  开发预览 preview      ${preview.url}/   (浏览器中的小程序页面，可切换示范身份 the mini-program in a browser, as any demo person)
   检查器 inspector      ${cloud.url}/
   云函数 functions      POST ${cloud.url}/functions/<name>   (header x-wx-openid: <openid>)
   客户端 client         POST ${cloud.url}/client/database, /client/storage/…   (按 rules/ 的安全规则 enforcing rules/)
@@ -41,6 +58,7 @@ async function main() {
   数据 data             ${opts.dataDir ?? '内存 in memory'}
 按 Ctrl+C 停止 / Ctrl+C to stop.`)
   const stop = async () => {
+    await preview.stop()
     await cloud.stop()
     process.exit(0)
   }
