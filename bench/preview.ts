@@ -7,7 +7,7 @@ import { loadRulesDir, startLocalCloud } from '../localcloud'
 import { buildPreview } from '../preview/build'
 import { startPreviewSession } from '../preview/session'
 import { demoDataset } from '../scripts/demo/generate'
-import { loadCollections } from '../scripts/demo/load'
+import { loadDataset } from '../scripts/demo/load'
 import { bundleFunctions } from '../scripts/lib/functions'
 import { FUNCTIONS_ROOT, ROOT } from '../scripts/lib/paths'
 import { COLLECTIONS } from '../server/collections'
@@ -35,7 +35,7 @@ export default defineBench({
     })
     const session = await startPreviewSession(cloud.url)
     try {
-      await loadCollections(cloud.url, demoDataset({ now: cloud.clock.now() }).collections)
+      await loadDataset(cloud.url, demoDataset({ now: cloud.clock.now() }))
       const call = async (openid: string, name: string, action: string, payload: object) => {
         const res = await fetch(`${cloud.url}/functions/${name}`, {
           method: 'POST',

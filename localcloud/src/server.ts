@@ -426,12 +426,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     reset()
     for (const name of Object.keys(v.collections)) store.createCollection(name)
     store.commit(writes)
+    const owners: [string, string | null][] = []
     for (const f of v.files ?? []) {
       const p = cleanPath(f.path)
       if (!p) continue
       storage.write(p, Buffer.from(f.base64, 'base64'))
-      storage.setOwner(p, typeof f.openid === 'string' && f.openid ? f.openid : null)
+      owners.push([p, typeof f.openid === 'string' && f.openid ? f.openid : null])
     }
+    storage.setOwners(owners)
     openapi.import(v.subscriptions ?? [], v.outbox ?? [])
     return { collections: Object.keys(v.collections).length, documents: writes.length, files: (v.files ?? []).length }
   }

@@ -51,6 +51,15 @@ export class Storage {
     this.saveOwners()
   }
 
+  /** Many owners at once (an import), written to disk once instead of once per file. */
+  setOwners(entries: Iterable<[string, string | null]>): void {
+    for (const [cloudPath, openid] of entries) {
+      if (openid) this.owners.set(cloudPath, openid)
+      else this.owners.delete(cloudPath)
+    }
+    this.saveOwners()
+  }
+
   private saveOwners(): void {
     if (!this.ownersFile) return
     const tmp = `${this.ownersFile}.${randomBytes(6).toString('hex')}.tmp`
