@@ -200,9 +200,15 @@ export class Phone {
     return [...this.errors, ...preview]
   }
 
+  /** The phone frame as a PNG, 375 px wide (the page on top as far as it shows, and the system UI over it). */
   async screenshot(file: string): Promise<void> {
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    await this.page.locator('#pv-phone').screenshot({ path: file, animations: 'disabled' })
+    // The shell centres the frame, which can put it at half a pixel: clip to whole pixels rather than take 376.
+    const box = await this.page.locator('#pv-phone').boundingBox()
+    if (!box) throw new Error('the phone frame is not on the page')
+    const [x, y] = [Math.round(box.x), Math.round(box.y)]
+    const clip = { x, y, width: Math.round(box.x + box.width) - x, height: Math.round(box.y + box.height) - y }
+    await this.page.screenshot({ path: file, animations: 'disabled', clip, fullPage: true })
   }
 
   async close(): Promise<void> {

@@ -3,10 +3,9 @@
 // pages as demo people and check the data in localcloud afterwards (t.data, t.call).
 import path from 'node:path'
 import { loadRulesDir } from '../../localcloud'
-import { PREVIEW_OUT } from '../../preview/build'
-import { launchChromium, Phone, type PhoneOptions } from '../../preview/driver'
-import { demoIdentities } from '../../preview/identities'
-import { startPreview, type PreviewServer } from '../../preview/server'
+import type { Phone, PhoneOptions } from '../../preview/driver'
+import type { PreviewServer } from '../../preview/server'
+import { startPreviewSession } from '../../preview/session'
 import { demoDataset } from '../../scripts/demo/generate'
 import { loadCollections } from '../../scripts/demo/load'
 import { COLLECTIONS } from '../../server/collections'
@@ -39,22 +38,15 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     ...cloudOptions,
   })
   if (demo) await loadCollections(t.cloud.url, demoDataset({ now: t.now() }).collections)
-  const preview = await startPreview({ cloudUrl: t.cloud.url, dir: PREVIEW_OUT, identities: demoIdentities })
-  const browser = await launchChromium()
-  const phones: Phone[] = []
+  // The preview server, Chromium and the phones, as `npm run screenshots` has them (preview/session.ts).
+  const session = await startPreviewSession(t.cloud.url)
   return {
     t,
-    preview,
-    browser,
-    async phone(openid, phoneOptions) {
-      const p = await Phone.open(browser, preview.url, openid, phoneOptions)
-      phones.push(p)
-      return p
-    },
+    preview: session.preview,
+    browser: session.browser,
+    phone: (openid, phoneOptions) => session.phone(openid, phoneOptions),
     async stop() {
-      for (const p of phones) await p.close().catch(() => undefined)
-      await browser.close()
-      await preview.stop()
+      await session.stop()
       await t.stop()
     },
   }
