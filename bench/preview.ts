@@ -35,7 +35,7 @@ export default defineBench({
     })
     const session = await startPreviewSession(cloud.url)
     try {
-      await loadDataset(cloud.url, demoDataset({ now: cloud.clock.now() }))
+      await loadDataset(cloud.url, demoDataset({ now: cloud.clock.now(), storageEnv: cloud.env }))
       const call = async (openid: string, name: string, action: string, payload: object) => {
         const res = await fetch(`${cloud.url}/functions/${name}`, {
           method: 'POST',

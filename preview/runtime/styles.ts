@@ -106,7 +106,8 @@ html, body { margin: 0; height: 100%; background: #e8eaed; font-family: -apple-s
 .pv-picker-input { margin: 24px; font-size: 20px; padding: 8px; }
 .pv-file-hint { padding: 8px 16px; color: #888; font-size: 13px; background: #fff; }
 .pv-file-pick { display: block; padding: 16px; background: #fff; text-align: center; font-size: 17px; color: #07c160; cursor: pointer; }
-.pv-file-input { display: block; margin: 8px auto 0; font-size: 13px; }
+.pv-file-input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+.pv-file-pick { position: relative; }
 .pv-subscribe-row { display: flex; gap: 8px; align-items: center; padding: 12px 16px; background: #fff; border-bottom: 1px solid #eee; font-size: 16px; }
 .pv-image-preview { background: #000; flex-direction: column; }
 .pv-image-preview-img { max-width: 100%; max-height: 90%; object-fit: contain; }

@@ -174,8 +174,9 @@ export function chooseFile(title: string, accept: string, hint: string): Promise
     const box = h('div', 'pv-sheet')
     box.appendChild(h('div', 'pv-sheet-title', title))
     box.appendChild(h('div', 'pv-file-hint', hint))
+    // A big button as the phone's sheet would have; the browser's own file control is hidden inside it.
     const label = h('label', 'pv-file-pick')
-    label.appendChild(h('span', '', '选择文件…'))
+    label.appendChild(h('span', '', accept.startsWith('image') ? '从电脑选择照片…' : '从电脑选择文件…'))
     const input = h('input', 'pv-file-input')
     input.type = 'file'
     input.accept = accept

@@ -7,6 +7,7 @@ import type { ConsentKind, ResidentFlag, Role, Scope, VolunteerType } from '../.
 import { COLLECTIONS, type CollectionName } from '../../server/collections'
 import { CONSENTS, consentHash } from '../../server/community/consent'
 import { DEFAULT_GROUP_SIZE, DEFAULT_VOLUNTEER_CAPS } from '../../server/community/settings'
+import { VOLUNTEER_LABELS as VOLUNTEER_LABEL } from '../../miniprogram/shared/constants'
 import { FLAG_LABELS, withDerivedFlags } from '../../server/community/flags'
 import { consentId, householdId, joinRequestId, roleId, rolePlace, sha256 } from '../../server/community/ids'
 import { chunkIntoGroups, groupName, shortBuildingName } from '../../server/community/structure'
@@ -719,6 +720,50 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       place: b1.name,
       try: `接${b1.name}居民的线上求助；whoami 看岗位`,
       example: { action: 'whoami', payload: {} },
+    })
+  // The other kinds of volunteer, one each, so every role can be tried (the preview lists them).
+  for (const type of VOLUNTEER_TYPES) {
+    if (type === 'transport' || type === 'online') continue
+    const v = volunteers.find((x) => x.type === type)
+    if (!v?.resident.person.openid) continue
+    identities.push({
+      ...base1,
+      ...personOf(v.resident),
+      openid: v.resident.person.openid,
+      role: 'volunteer',
+      volunteerType: type,
+      label: `${VOLUNTEER_LABEL[type]}志愿者`,
+      place: postsLabel(v.posts.map((b) => (buildings[b] as BuildingDoc).name)),
+      try: `定岗负责这几个楼道的${VOLUNTEER_LABEL[type]}；whoami 看岗位和负责楼栋`,
+      example: { action: 'whoami', payload: {} },
+    })
+  }
+  const floorLead1 = floorLeads.find((r) => r?.person.openid)
+  if (floorLead1)
+    identities.push({
+      ...base1,
+      ...personOf(floorLead1),
+      openid: floorLead1.person.openid as string,
+      role: 'floorLead',
+      label: '层长',
+      place: `${buildingOf(floorLead1.home).name} ${floorLead1.home.floor}层`,
+      try: `确认本层的抗原接龙（${buildingOf(floorLead1.home).name} ${floorLead1.home.floor}层），楼组长再确认全楼`,
+      example: { action: 'whoami', payload: {} },
+    })
+  // A relative living elsewhere who manages (代管) an elderly household with nobody on WeChat.
+  const elderlyProxied = homes.find(
+    (h) => h.proxy && h.proxyHolder?.startsWith(`${prefix}-p-`) && h.people.some((p) => p.age >= 60),
+  )
+  if (elderlyProxied?.proxyHolder)
+    identities.push({
+      ...base1,
+      openid: elderlyProxied.proxyHolder,
+      role: 'resident',
+      label: '老人的家属（代管）',
+      place: `${buildingOf(elderlyProxied).name}-${elderlyProxied.room}`,
+      householdId: elderlyProxied.id,
+      try: `不住在本小区，替 ${buildingOf(elderlyProxied).name}-${elderlyProxied.room} 家中老人报抗原、看通知（家里没有人用微信）`,
+      example: { action: 'myHousehold', payload: { householdId: elderlyProxied.id } },
     })
   identities.push({
     ...base1,

@@ -372,10 +372,40 @@ describe('demo identities', () => {
       'demo-elderly-1',
       'demo-volunteer-transport-1',
       'demo-volunteer-online-1',
+      'demo-r-5-401-1',
+      'demo-r-17-103-1',
+      'demo-r-5-301-1',
+      'demo-r-21-303-2',
+      'demo-r-7-602-1',
+      'demo-p-7-201',
       'demo-merchant-1',
       'demo-applicant-1',
     ])
     expect(second.identities.every((i) => i.openid.startsWith('demo2-'))).toBe(true)
+  })
+
+  it('has someone for every role and every kind of volunteer, each holding what it is listed as', () => {
+    for (const { identities, collections } of [main, second]) {
+      const kinds = new Set(identities.map((i) => (i.volunteerType ? `volunteer:${i.volunteerType}` : i.role)))
+      for (const k of ['committee', 'communityLead', 'groupLead', 'buildingLead', 'floorLead', 'resident', 'merchant'])
+        expect([k, kinds.has(k)]).toEqual([k, true])
+      for (const t of ['online', 'testing', 'building', 'patrol', 'transport', 'emergency'])
+        expect([t, kinds.has(`volunteer:${t}`)]).toEqual([t, true])
+      for (const i of identities.filter((x) => x.role !== 'applicant')) {
+        const held = collections.roles
+          .filter((r) => r.openid === i.openid)
+          .map((r) => r.role + (r.volunteerType ? `:${r.volunteerType}` : ''))
+        expect([i.openid, held.includes(i.volunteerType ? `volunteer:${i.volunteerType}` : i.role)]).toEqual([
+          i.openid,
+          true,
+        ])
+      }
+    }
+    // The family member manages an elderly household with nobody on WeChat.
+    const family = main.identities.find((i) => i.label.startsWith('老人的家属'))
+    const home = main.collections.households.find((h) => h._id === family?.householdId)
+    expect(rolesOf(family?.openid ?? '').some((r) => r.proxy && r.scope.householdId === home?._id)).toBe(true)
+    expect(home?.members.some((m) => m.flags?.includes('elderly'))).toBe(true)
   })
 
   it('gives each identity the role it is listed with', () => {

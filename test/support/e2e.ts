@@ -7,7 +7,7 @@ import type { Phone, PhoneOptions } from '../../preview/driver'
 import type { PreviewServer } from '../../preview/server'
 import { startPreviewSession } from '../../preview/session'
 import { demoDataset } from '../../scripts/demo/generate'
-import { loadCollections } from '../../scripts/demo/load'
+import { loadDataset } from '../../scripts/demo/load'
 import { COLLECTIONS } from '../../server/collections'
 import { ROOT, startTestCloud, type TestCloud, type TestCloudOptions } from './localcloud'
 import type { Browser } from 'playwright-core'
@@ -37,7 +37,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     rules: loadRulesDir(path.join(ROOT, 'rules')),
     ...cloudOptions,
   })
-  if (demo) await loadCollections(t.cloud.url, demoDataset({ now: t.now() }).collections)
+  // Collections and the kit photos, so chain pages show real images.
+  if (demo) await loadDataset(t.cloud.url, demoDataset({ now: t.now(), storageEnv: t.cloud.env }))
   // The preview server, Chromium and the phones, as `npm run screenshots` has them (preview/session.ts).
   const session = await startPreviewSession(t.cloud.url)
   return {
