@@ -2,7 +2,17 @@ import tseslint from 'typescript-eslint'
 import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cloudfunctions/*/index.js', '.localcloud/', '.tmp/', 'coverage/', 'bench/results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cloudfunctions/*/index.js',
+      '.localcloud/',
+      '.preview/',
+      '.tmp/',
+      'coverage/',
+      'bench/results/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

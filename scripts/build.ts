@@ -45,7 +45,9 @@ async function main() {
   try {
     const preview = await buildPreview()
     const files = Object.entries(preview.bytes).map(([f, b]) => `${f} ${kb(b)}`)
-    console.log(`preview (dev tool, not deployed): ${files.join(', ')} in ${preview.ms} ms (${path.relative(ROOT, preview.dir)}/)`)
+    console.log(
+      `preview (dev tool, not deployed): ${files.join(', ')} in ${preview.ms} ms (${path.relative(ROOT, preview.dir)}/)`,
+    )
   } catch (err) {
     fail(`preview: ${err instanceof Error ? err.message : String(err)}`)
   }

@@ -53,7 +53,8 @@ describe('where a feature lives', () => {
 
   it('keeps tests in a feature folder with their kind in the name', () => {
     const loose = sources('test').filter(
-      (f) => /\.test\.ts$/.test(f) && !f.startsWith('test/localcloud/') && !/\.(unit|page|cloud|e2e)\.test\.ts$/.test(f),
+      (f) =>
+        /\.test\.ts$/.test(f) && !f.startsWith('test/localcloud/') && !/\.(unit|page|cloud|e2e)\.test\.ts$/.test(f),
     )
     expect(loose).toEqual([])
   })
