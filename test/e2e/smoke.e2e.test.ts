@@ -52,3 +52,52 @@ it('opens a round from the page and the round is in localcloud', async () => {
   expect(rounds[0]?.status).toBe('open')
   expect(await phone.problems()).toEqual([])
 })
+
+it('says it is a development preview, and lists a demo person for every role to act as', async () => {
+  const phone = await e.phone('demo-committee-1')
+  expect(await phone.page.locator('.pv-banner').textContent()).toMatch(/开发预览.*正式产品运行在微信中/s)
+  expect(await phone.page.locator('#pv-status').textContent()).toContain('开发预览')
+  const options = (await phone.page.locator('#pv-identity option').allTextContents()).join('\n')
+  for (const label of [
+    '居委',
+    '团长',
+    '营长',
+    '楼组长',
+    '层长',
+    '居民',
+    '独居老人',
+    '老人的家属（代管）',
+    '云上志愿者',
+    '核酸志愿者',
+    '楼栋志愿者',
+    '巡逻志愿者',
+    '运输志愿者',
+    '应急志愿者',
+    '商家',
+    '新用户',
+  ])
+    expect([label, options.includes(label)]).toEqual([label, true])
+  // Choosing another person relaunches the mini-program as them.
+  await phone.page.locator('#pv-identity').selectOption('demo-lead-1')
+  await phone.page.waitForURL(/openid=demo-lead-1/)
+  await phone.page.waitForFunction(() => window.__preview.idle())
+  expect(await phone.page.evaluate(() => window.__preview.openid)).toBe('demo-lead-1')
+})
+
+it('keeps storage per person and fails loudly on an API the preview does not have', async () => {
+  const a = await e.phone('demo2-resident-1')
+  await a.page.evaluate("wx.setStorageSync('draft', { n: 1 })")
+  expect(await a.page.evaluate("wx.getStorageSync('draft')")).toEqual({ n: 1 })
+  // The same browser profile as someone else: their own, empty storage.
+  await a.page.goto(`${e.preview.url}/?openid=demo2-lead-1`)
+  await a.page.waitForFunction(() => window.__preview.idle())
+  expect(await a.page.evaluate("wx.getStorageSync('draft')")).toBe('')
+  const thrown = await a.page.evaluate(
+    "(() => { try { wx.getLocation({}); return '' } catch (e) { return e.message } })()",
+  )
+  expect(thrown).toMatch(/wx\.getLocation .*not available in the development preview/)
+  // Reported on the page's console and in the preview's own list, nothing else.
+  const problems = await a.problems()
+  expect(problems.length).toBeGreaterThan(0)
+  for (const p of problems) expect(p).toMatch(/wx\.getLocation/)
+})
