@@ -1,0 +1,130 @@
+/**
+ * The database indexes of every collection: one per kind of query the functions make (their `where` and `orderBy`),
+ * created by `npm run deploy`. A field prefixed with `-` is descending. Every collection also has its `_id` index,
+ * so a query by `_id` (most compare-and-set updates) needs nothing here.
+ *
+ * An index serves a query when its first field is one the query filters on (or, for a query with no filter, sorts
+ * on); `test/project/indexes.unit.test.ts` reads every query in server/ and cloudfunctions/ and checks that one
+ * does, and that every index here serves some query. CloudBase allows 20 indexes per collection.
+ */
+import type { CollectionName } from './collections'
+
+export interface IndexSpec {
+  collection: CollectionName
+  /** Field paths in index order; `-field` for descending. */
+  fields: readonly string[]
+  /** Refuse a second document with the same values (a missing field counts as null). */
+  unique?: boolean
+  /** The queries it serves. */
+  why: string
+}
+
+export const INDEXES: readonly IndexSpec[] = [
+  // Structure: a community's zones, groups and buildings, in their order.
+  { collection: 'zones', fields: ['communityId', 'order'], why: 'structure, round opening' },
+  { collection: 'groups', fields: ['communityId', 'order'], why: 'structure, import, round opening' },
+  { collection: 'buildings', fields: ['communityId', 'order'], why: 'structure, import, export, round opening' },
+  { collection: 'buildings', fields: ['groupId'], why: 'import rollback: a group still in use' },
+
+  // Households: a building's rooms (roster, chain, joining by room), a community's (table, export, counts).
+  { collection: 'households', fields: ['buildingId', 'room'], why: 'roster, chain page, join by room' },
+  { collection: 'households', fields: ['communityId'], why: 'table, export, import preview, counts, closing' },
+
+  // Roles: the caller's grants on every call; a building's leads on every merged submission.
+  { collection: 'roles', fields: ['openid'], why: 'every call: the caller’s grants (server/platform/grants.ts)' },
+  {
+    collection: 'roles',
+    fields: ['communityId', 'role', 'scope.buildingId'],
+    why: 'a building’s leads (sequencer, join notices), the committee, role lists and caps',
+  },
+  { collection: 'roles', fields: ['householdId', 'role'], why: 'a household’s residents and proxies (erasure)' },
+  { collection: 'roles', fields: ['scope.buildingId'], why: 'import rollback: a building still in use' },
+  { collection: 'roles', fields: ['scope.groupId'], why: 'import rollback: a group still in use' },
+
+  // Joining.
+  { collection: 'invites', fields: ['buildingId', '-createdAt'], why: 'a building’s live invites' },
+  { collection: 'invites', fields: ['communityId'], why: 'closing counts' },
+  {
+    collection: 'joinRequests',
+    fields: ['buildingId', 'status', '-createdAt'],
+    why: 'a building’s pending requests',
+  },
+  { collection: 'joinRequests', fields: ['openid', '-createdAt'], why: 'my requests' },
+  { collection: 'joinRequests', fields: ['communityId', 'status'], why: 'retention counts, closing' },
+  { collection: 'joinRequests', fields: ['householdId'], why: 'erasure' },
+  { collection: 'joinRequests', fields: ['status', 'decidedAt'], why: 'timer: decided requests past retention' },
+  { collection: 'consents', fields: ['openid', '-acceptedAt'], why: 'my consents, every consent check' },
+
+  // Ledger imports.
+  { collection: 'imports', fields: ['communityId', 'createdAt'], why: 'retention counts, closing' },
+  { collection: 'imports', fields: ['createdAt'], why: 'timer: staged rows past retention, oldest first' },
+  { collection: 'importRows', fields: ['importId', 'seq'], why: 'commit and rollback in row order' },
+  { collection: 'importRows', fields: ['communityId'], why: 'closing' },
+
+  // Antigen rounds: a community's newest first; the timers' open-past-deadline and closed-by-date sweeps.
+  { collection: 'rounds', fields: ['communityId', '-openedAt'], why: 'round list, handover, retention, closing' },
+  { collection: 'rounds', fields: ['status', 'deadline'], why: 'timer: open rounds past their deadline' },
+  { collection: 'rounds', fields: ['status', 'closedAt'], why: 'timer: closed rounds to date or reduce' },
+  // Chains: one per round and building; the burst path reads them by round and by building.
+  {
+    collection: 'chains',
+    fields: ['roundId', 'groupId', 'buildingId'],
+    why: 'round table by scope, opening and closing a round, retention',
+  },
+  {
+    collection: 'chains',
+    fields: ['communityId', 'buildingId', 'deadline'],
+    why: 'my open rounds (home page), handover, erasure of a lead',
+  },
+  // Intake: submissions waiting for the sequencer, merged oldest first.
+  { collection: 'intake', fields: ['chainId', 'at'], why: 'the sequencer’s merge of a chain, waiting counts' },
+  { collection: 'intake', fields: ['roundId', 'at'], why: 'table and close: merge a round’s waiting submissions' },
+  { collection: 'intake', fields: ['at'], why: 'timer: every waiting submission, oldest first' },
+  { collection: 'intake', fields: ['householdId'], why: 'erasure' },
+  { collection: 'followUps', fields: ['communityId', 'status', 'openedAt'], why: 'follow-up list by scope' },
+  { collection: 'followUps', fields: ['status', 'openedAt'], why: 'timer: open follow-ups due for escalation' },
+  { collection: 'followUps', fields: ['escalatedAt'], why: 'timer: escalations whose notices were not queued' },
+  { collection: 'followUps', fields: ['chainId'], why: 'erasure of a chain' },
+  { collection: 'followUps', fields: ['householdId'], why: 'erasure of a household' },
+  { collection: 'roundSubscribers', fields: ['communityId'], why: 'round-opened notices, retention' },
+  { collection: 'reminders', fields: ['roundId'], why: 'retention, erasure' },
+
+  // Files and exports.
+  { collection: 'exports', fields: ['communityId'], why: 'handover, counts, closing' },
+  { collection: 'exports', fields: ['expiresAt'], why: 'timer: expired exports' },
+  { collection: 'exports', fields: ['createdAt'], why: 'timer: exports from before expiresAt, oldest first' },
+  { collection: 'uploads', fields: ['communityId', 'expiresAt'], why: 'counts, closing' },
+  { collection: 'uploads', fields: ['expiresAt'], why: 'timer: expired uploads' },
+  { collection: 'fileDeletions', fields: ['lastTriedAt'], why: 'timer: retry the longest-waiting deletions' },
+  { collection: 'fileDeletions', fields: ['communityId'], why: 'counts' },
+
+  // Phones.
+  { collection: 'phoneReveals', fields: ['communityId', '-at'], why: 'the reveals log' },
+  { collection: 'phoneReveals', fields: ['at'], why: 'timer: log entries past retention' },
+  { collection: 'phoneRevealCounts', fields: ['day'], why: 'timer: past days’ counts' },
+  { collection: 'rateLimits', fields: ['expiresAt'], why: 'timer: ended windows' },
+
+  // The push queue: the drain's due and expired-lease picks, its own claim, the kick's nonce check.
+  { collection: 'pushQueue', fields: ['status', 'dueAt'], why: 'drain: queued and due, earliest first' },
+  { collection: 'pushQueue', fields: ['status', 'leaseUntil'], why: 'drain: claims whose lease ran out' },
+  { collection: 'pushQueue', fields: ['claim'], why: 'drain: the messages this drain claimed' },
+  { collection: 'pushQueue', fields: ['kick'], why: 'drainPushes: the kick’s nonce' },
+  { collection: 'pushQueue', fields: ['status', 'createdAt'], why: 'timer: results past 14 days' },
+  { collection: 'pushQueue', fields: ['touser'], why: 'erasure, closing' },
+  { collection: 'subscriptionCredits', fields: ['openid'], why: 'erasure, closing' },
+
+  // Communities are few: only the closing timer's query is worth one.
+  { collection: 'communities', fields: ['closing.deleteAfter'], why: 'timer: closed communities due for erasure' },
+]
+
+/** Field and direction of an index key. */
+export function indexKeys(spec: Pick<IndexSpec, 'fields'>): { field: string; direction: 1 | -1 }[] {
+  return spec.fields.map((f) => (f.startsWith('-') ? { field: f.slice(1), direction: -1 } : { field: f, direction: 1 }))
+}
+
+/** The name an index is created with: MongoDB's own convention (`communityId_1_openedAt_-1`), dots as `_`. */
+export function indexName(spec: Pick<IndexSpec, 'fields'>): string {
+  return indexKeys(spec)
+    .map((k) => `${k.field.replace(/\./g, '_')}_${k.direction}`)
+    .join('_')
+}
