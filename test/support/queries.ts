@@ -151,11 +151,12 @@ export function scanQueries(root: string, collections: readonly string[]): Query
     const sortOf = (opts: ts.Expression | undefined): string[] => {
       if (!opts || !ts.isObjectLiteralExpression(opts)) return []
       const prop = opts.properties.find(
-        (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === 'orderBy',
+        (p): p is ts.PropertyAssignment | ts.ShorthandPropertyAssignment =>
+          (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name.getText() === 'orderBy',
       )
       if (!prop) return []
       let value: ts.Expression | undefined = ts.isPropertyAssignment(prop) ? prop.initializer : prop.name
-      if (ts.isIdentifier(value)) {
+      if (value && ts.isIdentifier(value)) {
         const decl = checker.getSymbolAtLocation(value)?.valueDeclaration
         value = decl && ts.isVariableDeclaration(decl) ? decl.initializer : undefined
       }
