@@ -120,8 +120,12 @@ export async function checkRules(m: RulesManager, rules: RepoRules): Promise<Dif
   return out
 }
 
-/** Apply every rule; the ones that failed, with why. */
-export async function applyRules(m: RulesManager, rules: RepoRules, out: Output): Promise<string[]> {
+/** Apply every rule given (the bucket's when `storage` is there); the ones that failed, with why. */
+export async function applyRules(
+  m: RulesManager,
+  rules: Pick<RepoRules, 'database'> & Partial<Pick<RepoRules, 'storage'>>,
+  out: Output,
+): Promise<string[]> {
   const failed: string[] = []
   const one = async (target: string, apply: () => Promise<void>) => {
     try {
@@ -135,7 +139,8 @@ export async function applyRules(m: RulesManager, rules: RepoRules, out: Output)
   }
   for (const [name, rule] of Object.entries(rules.database))
     await one(`集合 ${name} 的安全规则`, () => m.modifyCollection(name, rule))
-  await one('云存储的安全规则', () => m.modifyStorage(rules.storage))
+  const storage = rules.storage
+  if (storage) await one('云存储的安全规则', () => m.modifyStorage(storage))
   return failed
 }
 
@@ -195,7 +200,7 @@ export function managerFor(env: string, secretId: string, secretKey: string, app
 }
 
 /** The appid in project.config.json, unless it is still the placeholder. */
-function projectAppid(): string | undefined {
+export function projectAppid(): string | undefined {
   try {
     const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'project.config.json'), 'utf8')) as { appid?: unknown }
     return typeof cfg.appid === 'string' && /^wx[0-9a-f]{16}$/.test(cfg.appid) && !/^wx0+$/.test(cfg.appid)
