@@ -1,8 +1,10 @@
 // WeChat open API calls (`wx.openApi`): protobuf envelope in a multipart body. subscribeMessage.send is
-// emulated with per-user one-time subscription credits and an outbox.
+// emulated with per-user one-time subscription credits and an outbox; wxacode.getUnlimited with a standard QR code
+// of the same page and scene (wxacode.ts), each request logged.
 import type Database from 'better-sqlite3'
 import protobuf from 'protobufjs'
 import { E } from './errors'
+import { getUnlimited } from './wxacode'
 
 // Field numbers as wx-server-sdk 4.0.2 encodes them.
 const root = protobuf.Root.fromJSON({
@@ -96,6 +98,21 @@ const FIELD_RULES: Record<string, (v: string) => boolean> = {
   amount: (v) => v.length <= 16,
 }
 
+/** One `wxacode.getUnlimited` request, as localcloud answered it. */
+export interface WxaCodeRequest {
+  at: string
+  scene: unknown
+  page: unknown
+  checkPath: unknown
+  envVersion: unknown
+  width: unknown
+  errcode: number
+  /** What the QR code carries (`<page>?scene=<scene, URL-encoded>`), when one was made. */
+  text: string | null
+  invocation: string | null
+  function: string | null
+}
+
 export function checkTemplateData(data: unknown): string | null {
   if (typeof data !== 'object' || data === null) return 'data must be an object'
   for (const [key, field] of Object.entries(data as Record<string, unknown>)) {
@@ -107,6 +124,12 @@ export function checkTemplateData(data: unknown): string | null {
   }
   return null
 }
+
+/** The open API's reply envelope: JSON (errors, results) or the bytes of an image. */
+const envelope = (respData: Buffer, contentType: string) =>
+  Buffer.from(
+    CommOpenApiResp.encode(CommOpenApiResp.create({ respData, contentType, errorCode: 0, httpCode: 200 })).finish(),
+  )
 
 export class OpenApi {
   constructor(
@@ -155,8 +178,12 @@ export class OpenApi {
     )
   }
 
+  /** The `wxacode.getUnlimited` requests since the last reset, oldest first. */
+  readonly wxaCodes: WxaCodeRequest[] = []
+
   clear(): void {
     this.db.exec('DELETE FROM subscription_credits; DELETE FROM outbox;')
+    this.wxaCodes.length = 0
   }
 
   import(credits: { openid: string; templateId: string; count: number }[], outbox: Omit<OutboxMessage, 'id'>[]): void {
@@ -183,20 +210,31 @@ export class OpenApi {
         params[pair.key] = text
       }
     }
+    if (apiName === 'wxacode.getUnlimited') return this.wxaCode(params, caller)
     const reply =
       apiName === 'subscribeMessage.send'
         ? this.send(params, caller)
         : { errcode: 48001, errmsg: `api unauthorized: localcloud does not emulate ${apiName}` }
-    return Buffer.from(
-      CommOpenApiResp.encode(
-        CommOpenApiResp.create({
-          respData: Buffer.from(JSON.stringify(reply)),
-          contentType: 'application/json',
-          errorCode: 0,
-          httpCode: 200,
-        }),
-      ).finish(),
-    )
+    return envelope(Buffer.from(JSON.stringify(reply)), 'application/json')
+  }
+
+  /** A QR code PNG (content type image/png), or WeChat's JSON error for the parameters. */
+  private wxaCode(params: Record<string, unknown>, caller: { invocation: string | null; function: string | null }) {
+    const result = getUnlimited(params)
+    this.wxaCodes.push({
+      at: new Date(this.clock()).toISOString(),
+      scene: params.scene,
+      page: params.page,
+      checkPath: params.check_path,
+      envVersion: params.env_version,
+      width: params.width,
+      errcode: 'errcode' in result ? result.errcode : 0,
+      text: 'text' in result ? result.text : null,
+      invocation: caller.invocation,
+      function: caller.function,
+    })
+    if ('errcode' in result) return envelope(Buffer.from(JSON.stringify(result)), 'application/json')
+    return envelope(result.png, 'image/png')
   }
 
   private send(

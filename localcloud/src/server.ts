@@ -479,6 +479,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sendJson(res, 200, importAll(body))
     } else if (route === 'outbox' && method === 'GET') {
       sendJson(res, 200, openapi.outbox())
+    } else if (route === 'wxacodes' && method === 'GET') {
+      sendJson(res, 200, openapi.wxaCodes)
     } else if (route === 'outbox' && method === 'DELETE') {
       store.sqlite.exec('DELETE FROM outbox')
       sendJson(res, 200, { ok: true })

@@ -1,6 +1,8 @@
-// Open API: subscribeMessage.send with one-time subscription credits, recorded in the outbox.
+// Open API: subscribeMessage.send with one-time subscription credits, recorded in the outbox; wxacode.getUnlimited
+// answering a standard QR code of the page and scene, with WeChat's errcodes for bad parameters.
 import path from 'node:path'
-import type { OutboxMessage } from '../../localcloud'
+import type { OutboxMessage, WxaCodeRequest } from '../../localcloud'
+import { pngSize, readQr } from '../support/qr'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
 
 let t: TestCloud
@@ -101,5 +103,87 @@ describe('subscribeMessage.send', () => {
     t.cloud.reset()
     expect(await outbox()).toEqual([])
     expect(await t.admin('subscriptions')).toEqual([])
+  })
+})
+
+interface CodeResult {
+  ok: boolean
+  errCode?: number
+  errMsg?: string
+  contentType?: string
+  base64?: string
+}
+
+describe('wxacode.getUnlimited', () => {
+  const code = (params: Record<string, unknown>) => t.call<CodeResult>('wxacode', params, 'o-lead')
+  const JOIN = { page: 'pages/join/index', checkPath: false }
+
+  it('answers a PNG whose QR code carries the page and the scene, as wx.scanCode reads a 小程序码', async () => {
+    const res = await code({ scene: 'K7MPQ2XA', ...JOIN, envVersion: 'develop' })
+    expect(res).toMatchObject({ ok: true, errCode: 0, contentType: 'image/png' })
+    const png = Buffer.from(String(res.base64), 'base64')
+    expect(readQr(png)).toBe('pages/join/index?scene=K7MPQ2XA')
+    expect(pngSize(png)).toEqual({ width: 430, height: 430 })
+    expect(await t.admin<WxaCodeRequest[]>('wxacodes')).toEqual([
+      expect.objectContaining({
+        scene: 'K7MPQ2XA',
+        page: 'pages/join/index',
+        checkPath: false,
+        envVersion: 'develop',
+        errcode: 0,
+        text: 'pages/join/index?scene=K7MPQ2XA',
+        function: 'wxacode',
+      }),
+    ])
+  })
+
+  it('URL-encodes the scene in the code, as the page then reads query.scene', async () => {
+    const res = await code({ scene: 'a=1&b=2', ...JOIN })
+    expect(readQr(Buffer.from(String(res.base64), 'base64'))).toBe('pages/join/index?scene=a%3D1%26b%3D2')
+  })
+
+  it('takes a width within 280–1280 px and brings one outside inside', async () => {
+    const size = async (width: number) =>
+      pngSize(Buffer.from(String((await code({ scene: 'K7MPQ2XA', ...JOIN, width })).base64), 'base64')).width
+    expect(await size(600)).toBe(600)
+    expect(await size(100)).toBe(280)
+    expect(await size(5000)).toBe(1280)
+  })
+
+  it('without a page, carries the scene for the home page', async () => {
+    const res = await code({ scene: 'K7MPQ2XA' })
+    expect(readQr(Buffer.from(String(res.base64), 'base64'))).toBe('?scene=K7MPQ2XA')
+  })
+
+  it.each([
+    ['an empty scene', 40169, { scene: '' }],
+    ['no scene', 40169, {}],
+    ['a scene of 33 characters', 40169, { scene: 'A'.repeat(33) }],
+    ['a scene with Chinese', 40129, { scene: '1号楼' }],
+    ['a scene with %', 40129, { scene: 'code%3DK7' }],
+    ['a scene with a space', 40129, { scene: 'K7MP Q2XA' }],
+    ['a page with a leading /', 41030, { scene: 'K7MPQ2XA', page: '/pages/join/index', checkPath: false }],
+    ['a page with a query', 41030, { scene: 'K7MPQ2XA', page: 'pages/join/index?code=K7', checkPath: false }],
+    ['a page checked against the published version', 41030, { scene: 'K7MPQ2XA', page: 'pages/join/index' }],
+    ['an unknown env_version', 40097, { scene: 'K7MPQ2XA', ...JOIN, envVersion: 'beta' }],
+  ])('refuses %s with errcode %i, as WeChat does, and makes no image', async (_label, errcode, params) => {
+    await expect(code(params)).resolves.toMatchObject({ ok: false, errCode: errcode })
+    expect(await t.admin<WxaCodeRequest[]>('wxacodes')).toEqual([expect.objectContaining({ errcode, text: null })])
+  })
+
+  it('takes 32 characters from the whole allowed set', async () => {
+    const scene = "09azAZ!#$&'()*+,/:;=?@-._~K7MPQ2"
+    expect([...scene]).toHaveLength(32)
+    const res = await code({ scene, ...JOIN })
+    expect(res).toMatchObject({ ok: true })
+    expect(readQr(Buffer.from(String(res.base64), 'base64'))).toBe(
+      `pages/join/index?scene=${encodeURIComponent(scene)}`,
+    )
+  })
+
+  it('forgets its requests on reset', async () => {
+    await code({ scene: 'K7MPQ2XA', ...JOIN })
+    t.cloud.reset()
+    expect(await t.admin('wxacodes')).toEqual([])
   })
 })
