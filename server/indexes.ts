@@ -43,7 +43,8 @@ export const INDEXES: readonly IndexSpec[] = [
 
   // Joining.
   { collection: 'invites', fields: ['buildingId', '-createdAt'], why: 'a building’s live invites' },
-  { collection: 'invites', fields: ['communityId'], why: 'closing counts' },
+  { collection: 'invites', fields: ['communityId'], why: 'closing counts, a closed community’s invite codes' },
+  { collection: 'invites', fields: ['expiresAt'], why: 'timer: 小程序码 of expired invites, longest expired first' },
   {
     collection: 'joinRequests',
     fields: ['buildingId', 'status', '-createdAt'],

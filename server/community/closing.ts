@@ -8,6 +8,7 @@ import { data } from '../platform/cloud'
 import { deleteCommunityExports } from '../platform/exports'
 import { deleteExpiredUploads } from '../platform/uploads'
 import { deleteStaleImportRows } from './retention'
+import { deleteCommunityInviteCodes } from './invitecodes'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -63,6 +64,8 @@ async function deleteConsents(communityId: string): Promise<number> {
  * records, the roles, and the committee's roles last of all. Returns true once done.
  */
 export async function eraseCommunityData(communityId: string, budget: Budget): Promise<boolean> {
+  // The invites' 小程序码 before the invites (files first, statuses checked).
+  while ((await deleteCommunityInviteCodes(communityId)) > 0) if (budget.spent) return false
   const collectionSteps: [Parameters<typeof data.removeWhere>[0], Record<string, unknown>][] = [
     ['invites', { communityId }],
     ['joinRequests', { communityId }],

@@ -136,6 +136,11 @@ export interface InviteDoc {
   createdAt: Date
   expiresAt: Date
   revoked: boolean
+  /**
+   * Its 小程序码 in storage, per build the code opens (`server/community/invitecodes.ts`): made on a lead's first ask,
+   * deleted by the community timer once the invite is revoked or expired.
+   */
+  qrFiles?: Partial<Record<'release' | 'trial' | 'develop', string>>
 }
 
 export interface JoinRequestDoc {

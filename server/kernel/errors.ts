@@ -39,6 +39,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   HEALTH_CONSENT_REQUIRED: '提交检测结果前，请先同意健康信息授权',
   MEMBER_LINKED: '这位住户已经绑定了其他微信，这条申请不能通过',
   RATE_LIMITED: '尝试次数太多，请稍后再试',
+  QR_UNAVAILABLE: '小程序码暂时没有生成，请稍后再试；住户仍可输入邀请码加入',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -5,8 +5,11 @@ import { sha256 } from '../community/ids'
 import { nowDate } from '../kernel'
 import { cloud, data } from './cloud'
 
-/** What a stored file was: a kit photo, an exported spreadsheet, a ledger file the import page uploaded. */
-export type FileKind = 'photo' | 'export' | 'upload'
+/**
+ * What a stored file was: a kit photo, an exported spreadsheet, a ledger file the import page uploaded, an invite's
+ * 小程序码.
+ */
+export type FileKind = 'photo' | 'export' | 'upload' | 'inviteCode'
 
 export interface FileRef {
   fileID: string
@@ -143,6 +146,7 @@ export async function failedDeletions(communityId: string): Promise<Record<FileK
     photo: { count: 0 },
     export: { count: 0 },
     upload: { count: 0 },
+    inviteCode: { count: 0 },
   }
   for (const d of docs) {
     const slot = out[d.kind]

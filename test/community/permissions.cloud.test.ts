@@ -150,6 +150,7 @@ const MATRIX: Record<ActionName<'community'>, Rule> = {
   createInvite: { payload: (p) => ({ buildingId: p.buildingId }), allowed: ['buildingLead', 'committee'] },
   listInvites: { payload: (p) => ({ buildingId: p.buildingId }), allowed: ['buildingLead', 'committee'] },
   revokeInvite: { payload: (p) => ({ code: p.invite }), allowed: ['buildingLead', 'committee'] },
+  inviteQr: { payload: (p) => ({ code: p.invite }), allowed: ['buildingLead', 'committee'] },
   buildingRoster: {
     payload: (p) => ({ buildingId: p.buildingId }),
     allowed: ['buildingLead', 'floorLead', 'committee'],

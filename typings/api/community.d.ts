@@ -136,6 +136,25 @@ export interface InviteView {
   path: string
 }
 
+/**
+ * An invite's 小程序码 (`wxacode.getUnlimited`): scanned with WeChat it opens `page` with the invite code as its scene
+ * (`query.scene`). Made once per invite and build, kept in storage until the invite is revoked or expires.
+ */
+export interface InviteQr {
+  code: string
+  /** The code's scene: the invite code itself (6–12 of 0-9 A-Z, within WeChat's 32 characters). */
+  scene: string
+  /** The page it opens: `pages/join/index`. */
+  page: string
+  /** Which build the code opens: 正式版 (release), 体验版 (trial), 开发版 (develop). */
+  envVersion: 'release' | 'trial' | 'develop'
+  fileID: string
+  /** Temporary URL of the PNG (2 hours), for `<image>` and `wx.previewImage`. */
+  url: string
+  /** The PNG itself, base64, when asked for (`image: true`): the page draws the poster with it. */
+  image?: string
+}
+
 export interface InvitePreview {
   communityName: string
   buildingName: string
@@ -464,6 +483,14 @@ export interface CommunityApi {
   }
   revokeInvite: { input: { code: string }; output: { revoked: boolean } }
   listInvites: { input: { buildingId: string }; output: InviteView[] }
+  /**
+   * The invite's 小程序码 for the build the lead uses (default release), made on first ask and reused after; the
+   * image bytes too with `image: true`. A revoked or expired invite has none (INVITE_INVALID / INVITE_EXPIRED).
+   */
+  inviteQr: {
+    input: { code: string; envVersion?: 'release' | 'trial' | 'develop'; image?: boolean }
+    output: InviteQr
+  }
 
   buildingRoster: { input: { buildingId: string }; output: Roster }
   setProxy: { input: { householdId: string; proxy: boolean }; output: HouseholdView }

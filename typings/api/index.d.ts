@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'MEMBER_LINKED'
   /** Too many failed attempts in a time window (invite codes, room and name checks); the message says until when. */
   | 'RATE_LIMITED'
+  /** WeChat did not make the invite's 小程序码 (the typed code still works). */
+  | 'QR_UNAVAILABLE'
   // Roles and structure
   | 'NOT_LINKED'
   | 'VOLUNTEER_CAP_REACHED'

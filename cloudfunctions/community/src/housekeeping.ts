@@ -1,13 +1,14 @@
 // The community function's timer (hourly, 20 s limit): personal data that only existed for a task is deleted on
 // schedule (exports a day after they were made, uploaded ledger files a day after the import read them, staged
-// import rows a week after the import, decided join requests a month after the decision, phone-reveal logs and
-// attempt counters when their time is up), a closed community's people once its closing period is over, and file
+// import rows a week after the import, decided join requests a month after the decision, expired invites' 小程序码,
+// phone-reveal logs and attempt counters when their time is up), a closed community's people once its closing period is over, and file
 // deletions that failed are retried; first of all, the push queue's leftovers are sent. Each step is bounded and
 // idempotent; one failing does not stop the others. Each reads only what is due, in the query, the oldest first (or
 // deletes every due record at once), so nothing recent can hold up what is overdue.
 import { Budget, steps } from '../../../server/platform/budget'
 import { eraseCommunityData, erasingCommunities } from '../../../server/community/closing'
 import { deleteDecidedRequests, deleteStaleImportRows } from '../../../server/community/retention'
+import { deleteExpiredInviteCodes } from '../../../server/community/invitecodes'
 import { retryFileDeletions } from '../../../server/platform/deletions'
 import { drainStep } from '../../../server/platform/pushqueue'
 import { deleteOldExports } from '../../../server/platform/exports'
@@ -42,6 +43,8 @@ export async function housekeeping() {
     uploads: () => deleteExpiredUploads(now),
     importRows: () => deleteStaleImportRows(now),
     joinRequests: () => deleteDecidedRequests(now),
+    // 小程序码 of invites expired by now (a revoked invite's go when it is revoked)
+    inviteCodes: () => deleteExpiredInviteCodes(now),
     phoneReveals: () => deleteOldPhoneReveals(now),
     // ended windows of the attempt counters (join codes, name checks)
     rateLimits: () => deleteExpiredRateLimits(),

@@ -1,7 +1,7 @@
 // Joining a household with the building's invite, and the lead's approval (what stops impersonation). Guessing
 // is limited (server/platform/ratelimit.ts): wrong codes per WeChat user and hour, and room and name checks per
 // user and invite and day; every room-or-name failure gets one answer, so nobody learns who lives where.
-import type { InvitePreview, InviteView, JoinRequestView, Scope } from '../../../typings/api'
+import type { InvitePreview, InviteQr, InviteView, JoinRequestView, Scope } from '../../../typings/api'
 import type {
   BuildingDoc,
   CommunityDoc,
@@ -36,6 +36,8 @@ import { assertCommunityOpen } from '../../../server/community/closing'
 import { notify } from '../../../server/platform/notify'
 import { joinRequestView } from './views'
 import { trusted } from '../../../server/platform/grants'
+import { dropInviteCodes, inviteQrFile, inviteScene, qrBytes, QR_PAGE } from '../../../server/community/invitecodes'
+import { ENV_VERSIONS, type EnvVersion } from '../../../server/platform/wxacode'
 
 const HOUR = 3600_000
 export const JOIN_PAGE = 'pages/join/index'
@@ -494,6 +496,55 @@ export const onboardingActions = defineActions('community', {
           return buildingScope(await loadBuilding(ctx, invite.buildingId))
         }),
     },
-    handler: async (input) => ({ revoked: (await data.update('invites', input.code, { revoked: true })) > 0 }),
+    handler: async (input) => {
+      const revoked = (await data.update('invites', input.code, { revoked: true })) > 0
+      // Its 小程序码 goes with it (files storage does not delete wait for the timers).
+      const invite = await data.get<InviteDoc>('invites', input.code)
+      if (invite?.qrFiles) await dropInviteCodes([invite])
+      return { revoked }
+    },
+  }),
+
+  inviteQr: action({
+    input: z
+      .object({
+        code,
+        envVersion: z
+          .enum(ENV_VERSIONS as [EnvVersion, ...EnvVersion[]])
+          .optional()
+          .describe('小程序版本'),
+        image: z.boolean().optional().describe('图片'),
+      })
+      .strict(),
+    access: {
+      roles: ['buildingLead', 'committee'],
+      // An unknown code and another building's are the same FORBIDDEN, as for revokeInvite.
+      scope: (i, ctx) =>
+        leadTarget(async () => {
+          const invite = await ctx.memo('invite', () => data.get<InviteDoc>('invites', i.code))
+          if (!invite) throw new AppError('NOT_FOUND')
+          return buildingScope(await loadBuilding(ctx, invite.buildingId))
+        }),
+    },
+    handler: async (input, ctx): Promise<InviteQr> => {
+      const invite = (await ctx.memo('invite', () => data.get<InviteDoc>('invites', input.code))) as InviteDoc
+      // A code only for an invite that can still be used: a poster of a dead invite would turn people away.
+      if (invite.revoked) throw new AppError('INVITE_INVALID', '这个邀请码已撤销，请生成新的邀请码', 'code')
+      if (new Date(invite.expiresAt).getTime() < nowMs())
+        throw new AppError('INVITE_EXPIRED', '这个邀请码已过期，请生成新的邀请码', 'code')
+      await assertCommunityOpen(invite.communityId)
+      const envVersion = input.envVersion ?? 'release'
+      const file = await inviteQrFile(invite, envVersion)
+      const qr: InviteQr = {
+        code: invite._id,
+        scene: inviteScene(invite._id),
+        page: QR_PAGE,
+        envVersion,
+        fileID: file.fileID,
+        url: file.url,
+      }
+      if (input.image) qr.image = (await qrBytes(file.fileID)).toString('base64')
+      return qr
+    },
   }),
 })
