@@ -22,13 +22,19 @@ export interface Target {
   localcloud: string
 }
 
+/** The API keys a CloudBase environment is reached with (TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY). */
+export function cloudCredentials(): { secretId: string; secretKey: string } {
+  const secretId = process.env.TENCENTCLOUD_SECRETID
+  const secretKey = process.env.TENCENTCLOUD_SECRETKEY
+  if (!secretId || !secretKey)
+    throw new UsageError('连接云开发环境需要环境变量 TENCENTCLOUD_SECRETID 和 TENCENTCLOUD_SECRETKEY')
+  return { secretId, secretKey }
+}
+
 /** Database of the environment: localcloud through the SDK's own endpoint override, or a real one. */
 export async function connect(target: Target, out: Output): Promise<Data> {
   if (target.env) {
-    const secretId = process.env.TENCENTCLOUD_SECRETID
-    const secretKey = process.env.TENCENTCLOUD_SECRETKEY
-    if (!secretId || !secretKey)
-      throw new UsageError('连接云开发环境需要环境变量 TENCENTCLOUD_SECRETID 和 TENCENTCLOUD_SECRETKEY')
+    const { secretId, secretKey } = cloudCredentials()
     out.log(`连接云开发环境 ${target.env}`)
     return new Data(nodeSdkDatabase(init({ env: target.env, secretId, secretKey }).database()))
   }
