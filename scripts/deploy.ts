@@ -549,19 +549,19 @@ export async function executePlan(
 // ---------------------------------------------------------------------------------------------------------------
 // What is left to do by hand.
 
-/** Privacy APIs the pages may call, and the 用户隐私保护指引 item each needs. */
-const PRIVACY_APIS: Record<string, string> = {
-  chooseMedia: '摄像头、相册（选中的照片）',
-  chooseImage: '摄像头、相册（选中的照片）',
-  scanCode: '摄像头',
-  saveImageToPhotosAlbum: '相册（仅写入）',
-  setClipboardData: '剪贴板',
-  getClipboardData: '剪贴板',
-  chooseMessageFile: '选中的文件',
-  getLocation: '位置信息',
-  chooseLocation: '位置信息',
-  chooseAddress: '通讯地址',
-  getPhoneNumber: '手机号',
+/** Privacy APIs the pages may call, and the 用户隐私保护指引 items each needs declared. */
+const PRIVACY_APIS: Record<string, string[]> = {
+  chooseMedia: ['摄像头', '相册（选中的照片或视频）'],
+  chooseImage: ['摄像头', '相册（选中的照片或视频）'],
+  scanCode: ['摄像头'],
+  saveImageToPhotosAlbum: ['相册（仅写入）'],
+  setClipboardData: ['剪贴板'],
+  getClipboardData: ['剪贴板'],
+  chooseMessageFile: ['选中的文件'],
+  getLocation: ['位置信息'],
+  chooseLocation: ['位置信息'],
+  chooseAddress: ['通讯地址'],
+  getPhoneNumber: ['手机号'],
 }
 
 /** APIs that reach a server other than CloudBase's, each needing its domain allow-listed. */
@@ -628,9 +628,9 @@ export function manualSteps(env: string, root = ROOT, templates: Record<string, 
   )
   const privacy = miniprogramCalls(root, Object.keys(PRIVACY_APIS))
   if (privacy.size) {
-    const items = [...new Set([...privacy.keys()].map((api) => PRIVACY_APIS[api] as string))]
+    const items = [...new Set([...privacy.keys()].flatMap((api) => PRIVACY_APIS[api] ?? []))]
     lines.push(
-      `用户隐私保护指引：在小程序后台「设置 → 服务内容声明 → 用户隐私保护指引」按 docs/privacy.md 填写并提交，其中要声明：${items.join('；')}（页面调用 ${[...privacy.keys()].map((a) => `wx.${a}`).join('、')}）。审核通过前这些接口在正式版中不可用。`,
+      `用户隐私保护指引：在小程序后台「设置 → 服务内容声明 → 用户隐私保护指引」按 docs/privacy.md 填写并提交，其中要声明：${items.join('、')}（页面调用 ${[...privacy.keys()].map((a) => `wx.${a}`).join('、')}）；指引中没有声明的隐私接口，小程序调用时会失败。`,
     )
   }
   const domains = miniprogramCalls(root, Object.keys(DOMAIN_APIS))

@@ -493,7 +493,7 @@ describe('what is left to do by hand', () => {
     expect(text).toContain('订阅消息模板：joinRequest 还是占位值')
     expect(text).toContain('miniprogram/shared/constants.ts 的 TEMPLATE_IDS')
     expect(text).toContain('用户隐私保护指引')
-    expect(text).toContain('摄像头、相册（选中的照片）')
+    expect(text).toContain('要声明：摄像头、相册（选中的照片或视频）（页面调用 wx.chooseMedia）')
     expect(text).toContain('miniprogram/pages/photo.ts 调用 wx.downloadFile')
     expect(text).toContain('downloadFile 合法域名')
   })
