@@ -1,8 +1,9 @@
 /**
  * Every database collection the product uses. CloudBase needs a collection created before first use (the
- * console or `db.createCollection`); localcloud creates these at start and after every reset, and the README's
- * deployment steps list them for production. Each one needs its client rule in `rules/database.json` (closed:
- * every access goes through the functions), which `npm run rules` applies.
+ * console or `db.createCollection`); localcloud creates these at start and after every reset, and `npm run deploy`
+ * creates them in production with their indexes (server/indexes.ts). Each one needs its client rule in
+ * `rules/database.json` (closed: every access goes through the functions), which `npm run deploy` (or
+ * `npm run rules`) applies.
  */
 export const COLLECTIONS = [
   'communities',
