@@ -48,16 +48,22 @@ function makeProject(functions: object[] = FUNCTIONS): string {
   write('project.config.json', JSON.stringify({ appid: 'wx0000000000000000' }))
   write('miniprogram/config.ts', "export const CLOUD_ENV = ''\n")
   write('miniprogram/pages/photo.ts', 'wx.chooseMedia({ count: 1 })\nwx.downloadFile({ url })\n')
-  const past = new Date(Date.now() - 3600_000)
   for (const f of functions as { name: string }[]) {
     write(`cloudfunctions/${f.name}/src/index.ts`, 'export const main = async () => ({ ok: true })\n')
-    fs.utimesSync(path.join(root, `cloudfunctions/${f.name}/src/index.ts`), past, past)
     write(`cloudfunctions/${f.name}/package.json`, JSON.stringify({ dependencies: { 'wx-server-sdk': '4.0.2' } }))
     write(`cloudfunctions/${f.name}/config.json`, JSON.stringify({ permissions: { openapi: [] } }))
     write(`cloudfunctions/${f.name}/index.js`, `exports.main = async () => ({ ok: true, name: '${f.name}' })\n`)
     write(`cloudfunctions/${f.name}/index.js.map`, '{}')
+    // Sources an hour older than the bundle, from the files' own times (the clock may be faked, file times are not).
+    setAge(root, `cloudfunctions/${f.name}/src/index.ts`, `cloudfunctions/${f.name}/index.js`, -3600)
   }
   return root
+}
+
+/** Give `file` the modification time of `than` plus `seconds`. */
+function setAge(root: string, file: string, than: string, seconds: number) {
+  const t = new Date(fs.statSync(path.join(root, than)).mtimeMs + seconds * 1000)
+  fs.utimesSync(path.join(root, file), t, t)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -406,6 +412,7 @@ describe('npm run deploy', () => {
     fs.rmSync(path.join(missing, 'cloudfunctions/beta/index.js'))
     const stale = project()
     fs.appendFileSync(path.join(stale, 'cloudfunctions/alpha/src/index.ts'), '// edited after the build\n')
+    setAge(stale, 'cloudfunctions/alpha/src/index.ts', 'cloudfunctions/alpha/index.js', 60)
     for (const [root, message] of [
       [missing, 'beta：没有 cloudfunctions/beta/index.js'],
       [stale, 'alpha：cloudfunctions/alpha/index.js 比 cloudfunctions/alpha/src/index.ts 旧'],
