@@ -184,10 +184,12 @@ export class Phone {
     return kind ? all.filter((e) => e.kind === kind) : all
   }
 
-  async documents(): Promise<{ name: string; fileType: string; size: number; bytes: Buffer }[]> {
+  /** Documents the pages opened, each with the name the viewer shows and the path it was opened from. */
+  async documents(): Promise<{ name: string; path: string; fileType: string; size: number; bytes: Buffer }[]> {
     const docs = await this.page.evaluate(() => window.__preview.documents.map((d) => ({ ...d })))
     return docs.map((d) => ({
       name: d.name,
+      path: d.path,
       fileType: d.fileType,
       size: d.size,
       bytes: Buffer.from(d.base64, 'base64'),

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { buildPreview } from '../preview/build'
-import { bundleFunctions } from './lib/functions'
+import { bundleFunctions, SPREADSHEET_FREE, spreadsheetLeaks } from './lib/functions'
 import { checkPageFiles, compileTemplates, measurePackage } from './lib/miniprogram'
 import { ROOT } from './lib/paths'
 
@@ -26,6 +26,9 @@ async function main() {
 
   const bundles = await bundleFunctions()
   for (const b of bundles) console.log(`cloud function ${b.name}: ${kb(b.bytes)} (${path.relative(ROOT, b.file)})`)
+  const leaks = spreadsheetLeaks(bundles)
+  if (leaks.length) fail(leaks.join('; '))
+  console.log(`no spreadsheet code in ${SPREADSHEET_FREE.join(', ')}: ok`)
 
   const missing = checkPageFiles()
   if (missing.length) fail(missing.join('; '))

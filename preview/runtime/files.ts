@@ -77,3 +77,85 @@ export async function resolveImageSrc(src: string): Promise<string> {
   }
   return viaPreview(src)
 }
+
+// ---------- user files (wx.env.USER_DATA_PATH) ----------
+// WeChat's local user files: a folder per WeChat user and mini-program that the app names itself, kept across
+// launches, 200 MB for all of them. Here they are kept in memory per person of the preview (switching person shows
+// that person's folder), for the session.
+
+/** wx.env.USER_DATA_PATH on a phone. */
+export const USER_DATA_PATH = 'wxfile://usr'
+export const USER_DATA_LIMIT_BYTES = 200 * 1024 * 1024
+
+interface UserFolder {
+  files: Map<string, TempFile>
+  dirs: Set<string>
+}
+
+const folders = new Map<string, UserFolder>()
+
+function folderOf(owner: string): UserFolder {
+  let f = folders.get(owner)
+  if (!f) {
+    f = { files: new Map(), dirs: new Set([USER_DATA_PATH]) }
+    folders.set(owner, f)
+  }
+  return f
+}
+
+const normal = (p: string) => p.replace(/\/+$/, '')
+const parentOf = (p: string) => p.slice(0, p.lastIndexOf('/'))
+export const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1)
+export const isUserPath = (p: string) => normal(p) === USER_DATA_PATH || p.startsWith(`${USER_DATA_PATH}/`)
+
+/** A file a page may read: a temporary one, or one of this person's user files. */
+export function localFile(owner: string, path: string): TempFile | undefined {
+  return tempFile(path) ?? (isUserPath(path) ? folderOf(owner).files.get(normal(path)) : undefined)
+}
+
+/** WeChat's FileSystemManager calls on user files, throwing its errMsg texts (without the `name:fail` prefix). */
+export const userFiles = {
+  exists(owner: string, path: string): boolean {
+    const f = folderOf(owner)
+    const p = normal(path)
+    return !!tempFile(path) || f.files.has(p) || f.dirs.has(p)
+  },
+  mkdir(owner: string, dirPath: string, recursive: boolean): void {
+    const f = folderOf(owner)
+    const p = normal(dirPath)
+    if (!isUserPath(p)) throw new Error(`permission denied, open ${dirPath}`)
+    if (f.dirs.has(p) || f.files.has(p)) throw new Error(`file already exists ${dirPath}`)
+    if (!f.dirs.has(parentOf(p))) {
+      if (!recursive) throw new Error(`no such file or directory ${dirPath}`)
+      if (f.files.has(parentOf(p))) throw new Error(`not a directory ${dirPath}`)
+      userFiles.mkdir(owner, parentOf(p), true)
+    }
+    f.dirs.add(p)
+  },
+  readdir(owner: string, dirPath: string): string[] {
+    const f = folderOf(owner)
+    const p = normal(dirPath)
+    if (!f.dirs.has(p)) throw new Error(`no such file or directory ${dirPath}`)
+    const inside = [...f.files.keys(), ...f.dirs].filter((k) => k !== p && parentOf(k) === p)
+    return inside.map(baseName)
+  },
+  unlink(owner: string, filePath: string): void {
+    const f = folderOf(owner)
+    const p = normal(filePath)
+    if (f.dirs.has(p)) throw new Error(`operation not permitted, unlink ${filePath}`)
+    if (!f.files.delete(p)) throw new Error(`no such file or directory ${filePath}`)
+  },
+  copyFile(owner: string, srcPath: string, destPath: string): void {
+    const f = folderOf(owner)
+    const src = localFile(owner, srcPath)
+    const dest = normal(destPath)
+    const what = `copyFile ${srcPath} -> ${destPath}`
+    if (!src) throw new Error(`no such file or directory, ${what}`)
+    if (!isUserPath(dest) || dest === USER_DATA_PATH) throw new Error(`permission denied, ${what}`)
+    if (!f.dirs.has(parentOf(dest)) || f.dirs.has(dest)) throw new Error(`no such file or directory, ${what}`)
+    const used = [...f.files.entries()].reduce((n, [k, v]) => n + (k === dest ? 0 : v.blob.size), 0)
+    if (used + src.blob.size > USER_DATA_LIMIT_BYTES)
+      throw new Error('the maximum size of the file storage limit is exceeded')
+    f.files.set(dest, { blob: src.blob, name: baseName(dest) })
+  },
+}

@@ -10,7 +10,10 @@ export interface LogEntry {
 }
 
 export interface OpenedDocument {
+  /** The name the document viewer shows: the opened file's own. */
   name: string
+  /** The path opened (wxfile://tmp_… or under wx.env.USER_DATA_PATH). */
+  path: string
   fileType: string
   size: number
   /** The bytes, base64, for tests that read the exported file. */

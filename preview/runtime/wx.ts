@@ -3,7 +3,18 @@
 // do with the system (dial, clipboard, open a document, scan) is shown on screen and logged. Any other API fails
 // loudly instead of doing nothing.
 import { TEMPLATE_IDS } from '../../miniprogram/shared/constants'
-import { base64Of, fromBase64, resolveImageSrc, saveTemp, tempFile, viaPreview } from './files'
+import {
+  base64Of,
+  baseName,
+  fromBase64,
+  localFile,
+  resolveImageSrc,
+  saveTemp,
+  tempFile,
+  USER_DATA_PATH,
+  userFiles,
+  viaPreview,
+} from './files'
 import { cloudPost, downloadCloudFile, invokeFunction, NetError, previewPost } from './net'
 import * as router from './router'
 import { record, reportError, state } from './state'
@@ -215,6 +226,7 @@ function build(): Record<string, unknown> {
       downloadFile: api('cloud.downloadFile', async (o) => {
         try {
           const blob = await downloadCloudFile(String(o.fileID))
+          record('api', `wx.cloud.downloadFile ${String(o.fileID)}`)
           return { tempFilePath: saveTemp(blob, nameOf(String(o.fileID))), statusCode: 200 }
         } catch (err) {
           throw netFail(err)
@@ -338,23 +350,33 @@ function build(): Record<string, unknown> {
       if (!file) throw new Error('file not exist')
       return { size: file.blob.size, digest: '' }
     }),
+    // The file system: temporary files, and this person's user files under wx.env.USER_DATA_PATH (files.ts).
     getFileSystemManager: () => ({
       getFileInfo: api('getFileInfo', (o) => {
-        const file = tempFile(String(o.filePath))
+        const file = localFile(state.openid, String(o.filePath))
         if (!file) throw new Error(`no such file or directory ${String(o.filePath)}`)
         return { size: file.blob.size }
       }),
       readFile: api('readFile', async (o) => {
-        const file = tempFile(String(o.filePath))
+        const file = localFile(state.openid, String(o.filePath))
         if (!file) throw new Error(`no such file or directory ${String(o.filePath)}`)
         if (o.encoding === 'base64') return { data: await base64Of(file.blob) }
         if (o.encoding === 'utf8' || o.encoding === 'utf-8') return { data: await file.blob.text() }
         return { data: await file.blob.arrayBuffer() }
       }),
       access: api('access', (o) => {
-        if (!tempFile(String(o.path))) throw new Error(`no such file or directory ${String(o.path)}`)
+        if (!userFiles.exists(state.openid, String(o.path)))
+          throw new Error(`no such file or directory ${String(o.path)}`)
+      }),
+      mkdir: api('mkdir', (o) => userFiles.mkdir(state.openid, String(o.dirPath), o.recursive === true)),
+      readdir: api('readdir', (o) => ({ files: userFiles.readdir(state.openid, String(o.dirPath)) })),
+      unlink: api('unlink', (o) => userFiles.unlink(state.openid, String(o.filePath))),
+      copyFile: api('copyFile', (o) => {
+        userFiles.copyFile(state.openid, String(o.srcPath), String(o.destPath))
+        record('api', `保存文件 ${String(o.destPath)}`)
       }),
     }),
+    env: { USER_DATA_PATH },
     previewImage: api('previewImage', async (o) => {
       const urls = (o.urls as string[]) ?? []
       const resolved = await Promise.all(urls.map((u) => resolveImageSrc(u)))
@@ -373,11 +395,14 @@ function build(): Record<string, unknown> {
       return { tempFilePath: saveTemp(blob, nameOf(url)), statusCode: res.status }
     }),
     openDocument: api('openDocument', async (o) => {
-      const file = tempFile(String(o.filePath))
-      if (!file) throw new Error(`file ${String(o.filePath)} not found`)
-      const fileType = String(o.fileType ?? file.name.split('.').pop() ?? '')
-      const name = file.name.includes('.') ? file.name : `${file.name}.${fileType}`
-      state.documents.push({ name, fileType, size: file.blob.size, base64: await base64Of(file.blob) })
+      const path = String(o.filePath)
+      const file = localFile(state.openid, path)
+      if (!file) throw new Error(`file ${path} not found`)
+      // The viewer shows the file's own name: a temporary file's (tmp_…), or the name it was saved under.
+      const base = baseName(path)
+      const fileType = String(o.fileType ?? base.split('.').pop() ?? '')
+      const name = base.includes('.') ? base : `${base}.${fileType}`
+      state.documents.push({ name, path, fileType, size: file.blob.size, base64: await base64Of(file.blob) })
       record('document', `打开文档 ${name}（${(file.blob.size / 1024).toFixed(1)} KB）`)
       const link = ui.h('a', 'pv-document-link', `下载 ${name}`)
       link.setAttribute('href', URL.createObjectURL(file.blob))

@@ -7,7 +7,7 @@ import type { Data } from '../kernel/db'
 import { AppError, isAppError } from '../kernel/errors'
 import type { BuildingDoc, GroupDoc, HouseholdDoc } from '../community/model'
 import { importedBuildingId, importedGroupId, mergeMembers, sameMembers, sameVersion } from './merge'
-import { loadCommunity } from './preview'
+import { loadCommunity } from './load'
 import type { LedgerImportDoc, LedgerImportRowDoc } from './types'
 import { nowDate } from '../kernel'
 

@@ -2,14 +2,14 @@
 import type { ImportRowError } from '../../typings/api'
 import { householdId, randomId } from '../community/ids'
 import type { Data } from '../kernel/db'
-import { AppError } from '../kernel/errors'
 import { now } from '../kernel/time'
-import type { BuildingDoc, CommunityDoc, HouseholdDoc } from '../community/model'
+import type { BuildingDoc, HouseholdDoc } from '../community/model'
 import { importedBuildingId, mergeMembers, unchanged } from './merge'
 import { parseLedger } from './parse'
 import type { KeptMember, LedgerImportDoc, LedgerImportRowDoc, LedgerPreview } from './types'
 import { validateLedger } from './validate'
 import { nowDate } from '../kernel'
+import { loadCommunity } from './load'
 
 /** Errors kept on the import doc and returned; the rest are summarised in one more line. */
 export const MAX_REPORTED_ERRORS = 500
@@ -46,11 +46,7 @@ export function capErrors(errors: readonly ImportRowError[], max = MAX_REPORTED_
 
 export const importRowId = (importId: string, seq: number) => `${importId}_${String(seq).padStart(6, '0')}`
 
-export async function loadCommunity(data: Data, communityId: string): Promise<CommunityDoc> {
-  const community = await data.get<CommunityDoc>('communities', communityId)
-  if (!community) throw new AppError('NOT_FOUND', '找不到这个小区，请刷新后再试')
-  return community
-}
+export { loadCommunity }
 
 export function toPreview(doc: LedgerImportDoc): LedgerPreview {
   return {

@@ -24,6 +24,12 @@ export interface ExportDoc {
 
 export const EXPORT_TTL_MS = EXPORT_TTL_DAYS * DAY_MS
 
+/** The ids of a closed community's hand-over exports (one of each kind, made once: a retry finds it). */
+export const HANDOVER_EXPORT_ID = {
+  ledger: (communityId: string) => `exp_handover_${communityId}_ledger`,
+  antigen: (communityId: string) => `exp_handover_${communityId}_antigen`,
+}
+
 export interface ExportOptions {
   /** A deterministic id, so a retried hand-over finds the export it made. */
   id?: string

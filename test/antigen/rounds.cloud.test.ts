@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 
 const call = <T>(openid: string, action: string, payload: object = {}) =>
-  t.call<Envelope<T>>('antigen', { action, payload }, openid)
+  // The table's spreadsheet is the `sheets` function's; every other action here is the antigen function's.
+  t.call<Envelope<T>>(action === 'exportTable' ? 'sheets' : 'antigen', { action, payload }, openid)
 const ok = async <T>(openid: string, action: string, payload: object = {}): Promise<T> => {
   const r = await call<T>(openid, action, payload)
   if (!r.ok) throw new Error(`${action} failed: ${r.code} ${r.message} ${r.field ?? ''}`)

@@ -12,9 +12,12 @@ import {
   round,
   roundTable,
   sentAntigen,
+  sentSheets,
+  sheets,
   tableRow,
 } from '../support/pages/fixtures'
-import { find, mount, setDataLog, settleAll, tap, text, texts, type Mounted } from '../support/pages/harness'
+import { phoneFiles, USER_DATA_PATH } from '../support/pages/documents'
+import { fakeCloud, find, mount, setDataLog, settleAll, tap, text, texts, type Mounted } from '../support/pages/harness'
 import { buildingIdOf, groupIdOf, largeTable, zoneIdOf } from '../support/pages/large'
 
 const PAGE = 'packageAntigen/pages/table'
@@ -188,33 +191,69 @@ describe('round table', () => {
     expect(stop).toHaveBeenCalled()
   })
 
-  it('lets the committee export the table to Excel', async () => {
+  it('lets the committee export the table to Excel and opens it by its fileID under its own name', async () => {
     community({ whoami: () => ok(me({ roles: [committeeRole] })) })
-    antigen({
-      table: () => ok(roundTable()),
+    antigen({ table: () => ok(roundTable()) })
+    sheets({
       exportTable: () =>
         ok({
-          fileID: 'cloud://test-env/exports/r_1120.xlsx',
+          fileID: 'cloud://test-env.test-env-bucket/exports/c_sunny/antigen_x1y2.xlsx',
           tempFileURL: 'https://tmp/r_1120.xlsx',
-          fileName: '阳光小区 11月20日 抗原汇总.xlsx',
+          fileName: '抗原检测-2026-11-20.xlsx',
         }),
     })
-    const download = jest.spyOn(wx, 'downloadFile').mockImplementation(((o: WechatMiniprogram.DownloadFileOption) => {
-      o.success?.({ tempFilePath: 'wxfile://tmp_table.xlsx', statusCode: 200, errMsg: 'downloadFile:ok' } as never)
-      return {} as never
-    }) as never)
-    const open = jest.spyOn(wx, 'openDocument').mockImplementation(((o: WechatMiniprogram.OpenDocumentOption) => {
-      o.success?.({ errMsg: 'openDocument:ok' })
-    }) as never)
-    spies.push(download, open)
+    const phone = phoneFiles()
+    phone.put(`${USER_DATA_PATH}/exports/抗原检测-2026-11-19.xlsx`)
+    const download = jest.spyOn(wx, 'downloadFile')
+    spies.push(download, { mockRestore: () => phone.restore() } as jest.SpyInstance)
     const comp = mount(PAGE, q)
     await settleAll()
     await tap(comp, '#export')
-    expect(sentAntigen('exportTable')).toEqual([q])
-    expect(download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://tmp/r_1120.xlsx' }))
-    expect(open).toHaveBeenCalledWith(
-      expect.objectContaining({ filePath: 'wxfile://tmp_table.xlsx', fileType: 'xlsx', showMenu: true }),
-    )
+    await settleAll()
+    expect(sentSheets('exportTable')).toEqual([q])
+    // From cloud storage by fileID (no download domain needed), never the temporary URL.
+    expect(fakeCloud.downloads).toEqual(['cloud://test-env.test-env-bucket/exports/c_sunny/antigen_x1y2.xlsx'])
+    expect(download).not.toHaveBeenCalled()
+    // Copied under the name the function chose (the viewer shows it), yesterday's copy gone.
+    expect(phone.userFiles()).toEqual([`${USER_DATA_PATH}/exports/抗原检测-2026-11-20.xlsx`])
+    expect(phone.opened).toEqual([
+      { filePath: `${USER_DATA_PATH}/exports/抗原检测-2026-11-20.xlsx`, fileType: 'xlsx', showMenu: true },
+    ])
+    expect(comp.data.busy).toBe('')
+  })
+
+  it('opens the downloaded file itself when it cannot be copied', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({ table: () => ok(roundTable()) })
+    sheets({
+      exportTable: () =>
+        ok({ fileID: 'cloud://e.b/exports/x.xlsx', tempFileURL: '', fileName: '抗原检测-2026-11-20.xlsx' }),
+    })
+    const phone = phoneFiles()
+    phone.failCopies = true
+    spies.push({ mockRestore: () => phone.restore() } as jest.SpyInstance)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#export')
+    await settleAll()
+    expect(phone.opened).toEqual([{ filePath: 'wxfile://tmp_0001a1b2c3.xlsx', fileType: 'xlsx', showMenu: true }])
+  })
+
+  it('says so when the export cannot be downloaded', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({ table: () => ok(roundTable()) })
+    sheets({ exportTable: () => ok({ fileID: 'cloud://e.b/exports/x.xlsx', tempFileURL: '', fileName: 'x.xlsx' }) })
+    const phone = phoneFiles()
+    spies.push({ mockRestore: () => phone.restore() } as jest.SpyInstance)
+    fakeCloud.failDownloads = true
+    const modal = jest.spyOn(wx, 'showModal').mockImplementation((() => undefined) as never)
+    spies.push(modal)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#export')
+    await settleAll()
+    expect(phone.opened).toEqual([])
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: '表格没有打开，请检查网络后再试' }))
     expect(comp.data.busy).toBe('')
   })
 

@@ -34,8 +34,8 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 
 const restore = () => t.admin('import', { body: state })
-const call = <T>(openid: string, action: string, payload: object) =>
-  t.call<Envelope<T>>('antigen', { action, payload }, openid)
+const call = <T>(openid: string, action: string, payload: object, name: 'antigen' | 'sheets' = 'antigen') =>
+  t.call<Envelope<T>>(name, { action, payload }, openid)
 
 /** Where each caller's calls go: their round, the building whose chain they read, a household they would act on. */
 interface Place {
@@ -66,6 +66,8 @@ const PLACES: Record<CallerKey, Place> = {
 }
 
 interface Case {
+  /** The function whose action it is: spreadsheets are the `sheets` function's, under the same policy. */
+  fn?: 'sheets'
   payload: (p: Place) => object
   allowed: CallerKey[]
   file?: boolean
@@ -120,6 +122,7 @@ const MATRIX: Record<string, Case> = {
   },
   table: { payload: (p) => ({ roundId: p.roundId }), allowed: ['floorLead', 'buildingLead', ...ROLL_UPS] },
   exportTable: {
+    fn: 'sheets',
     payload: (p) => ({ roundId: p.roundId }),
     allowed: COMMITTEES,
     file: true,
@@ -177,7 +180,7 @@ describe('antigen visibility matrix: no reply shows more than the policy allows'
     await restore()
     const rule = MATRIX[action] as Case
     const place = PLACES[caller]
-    const reply = await call<Record<string, unknown>>(CALLERS[caller], action, rule.payload(place))
+    const reply = await call<Record<string, unknown>>(CALLERS[caller], action, rule.payload(place), rule.fn)
     if (!allowed) {
       expect(reply).toMatchObject({ ok: false, code: 'FORBIDDEN' })
       return

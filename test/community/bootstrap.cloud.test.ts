@@ -49,9 +49,14 @@ const INPUT: BootstrapInput = {
   district: '上海市金山区朱泾镇',
 }
 
-const call = <T>(fn: 'community' | 'antigen', openid: string, action: string, payload: object = {}) =>
+const call = <T>(fn: 'community' | 'antigen' | 'sheets', openid: string, action: string, payload: object = {}) =>
   t.call<Envelope<T>>(fn, { action, payload }, openid)
-async function ok<T>(fn: 'community' | 'antigen', openid: string, action: string, payload: object = {}): Promise<T> {
+async function ok<T>(
+  fn: 'community' | 'antigen' | 'sheets',
+  openid: string,
+  action: string,
+  payload: object = {},
+): Promise<T> {
   const r = await call<T>(fn, openid, action, payload)
   if (!r.ok) throw new Error(`${action} failed: ${r.code} ${r.message} ${r.field ?? ''}`)
   return r.data
@@ -143,7 +148,7 @@ describe('bootstrapping a new community', () => {
       cloudPath: `ledger/${NEW}/台账.csv`,
       fileContent: toGbk(LEDGER),
     })) as { fileID: string }
-    const preview = await community<LedgerPreview>(FIRST, 'importPreview', {
+    const preview = await ok<LedgerPreview>('sheets', FIRST, 'importPreview', {
       communityId: NEW,
       fileID,
       createBuildings: true,

@@ -78,8 +78,8 @@ beforeEach(async () => {
     ],
   })
   await ok('antigen', WHO.resident, 'subscribeRounds', { communityId: C1 })
-  exported = (await ok<{ fileID: string }>('community', WHO.committee, 'exportLedger', { communityId: C1 })).fileID
-  await ok('community', WHO.committee, 'importPreview', { communityId: C1, fileID: LEDGER })
+  exported = (await ok<{ fileID: string }>('sheets', WHO.committee, 'exportLedger', { communityId: C1 })).fileID
+  await ok('sheets', WHO.committee, 'importPreview', { communityId: C1, fileID: LEDGER })
 })
 
 describe('closing a community', () => {

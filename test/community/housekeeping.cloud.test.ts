@@ -21,8 +21,9 @@ const trigger = () =>
 
 describe('community housekeeping timer', () => {
   it('records every export and deletes it (file and record) a day later', async () => {
+    // Made by the `sheets` function, deleted by this function's timer.
     const out = await t.call<Envelope<{ fileID: string }>>(
-      'community',
+      'sheets',
       { action: 'exportLedger', payload: { communityId: C1 } },
       WHO.committee,
     )
@@ -58,7 +59,7 @@ describe('community housekeeping timer', () => {
 
   it('records antigen exports too', async () => {
     const out = await t.call<Envelope<{ fileID: string }>>(
-      'antigen',
+      'sheets',
       { action: 'exportTable', payload: { roundId: 'r-c1' } },
       WHO.committee,
     )

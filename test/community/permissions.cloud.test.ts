@@ -118,6 +118,8 @@ const ROLES_OF: Record<Caller, Role[]> = {
 
 const ANYONE = 'anyone' as const
 interface Rule {
+  /** The ledger's file reading and export, and the hand-over, are the `sheets` function's, with the same rules. */
+  fn?: 'sheets'
   payload: (p: Place) => object
   /** Roles allowed on a target inside their scope; 'anyone' for actions about the caller alone. */
   allowed: Role[] | typeof ANYONE
@@ -127,7 +129,7 @@ interface Rule {
 
 const consent = { personalConsent: CONSENTS.personal.version }
 /** Typed against the contract: leaving out an action of the community function fails the type check. */
-const MATRIX: Record<ActionName<'community'>, Rule> = {
+const MATRIX: Record<ActionName<'community'> | Exclude<ActionName<'sheets'>, 'exportTable'>, Rule> = {
   whoami: { payload: () => ({}), allowed: ANYONE },
   consentText: { payload: () => ({ kind: 'health' }), allowed: ANYONE },
   giveConsent: { payload: () => ({ kind: 'health', version: CONSENTS.health.version }), allowed: ANYONE },
@@ -181,11 +183,22 @@ const MATRIX: Record<ActionName<'community'>, Rule> = {
   },
   revokeRole: { payload: (p) => ({ roleId: p.roleId }), allowed: ['committee', 'communityLead'] },
   setVolunteerCaps: { payload: (p) => ({ communityId: p.communityId, caps: { patrol: 3 } }), allowed: ['committee'] },
-  importPreview: { payload: (p) => ({ communityId: p.communityId, fileID: p.fileID }), allowed: ['committee'] },
+  importPreview: {
+    fn: 'sheets',
+    payload: (p) => ({ communityId: p.communityId, fileID: p.fileID }),
+    allowed: ['committee'],
+  },
   importCommit: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
   importStatus: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
   importRollback: { payload: (p) => ({ importId: p.importId }), allowed: ['committee'] },
-  exportLedger: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
+  exportLedger: { fn: 'sheets', payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
+  // Only for a closed community: the fixture's is open, so its committee is told so (CONFLICT), nothing written.
+  handover: {
+    fn: 'sheets',
+    payload: (p) => ({ communityId: p.communityId }),
+    allowed: ['committee'],
+    outcome: { committee: 'CONFLICT', otherCommittee: 'CONFLICT' },
+  },
   // A number in the caller's own scope: a lead's building or floor, a volunteer's posts (o-sun is posted to 1号).
   revealPhone: {
     payload: (p) => ({ householdId: p.householdId, memberId: p.memberId, reason: 'remind' }),
@@ -213,18 +226,19 @@ const cases = Object.entries(MATRIX).flatMap(([action, rule]) =>
         rule.allowed === ANYONE ||
         (where === 'inside' && ROLES_OF[caller].some((r) => (rule.allowed as Role[]).includes(r)))
       const expected = allowed ? (rule.outcome?.[caller] ?? 'ok') : 'FORBIDDEN'
-      return { action, caller, where, allowed, expected, payload: rule.payload(TARGETS[caller][where]) }
+      const fn = rule.fn ?? 'community'
+      return { fn, action, caller, where, allowed, expected, payload: rule.payload(TARGETS[caller][where]) }
     }),
   ),
 )
 
 describe('permission matrix', () => {
   it.each(cases)(
-    '$action as $caller on a target $where the scope → $expected',
-    async ({ action, caller, allowed, expected, payload }) => {
+    '$fn.$action as $caller on a target $where the scope → $expected',
+    async ({ fn, action, caller, allowed, expected, payload }) => {
       await loadFixture(t)
       const before = allowed ? '' : await snapshot(t)
-      const reply = await t.call<Envelope<unknown>>('community', { action, payload }, WHO[caller])
+      const reply = await t.call<Envelope<unknown>>(fn, { action, payload }, WHO[caller])
       if (allowed) {
         expect(reply.ok ? 'ok' : reply.code === expected ? expected : `${reply.code} ${reply.message}`).toBe(expected)
       } else {

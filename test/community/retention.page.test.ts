@@ -1,6 +1,7 @@
 import type { ClosingStatus, RetentionSchedule } from '../../typings/api'
 import { community, fail, ok, sent } from '../support/pages/fixtures'
-import { fire, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { fakeCloud, fire, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { phoneFiles, USER_DATA_PATH } from '../support/pages/documents'
 
 const PAGE = 'packageCommittee/pages/retention'
 const q = { communityId: 'c_sunny' }
@@ -183,21 +184,21 @@ describe('data kept and ending the service', () => {
     expect(comp.querySelector('#close-button')).toBeUndefined()
   })
 
-  it('opens a hand-over file', async () => {
+  it('opens a hand-over file by its fileID under its own name', async () => {
     community({ retentionSchedule: () => ok(schedule()), closingStatus: () => ok(CLOSED) })
-    const download = jest.spyOn(wx, 'downloadFile').mockImplementation(((o: WechatMiniprogram.DownloadFileOption) => {
-      o.success?.({ tempFilePath: '/tmp/x.xlsx', statusCode: 200, errMsg: 'downloadFile:ok' } as never)
-    }) as never)
-    const open = jest.spyOn(wx, 'openDocument').mockImplementation(((o: WechatMiniprogram.OpenDocumentOption) => {
-      o.success?.({ errMsg: 'openDocument:ok' })
-    }) as never)
+    const phone = phoneFiles()
+    const download = jest.spyOn(wx, 'downloadFile')
     const comp = mount(PAGE, q)
     await settleAll()
     await tap(comp, '#open-0')
-    expect(download.mock.calls[0]?.[0]).toMatchObject({ url: 'https://tmp/ledger.xlsx' })
-    expect(open).toHaveBeenCalled()
+    await settleAll()
+    expect(fakeCloud.downloads).toEqual([CLOSED.handover[0]?.fileID])
+    expect(download).not.toHaveBeenCalled()
+    expect(phone.opened).toEqual([
+      { filePath: `${USER_DATA_PATH}/exports/${CLOSED.handover[0]?.fileName}`, fileType: 'xlsx', showMenu: true },
+    ])
     download.mockRestore()
-    open.mockRestore()
+    phone.restore()
   })
 
   it('shows the error and retries', async () => {

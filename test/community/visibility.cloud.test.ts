@@ -32,8 +32,8 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 
 const restore = () => t.admin('import', { body: state })
-const call = <T>(openid: string, action: string, payload: object) =>
-  t.call<Envelope<T>>('community', { action, payload }, openid)
+const call = <T>(openid: string, action: string, payload: object, name: 'community' | 'sheets' = 'community') =>
+  t.call<Envelope<T>>(name, { action, payload }, openid)
 
 /** Where each caller's calls go: their community, a building and a household they would act on, their home. */
 interface Place {
@@ -66,6 +66,8 @@ const PLACES: Record<CallerKey, Place> = {
 }
 
 interface Case {
+  /** The function whose action it is: spreadsheets are the `sheets` function's, under the same policy. */
+  fn?: 'sheets'
   payload: (p: Place) => object
   /** Callers whose call succeeds; every other one is refused (FORBIDDEN). */
   allowed: CallerKey[]
@@ -148,6 +150,7 @@ const MATRIX: Record<string, Case> = {
   },
   listPhoneReveals: { payload: (p) => ({ communityId: p.communityId }), allowed: COMMITTEES },
   exportLedger: {
+    fn: 'sheets',
     payload: (p) => ({ communityId: p.communityId }),
     allowed: COMMITTEES,
     file: true,
@@ -168,7 +171,7 @@ describe('community visibility matrix: no reply shows more than the policy allow
     await restore()
     const rule = MATRIX[action] as Case
     const place = PLACES[caller]
-    const reply = await call<Record<string, unknown>>(CALLERS[caller], action, rule.payload(place))
+    const reply = await call<Record<string, unknown>>(CALLERS[caller], action, rule.payload(place), rule.fn)
     if (!allowed) {
       expect(reply).toMatchObject({ ok: false, code: 'FORBIDDEN' })
       return

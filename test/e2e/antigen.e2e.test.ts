@@ -442,7 +442,14 @@ describe('an antigen round in 示范二村', () => {
     const docs = await phone.documents()
     expect(docs).toHaveLength(1)
     const doc = docs[0] as (typeof docs)[number]
-    expect(doc).toMatchObject({ name: expect.stringMatching(/\.xlsx$/), fileType: 'xlsx' })
+    // Downloaded by fileID (wx.cloud.downloadFile) and copied to the user folder under the function's name, so the
+    // document viewer shows 「抗原检测-<date>.xlsx」 rather than the temporary file's hash.
+    const [exportedRound] = await e.t.data.find<RoundDoc>('rounds', { _id: roundId })
+    const name = `抗原检测-${exportedRound?.date}.xlsx`
+    expect(doc).toMatchObject({ name, path: `wxfile://usr/exports/${name}`, fileType: 'xlsx' })
+    const calls = (await phone.log('api')).map((l) => l.text)
+    expect(calls.filter((c) => c.startsWith('wx.cloud.downloadFile cloud://'))).toHaveLength(1)
+    expect(calls).toContain(`保存文件 wxfile://usr/exports/${name}`)
     await phone.dismiss()
 
     const exported = await e.t.data.findAll<ChainDoc>('chains', { roundId })

@@ -21,6 +21,8 @@ const antigen = <T>(openid: string, action: string, payload: object) =>
   t.call<Envelope<T>>('antigen', { action, payload }, openid)
 const community = <T>(openid: string, action: string, payload: object) =>
   t.call<Envelope<T>>('community', { action, payload }, openid)
+const sheets = <T>(openid: string, action: string, payload: object) =>
+  t.call<Envelope<T>>('sheets', { action, payload }, openid)
 
 /** Open a round for `date` with a deadline 50 seconds from the platform's now (yesterday's round opened at 23:59
  * may run only until midnight). */
@@ -262,7 +264,7 @@ describe('ledger birth years at New Year', () => {
       cloudPath: `ledger/${C1}/new-year.csv`,
       fileContent: Buffer.from(csv),
     })) as { fileID: string }
-    const preview = () => community<ImportPreview>(WHO.committee, 'importPreview', { communityId: C1, fileID })
+    const preview = () => sheets<ImportPreview>(WHO.committee, 'importPreview', { communityId: C1, fileID })
     await t.setClock('2026-12-31T15:59:30Z')
     const before = await preview()
     expect(before.ok && before.data.errors.map((e) => e.row)).toEqual([3])

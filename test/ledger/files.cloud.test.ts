@@ -16,7 +16,7 @@ const CSV = '楼栋,房号,姓名,电话,出生年份,标记\n1号,101,张三,13
 const BUCKET = 'cloud://local.local-localcloud'
 
 const preview = (fileID: string, communityId = C1, openid: string = WHO.committee) =>
-  t.call<Envelope<ImportPreview>>('community', { action: 'importPreview', payload: { communityId, fileID } }, openid)
+  t.call<Envelope<ImportPreview>>('sheets', { action: 'importPreview', payload: { communityId, fileID } }, openid)
 const put = async (cloudPath: string, content = CSV) =>
   (await t.sdk.uploadFile({ cloudPath, fileContent: Buffer.from(content) })).fileID
 
@@ -27,7 +27,7 @@ describe('importPreview takes a ledger only from the community’s folder', () =
       'another community’s exported ledger',
       async () => {
         const out = await t.call<Envelope<{ fileID: string }>>(
-          'community',
+          'sheets',
           { action: 'exportLedger', payload: { communityId: C2 } },
           WHO.otherCommittee,
         )

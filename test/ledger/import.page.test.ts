@@ -1,8 +1,24 @@
 import type { ImportPreview, ImportProgress } from '../../typings/api'
-import { community, fail, ok, sent } from '../support/pages/fixtures'
+import {
+  community,
+  fail,
+  ok,
+  sent,
+  sentSheets,
+  sheets,
+  type Handlers,
+  type SheetsHandlers,
+} from '../support/pages/fixtures'
+import { phoneFiles, USER_DATA_PATH } from '../support/pages/documents'
 import { attr, fakeCloud, fire, mount, settleAll, tap, text, texts } from '../support/pages/harness'
 
 const PAGE = 'packageCommittee/pages/import'
+
+/** The page's calls: reading the file and the export go to the `sheets` function, the rest to `community`. */
+function ledger({ importPreview, exportLedger, ...rest }: Handlers & SheetsHandlers): void {
+  sheets({ ...(importPreview ? { importPreview } : {}), ...(exportLedger ? { exportLedger } : {}) })
+  community(rest)
+}
 const q = { communityId: 'c_sunny' }
 
 function preview(partial: Partial<ImportPreview> = {}): ImportPreview {
@@ -42,7 +58,7 @@ describe('ledger import', () => {
   afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()))
 
   it('starts empty, then uploads the chosen sheet to ledger/<communityId>/ and previews it', async () => {
-    community({ importPreview: () => ok(preview({ newBuildings: ['22号', '23号'] })) })
+    ledger({ importPreview: () => ok(preview({ newBuildings: ['22号', '23号'] })) })
     spies.push(chooseFile(), jest.spyOn(Date, 'now').mockReturnValue(1763600000000))
     const comp = mount(PAGE, q)
     await settleAll()
@@ -54,7 +70,7 @@ describe('ledger import', () => {
     expect(fakeCloud.uploads).toEqual([
       { cloudPath: 'ledger/c_sunny/1763600000000-阳光小区台账.xlsx', filePath: 'wxfile://tmp_ledger' },
     ])
-    expect(sent('importPreview')).toEqual([
+    expect(sentSheets('importPreview')).toEqual([
       {
         communityId: 'c_sunny',
         fileID: 'cloud://test-env.test-env-bucket/ledger/c_sunny/1763600000000-阳光小区台账.xlsx',
@@ -69,7 +85,7 @@ describe('ledger import', () => {
   })
 
   it('says which WeChat-linked residents missing from the file will be kept', async () => {
-    community({
+    ledger({
       importPreview: () =>
         ok(preview({ unchangedHouseholds: 12, keptMembers: [{ building: '3号', room: '201', name: '张三' }] })),
     })
@@ -83,7 +99,7 @@ describe('ledger import', () => {
   })
 
   it('says which buildings it creates from which spellings, which existing ones keep their names, and look-alikes', async () => {
-    community({
+    ledger({
       importPreview: () =>
         ok(
           preview({
@@ -143,7 +159,7 @@ describe('ledger import', () => {
   })
 
   it('shows no building notes when nothing is created or written another way', async () => {
-    community({ importPreview: () => ok(preview()) })
+    ledger({ importPreview: () => ok(preview()) })
     spies.push(chooseFile())
     const comp = mount(PAGE, q)
     await tap(comp, '#choose-file')
@@ -153,7 +169,7 @@ describe('ledger import', () => {
   })
 
   it('lists the row errors and keeps the commit button disabled', async () => {
-    community({
+    ledger({
       importPreview: () =>
         ok(
           preview({
@@ -185,12 +201,12 @@ describe('ledger import', () => {
   })
 
   it('previews again when the create-buildings switch changes', async () => {
-    community({ importPreview: (p) => ok(preview({ newBuildings: p.createBuildings ? ['22号'] : [] })) })
+    ledger({ importPreview: (p) => ok(preview({ newBuildings: p.createBuildings ? ['22号'] : [] })) })
     spies.push(chooseFile())
     const comp = mount(PAGE, q)
     await tap(comp, '#choose-file')
     await fire(comp, 'change', { value: true }, '#create-buildings')
-    expect(sent('importPreview').map((p) => p.createBuildings)).toEqual([false, true])
+    expect(sentSheets('importPreview').map((p) => p.createBuildings)).toEqual([false, true])
     expect(text(comp, '#new-buildings')).toContain('22号')
   })
 
@@ -206,7 +222,7 @@ describe('ledger import', () => {
     ]
     const seen: number[] = []
     const page: { comp?: ReturnType<typeof mount> } = {}
-    community({
+    ledger({
       importPreview: () => ok(preview()),
       importCommit: () => {
         seen.push(page.comp?.data.progress.percent as number)
@@ -247,7 +263,7 @@ describe('ledger import', () => {
       { importId: 'imp_1', status: 'committing', done: 1000, total: 1506 },
       { importId: 'imp_1', status: 'committed', done: 1506, total: 1506 },
     ]
-    community({ importPreview: () => ok(preview()), importCommit: () => ok(chunks.shift() as ImportProgress) })
+    ledger({ importPreview: () => ok(preview()), importCommit: () => ok(chunks.shift() as ImportProgress) })
     spies.push(chooseFile(), answerModal(true))
     const comp = mount(PAGE, q)
     await tap(comp, '#choose-file')
@@ -260,7 +276,7 @@ describe('ledger import', () => {
   })
 
   it('offers rollback, not continuing, when the import failed', async () => {
-    community({
+    ledger({
       importPreview: () => ok(preview()),
       importCommit: () =>
         ok({ importId: 'imp_1', status: 'failed', done: 500, total: 1506, message: '楼栋「15号」在预览后被删除' }),
@@ -277,7 +293,7 @@ describe('ledger import', () => {
 
   it('stops on an error mid-import and continues on tap', async () => {
     let broken = true
-    community({
+    ledger({
       importPreview: () => ok(preview()),
       importCommit: () =>
         broken
@@ -297,7 +313,7 @@ describe('ledger import', () => {
 
   it('shows an unreadable file and checks it again on retry', async () => {
     let broken = true
-    community({
+    ledger({
       importPreview: () =>
         broken ? fail('FILE_UNREADABLE', '文件无法读取，请上传 .xlsx 或 .csv 表格') : ok(preview()),
     })
@@ -311,7 +327,7 @@ describe('ledger import', () => {
   })
 
   it('refuses other file types and failed uploads before calling the function', async () => {
-    community({ importPreview: () => ok(preview()) })
+    ledger({ importPreview: () => ok(preview()) })
     spies.push(chooseFile('照片.jpg'))
     const comp = mount(PAGE, q)
     await tap(comp, '#choose-file')
@@ -321,33 +337,31 @@ describe('ledger import', () => {
     spies.push(chooseFile(), jest.spyOn(fakeCloud, 'uploadFile').mockRejectedValue({ errMsg: 'cloud.uploadFile:fail' }))
     await tap(comp, '#choose-file')
     expect(text(comp, '#choose-error')).toContain('文件上传没有成功')
-    expect(sent('importPreview')).toEqual([])
+    expect(sentSheets('importPreview')).toEqual([])
   })
 
-  it('exports the ledger and opens it', async () => {
-    community({
+  it('exports the ledger and opens it by its fileID under its own name', async () => {
+    ledger({
       exportLedger: () =>
         ok({
-          fileID: 'cloud://env/exports/ledger.xlsx',
+          fileID: 'cloud://test-env.test-env-bucket/ledger-exports/c_sunny/20261124-ab12.xlsx',
           tempFileURL: 'https://tmp.example/ledger.xlsx',
-          fileName: '台账.xlsx',
+          fileName: '阳光小区住户台账-20261124.xlsx',
           households: 1506,
           residents: 3400,
         }),
     })
-    const download = jest.spyOn(wx, 'downloadFile').mockImplementation(((
-      opts: WechatMiniprogram.DownloadFileOption,
-    ) => {
-      opts.success?.({ tempFilePath: 'wxfile://tmp_export.xlsx', statusCode: 200, errMsg: 'ok' } as never)
-    }) as never)
-    const open = jest.spyOn(wx, 'openDocument')
-    spies.push(download, open)
+    const phone = phoneFiles()
+    const download = jest.spyOn(wx, 'downloadFile')
+    spies.push(download, { mockRestore: () => phone.restore() } as jest.SpyInstance)
     const comp = mount(PAGE, q)
     await tap(comp, '#export-button')
-    expect(sent('exportLedger')).toEqual([q])
-    expect(download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://tmp.example/ledger.xlsx' }))
-    expect(open).toHaveBeenCalledWith(
-      expect.objectContaining({ filePath: 'wxfile://tmp_export.xlsx', fileType: 'xlsx', showMenu: true }),
-    )
+    await settleAll()
+    expect(sentSheets('exportLedger')).toEqual([q])
+    expect(fakeCloud.downloads).toEqual(['cloud://test-env.test-env-bucket/ledger-exports/c_sunny/20261124-ab12.xlsx'])
+    expect(download).not.toHaveBeenCalled()
+    expect(phone.opened).toEqual([
+      { filePath: `${USER_DATA_PATH}/exports/阳光小区住户台账-20261124.xlsx`, fileType: 'xlsx', showMenu: true },
+    ])
   })
 })

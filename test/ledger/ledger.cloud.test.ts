@@ -21,7 +21,8 @@ import type { Envelope, ImportProgress } from '../../typings/api'
 import { HEADER, sampleLedger, toCsv, toXlsx, type Sheet } from '../support/ledger'
 import { FUNCTIONS_DIR, ROOT, startTestCloud, TEST_NOW, type TestCloud } from '../support/localcloud'
 
-const FN = 'community'
+/** Reading the file and the export are the `sheets` function's; the commit, status and rollback the community's. */
+const SHEETS = new Set(['importPreview', 'exportLedger'])
 /** The Shanghai year of the functions' clock, which every cloud test file starts at TEST_NOW. */
 const YEAR = inShanghai(TEST_NOW).year()
 
@@ -81,7 +82,7 @@ async function upload(communityId: string, name: string, content: Buffer | strin
 }
 
 const call = <T>(action: string, payload: object, openid: string) =>
-  t.call<Envelope<T>>(FN, { action, payload }, openid)
+  t.call<Envelope<T>>(SHEETS.has(action) ? 'sheets' : 'community', { action, payload }, openid)
 
 async function ok<T>(reply: Promise<Envelope<T>>): Promise<T> {
   const r = await reply

@@ -256,7 +256,7 @@ export interface AntigenApi {
   /** A 层长 confirms their floor (the building lead or committee may confirm any floor). */
   confirmFloor: { input: { roundId: string; buildingId: string; floor: number }; output: ChainView }
   table: { input: { roundId: string }; output: RoundTable }
-  exportTable: { input: { roundId: string }; output: { fileID: string; tempFileURL: string; fileName: string } }
+  // The table as a spreadsheet: the `sheets` function's exportTable (typings/api/sheets.d.ts).
   remind: { input: { roundId: string; buildingId: string }; output: RemindResult }
   subscribeRounds: { input: { communityId: string }; output: { subscribed: boolean } }
   /**

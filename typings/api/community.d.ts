@@ -562,14 +562,10 @@ export interface CommunityApi {
     output: StructureView['community']
   }
 
-  importPreview: { input: { communityId: string; fileID: string; createBuildings?: boolean }; output: ImportPreview }
+  // Reading the uploaded file (importPreview) and the ledger's export are the `sheets` function's.
   importCommit: { input: { importId: string }; output: ImportProgress }
   importStatus: { input: { importId: string }; output: ImportProgress }
   importRollback: { input: { importId: string }; output: ImportProgress }
-  exportLedger: {
-    input: { communityId: string }
-    output: { fileID: string; tempFileURL: string; fileName: string; households: number; residents: number }
-  }
 
   /** What personal data is kept, for how long, the next deletions and failed ones (committee). */
   retentionSchedule: { input: { communityId: string }; output: RetentionSchedule }

@@ -4,9 +4,11 @@
  */
 import type { AntigenApi } from './antigen'
 import type { CommunityApi } from './community'
+import type { SheetsApi } from './sheets'
 
 export * from './antigen'
 export * from './community'
+export * from './sheets'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
 export type ErrorCode =
@@ -87,6 +89,8 @@ export interface CallEvent<A extends string = string, P = unknown> {
 export interface Api {
   community: CommunityApi
   antigen: AntigenApi
+  /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
+  sheets: SheetsApi
 }
 
 export type FunctionName = keyof Api

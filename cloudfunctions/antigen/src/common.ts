@@ -1,18 +1,11 @@
 // Loading rounds and chains, and the people in them as the visibility policy shows them to the caller.
-import type { MemberResultView, RoundView } from '../../../typings/api'
-import type { ChainDoc, ChainEntryDoc, RoundDoc } from '../../../server/antigen/model'
-import type { HouseholdDoc } from '../../../server/community/model'
-import { type ActionContext, AppError, nowMs } from '../../../server/kernel'
+import type { MemberResultView } from '../../../typings/api'
+import type { ChainDoc, ChainEntryDoc } from '../../../server/antigen/model'
+import { type ActionContext, AppError } from '../../../server/kernel'
 import type { Grant } from '../../../server/platform/grants'
 import { cloud, data } from '../../../server/platform/cloud'
 import { iso } from '../../../server/platform/places'
-import {
-  householdTarget,
-  memberResultView,
-  type Fields,
-  type HouseholdTarget,
-} from '../../../server/platform/visibility'
-import { floorOf } from '../../../server/community/structure'
+import { memberResultView, type Fields } from '../../../server/platform/visibility'
 
 export { chainId } from '../../../server/antigen/rules'
 import { chainId } from '../../../server/antigen/rules'
@@ -37,19 +30,6 @@ export function leadScope(
       ...(building.scope.floor !== undefined ? { floor: building.scope.floor } : {}),
     }
   return { communityId }
-}
-
-export function loadRound(ctx: ActionContext, id: string): Promise<RoundDoc> {
-  return ctx.memo(`round:${id}`, async () => {
-    // The building list can be long (one id per building); nothing after opening needs it.
-    const [doc] = await data.find<RoundDoc>(
-      'rounds',
-      { _id: id },
-      { limit: 1, fields: { buildingIds: false } as never },
-    )
-    if (!doc) throw new AppError('NOT_FOUND', '找不到这一轮检测')
-    return { ...doc, buildingIds: doc.buildingIds ?? [] }
-  })
 }
 
 export function loadChain(ctx: ActionContext, roundId: string, buildingId: string): Promise<ChainDoc> {
@@ -108,48 +88,10 @@ export function chainFields(householdIds: readonly string[]): Record<string, boo
 
 export { iso }
 
-export function roundView(r: RoundDoc): RoundView {
-  const view: RoundView = {
-    id: r._id,
-    communityId: r.communityId,
-    date: r.date,
-    deadline: iso(r.deadline),
-    notice: r.notice,
-    status: isClosed(r) ? 'closed' : 'open',
-    allBuildings: r.allBuildings,
-    buildingCount: r.buildingCount ?? r.buildingIds.length,
-    openedAt: iso(r.openedAt),
-  }
-  if (r.closedAt) view.closedAt = iso(r.closedAt)
-  return view
-}
-
 export { closeRoundDocs } from '../../../server/antigen/sequencer'
 import { sequence } from '../../../server/antigen/sequencer'
-
-/** A round is closed once closed by hand or past its deadline (the timer then records it). */
-export const isClosed = (r: { status: string; deadline: Date }) =>
-  r.status === 'closed' || new Date(r.deadline).getTime() < nowMs()
-
-/**
- * The household a chain entry (or a missing room) is about, as the visibility policy's place: the household as
- * stored, or, when it is gone, the chain's building and the room's floor.
- */
-export function entryTarget(
-  chain: Pick<ChainDoc, 'communityId' | 'groupId' | 'buildingId'>,
-  householdId: string,
-  room: string,
-  household?: HouseholdDoc,
-): HouseholdTarget {
-  if (household) return householdTarget(household)
-  return {
-    communityId: chain.communityId,
-    groupId: chain.groupId,
-    buildingId: chain.buildingId,
-    floor: floorOf(room),
-    householdId,
-  }
-}
+// Shared with the `sheets` function's table export.
+export { entryTarget, isClosed, loadRound, roundView } from '../../../server/antigen/table'
 
 /** How long a kit photo's temporary URL works: long enough to look at a chain, short enough not to be passed on. */
 export const PHOTO_URL_MAX_AGE_S = 600

@@ -1,28 +1,21 @@
 // The roll-up table (楼道号 | 应报户数 | 已报户数 | 实际人数 | 阴性 | 异常 | 无效 | 未报 | 已确认), computed on every load
 // from the chains' counters: its database reads grow with buildings, never with households.
-import type { RoundTable, TableRow } from '../../../typings/api'
-import type { ChainDoc, RoundDoc } from '../../../server/antigen/model'
-import type { HouseholdDoc } from '../../../server/community/model'
+// The spreadsheet of it is the `sheets` function's (cloudfunctions/sheets/src/table.ts), so this function's bundle
+// carries no spreadsheet code.
+import type { RoundTable } from '../../../typings/api'
+import type { RoundDoc } from '../../../server/antigen/model'
 import { action, type ActionContext, defineActions, z } from '../../../server/kernel'
-import { naturalCompare } from '../../../server/community/structure'
-import { writeWorkbook, type SheetColumn } from '../../../server/platform/xlsx'
 import { data } from '../../../server/platform/cloud'
-import { uploadExport } from '../../../server/platform/exports'
 import type { Grant } from '../../../server/platform/grants'
-import { fieldsFor, householdTarget, peopleCells, showName } from '../../../server/platform/visibility'
-import { isAbnormal, tableOrder, tableRow, totals } from '../../../server/antigen/rules'
-import { entryTarget, leadScope, loadRound, roundView } from './common'
+import { buildTable, type Counters } from '../../../server/antigen/table'
+import { leadScope, loadRound } from './common'
 import { sequenceWaiting } from '../../../server/antigen/sequencer'
-import { randomId } from '../../../server/community/ids'
 
-const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
 const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()
 
 async function tableScope(i: { roundId: string }, ctx: ActionContext) {
   return leadScope(ctx.grants as Grant[], (await loadRound(ctx, i.roundId)).communityId)
 }
-
-type Counters = Omit<ChainDoc, 'entries'>
 
 async function counters(round: RoundDoc, scope: { groupId?: string; buildingId?: string }): Promise<Counters[]> {
   const where: Record<string, unknown> = { roundId: round._id }
@@ -33,40 +26,8 @@ async function counters(round: RoundDoc, scope: { groupId?: string; buildingId?:
   return data.findAll<Counters>('chains', where, { fields: { entries: false } as never })
 }
 
-export function buildTable(round: RoundDoc, chains: Counters[], scope: RoundTable['scope']): RoundTable {
-  const rows = chains
-    .map((c) => ({ ...tableRow({ ...c, entries: {} }), order: c.order }))
-    .sort(tableOrder)
-    .map(({ order: _order, ...row }) => row as TableRow)
-  const groupIds = [...new Set(chains.sort((a, b) => a.order - b.order).map((c) => c.groupId))]
-  const groups = groupIds.map((groupId) => {
-    const mine = chains.filter((c) => c.groupId === groupId)
-    return { groupId, groupName: mine[0]?.groupName ?? '', ...totals(mine) }
-  })
-  const zoneIds = [...new Set(chains.flatMap((c) => (c.zoneId ? [c.zoneId] : [])))]
-  const zones = zoneIds.map((zoneId) => {
-    const mine = chains.filter((c) => c.zoneId === zoneId)
-    return { zoneId, zoneName: mine[0]?.zoneName ?? '', ...totals(mine) }
-  })
-  return { round: roundView(round), rows, groups, zones, total: totals(chains), scope }
-}
-
 const scopeName = (s: { groupId?: string; buildingId?: string }): RoundTable['scope'] =>
   s.buildingId ? 'building' : s.groupId ? 'group' : 'community'
-
-const TABLE_COLUMNS: SheetColumn[] = [
-  '楼道号',
-  '营',
-  '应报户数',
-  '已报户数',
-  '实际人数',
-  '阴性',
-  '异常',
-  '无效',
-  '未测',
-  '未报',
-  '已确认',
-].map((header) => ({ header, width: header === '楼道号' ? 12 : 10 }))
 
 export const tableActions = defineActions('antigen', {
   table: action({
@@ -76,95 +37,6 @@ export const tableActions = defineActions('antigen', {
       const round = await loadRound(ctx, i.roundId)
       const scope = await tableScope(i, ctx)
       return buildTable(round, await counters(round, scope), scopeName(scope))
-    },
-  }),
-
-  // The spreadsheet names people and their results: the committee's alone. Its person cells are the caller's
-  // fields under the visibility policy, like every view.
-  exportTable: action({
-    input,
-    access: {
-      roles: ['committee'],
-      scope: async (i, ctx) => ({ communityId: (await loadRound(ctx, i.roundId)).communityId }),
-    },
-    handler: async (i, ctx) => {
-      const round = await loadRound(ctx, i.roundId)
-      const [chains, households] = await Promise.all([
-        data.findAll<ChainDoc>('chains', { roundId: round._id }),
-        data.findAll<HouseholdDoc>('households', { communityId: round.communityId }),
-      ])
-      const table = buildTable(round, chains, 'community')
-      const row = (r: Omit<TableRow, 'buildingId' | 'groupId' | 'confirmed'> & { confirmed: boolean | number }) => [
-        r.name,
-        r.groupName,
-        r.expected,
-        r.submitted,
-        r.people,
-        r.negative,
-        r.positive,
-        r.invalid,
-        r.untested,
-        r.missing,
-        typeof r.confirmed === 'number' ? r.confirmed : r.confirmed ? '是' : '否',
-      ]
-      const tableRows = [
-        ...table.rows.map(row),
-        ...table.groups.map((g) => row({ ...g, name: `${g.groupName} 小计`, groupName: '' })),
-        ...table.zones.map((z) => row({ ...z, name: `${z.zoneName} 小计`, groupName: '' })),
-        row({ ...table.total, name: '合计', groupName: '' }),
-      ]
-      const byId = new Map(households.map((h) => [h._id, h]))
-      const chainOf = new Map(chains.map((c) => [c.buildingId, c]))
-      const abnormal = chains.flatMap((c) =>
-        Object.values(c.entries).flatMap((e) => {
-          const h = byId.get(e.householdId)
-          const f = fieldsFor(ctx.grants, entryTarget(c, e.householdId, e.room, h))
-          if (!f.results || !isAbnormal(e.counts)) return []
-          return [
-            [
-              c.buildingName,
-              e.room,
-              e.members.map((m) => `${showName(f.name, m.name)}:${RESULT_LABELS[m.result]}`).join('；'),
-              peopleCells(h?.members ?? [], f).phones,
-            ],
-          ]
-        }),
-      )
-      const missing = households
-        // A round reduced to counts (retention) names no one: no 未报 list either.
-        .filter((h) => {
-          const chain = chainOf.get(h.buildingId)
-          return h.members.length > 0 && chain !== undefined && !chain.resultsReducedAt && !chain.entries[h._id]
-        })
-        .sort(
-          (a, b) =>
-            (chainOf.get(a.buildingId)?.order ?? 0) - (chainOf.get(b.buildingId)?.order ?? 0) ||
-            naturalCompare(a.room, b.room),
-        )
-        .map((h) => {
-          const cells = peopleCells(h.members, fieldsFor(ctx.grants, householdTarget(h)))
-          return [chainOf.get(h.buildingId)?.buildingName ?? '', h.room, cells.names, cells.phones]
-        })
-      const person: SheetColumn[] = [
-        { header: '楼道号', width: 10 },
-        { header: '房号', width: 8, text: true },
-        { header: '人员', width: 30 },
-        { header: '电话', width: 28, text: true },
-      ]
-      const buffer = await writeWorkbook([
-        { name: '汇总', columns: TABLE_COLUMNS, rows: tableRows },
-        { name: '异常户', columns: person, rows: abnormal },
-        { name: '未报户', columns: person, rows: missing },
-      ])
-      const fileName = `抗原检测-${round.date}.xlsx`
-      const file = await uploadExport(
-        round.communityId,
-        'antigen',
-        `exports/${round.communityId}/${randomId('antigen', 16)}.xlsx`,
-        buffer,
-        ctx.caller.openid,
-      )
-      return { ...file, fileName }
     },
   }),
 })

@@ -2,15 +2,15 @@
 // periods, closing the community with its hand-over exports, and the closing's progress.
 import type {
   ClosingStatus,
+  Envelope,
   HandoverFile,
   RetentionItem,
   RetentionSchedule,
   RetentionSettings,
 } from '../../../typings/api'
 import type { CommunityDoc, PhoneRevealDoc, RoleDoc } from '../../../server/community/model'
-import { action, AppError, defineActions, formatShanghai, nowDate, nowMs, z } from '../../../server/kernel'
+import { action, AppError, defineActions, nowDate, nowMs, z } from '../../../server/kernel'
 import { antigenSchedule, closeCommunityRounds } from '../../../server/antigen/retention'
-import { roundsWorkbook } from '../../../server/antigen/handover'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
 import {
@@ -24,12 +24,13 @@ import {
   RETENTION_BOUNDS,
   retentionOf,
 } from '../../../server/community/settings'
-import { exportLedger } from '../../../server/ledger'
-import { data } from '../../../server/platform/cloud'
+import { cloud, data } from '../../../server/platform/cloud'
 import { failedDeletions } from '../../../server/platform/deletions'
-import { tempUrl, uploadExport, type ExportDoc } from '../../../server/platform/exports'
+import { tempUrl, type ExportDoc } from '../../../server/platform/exports'
 import { PHONE_REVEAL_TTL_DAYS } from './phones'
-import { randomId } from '../../../server/community/ids'
+
+/** The function that writes spreadsheets (cloudfunctions/sheets). */
+const SHEETS_FUNCTION = 'sheets'
 
 const communityId = z.string().min(1).max(64).describe('小区')
 const committee = {
@@ -170,35 +171,15 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   return out
 }
 
-const HANDOVER = {
-  ledger: (id: string) => `exp_handover_${id}_ledger`,
-  antigen: (id: string) => `exp_handover_${id}_antigen`,
-}
-
-/** The hand-over exports, each made once (a retried closing finds the ones it made). */
-async function handOver(c: CommunityDoc, by: string, deleteAfter: Date): Promise<void> {
-  const opts = { expiresAt: deleteAfter, handover: true }
-  const day = formatShanghai(nowDate(), 'YYYYMMDD')
-  if (!(await data.get<ExportDoc>('exports', HANDOVER.ledger(c._id)))) {
-    const fileName = `${c.name}住户台账-移交-${day}.xlsx`
-    await exportLedger(data, c._id, async (cloudPath, content) => {
-      const file = await uploadExport(c._id, 'ledger', cloudPath, content, by, {
-        ...opts,
-        id: HANDOVER.ledger(c._id),
-        fileName,
-      })
-      return file.fileID
-    })
-  }
-  if (!(await data.get<ExportDoc>('exports', HANDOVER.antigen(c._id)))) {
-    const book = await roundsWorkbook(c._id)
-    if (book)
-      await uploadExport(c._id, 'antigen', `exports/${c._id}/${randomId('handover', 16)}.xlsx`, book.buffer, by, {
-        ...opts,
-        id: HANDOVER.antigen(c._id),
-        fileName: `${c.name}抗原检测各轮统计-移交-${day}.xlsx`,
-      })
-  }
+/** The hand-over exports, made by the `sheets` function (spreadsheets stay out of this function's bundle). */
+async function handOver(communityId: string): Promise<void> {
+  const res = (await cloud.callFunction({
+    name: SHEETS_FUNCTION,
+    data: { action: 'handover', payload: { communityId } },
+  })) as { result?: Envelope<unknown> }
+  const reply = res.result
+  if (!reply || typeof reply !== 'object' || !('ok' in reply)) throw new Error('sheets.handover: no envelope')
+  if (!reply.ok) throw new AppError(reply.code, reply.message)
 }
 
 async function sumPeople(id: string): Promise<number> {
@@ -370,7 +351,7 @@ export const lifecycleActions = defineActions('community', {
       )
       // 3. The hand-over: the ledger and every round's table, kept until everyone's data goes.
       if (!closing.handoverAt) {
-        await handOver(c, ctx.caller.openid, new Date(closing.deleteAfter))
+        await handOver(c._id)
         await data.update('communities', c._id, { 'closing.handoverAt': nowDate() })
         c = await community(c._id)
       }

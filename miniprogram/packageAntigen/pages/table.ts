@@ -320,8 +320,8 @@ Component({
       if (this.data.busy) return
       this.setData({ busy: 'export' })
       try {
-        const res = await call('antigen', 'exportTable', { roundId: this.data.roundId })
-        await openXlsx(res.tempFileURL)
+        const res = await call('sheets', 'exportTable', { roundId: this.data.roundId })
+        await openXlsx(res.fileID, res.fileName)
       } catch (err) {
         if (!(err instanceof CloudError)) showError(new CloudError('NETWORK', '表格没有打开，请检查网络后再试'))
       } finally {

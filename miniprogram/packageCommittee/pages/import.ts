@@ -188,7 +188,7 @@ Component({
       this.setData({ busy: 'previewing', errorMessage: '' })
       try {
         const p = await call(
-          'community',
+          'sheets',
           'importPreview',
           { communityId: this.data.communityId, fileID: this.data.fileID, createBuildings: this.data.createBuildings },
           { silent: true },
@@ -300,8 +300,8 @@ Component({
       if (this.data.busy) return
       this.setData({ busy: 'exporting' })
       try {
-        const res = await call('community', 'exportLedger', { communityId: this.data.communityId })
-        await openXlsx(res.tempFileURL)
+        const res = await call('sheets', 'exportLedger', { communityId: this.data.communityId })
+        await openXlsx(res.fileID, res.fileName)
       } catch (err) {
         if (!(err instanceof CloudError)) showError(new CloudError('NETWORK', '台账文件没有打开，请检查网络后再试'))
       } finally {

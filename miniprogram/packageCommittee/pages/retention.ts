@@ -215,11 +215,11 @@ Component({
     },
 
     async onOpenFile(e: WechatMiniprogram.TouchEvent) {
-      const url = (e.currentTarget.dataset as { url: string }).url
-      if (!url || this.data.busy) return
+      const file = this.data.files[Number((e.currentTarget.dataset as { index: number }).index)]
+      if (!file?.url || this.data.busy) return
       this.setData({ busy: 'open' })
       try {
-        await openXlsx(url)
+        await openXlsx(file.fileID, file.fileName)
       } catch {
         wx.showModal({ title: '提示', content: '文件打不开，请稍后再试', showCancel: false, confirmText: '知道了' })
       } finally {

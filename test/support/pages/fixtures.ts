@@ -16,6 +16,7 @@ import type {
   Roster,
   RoundTable,
   RoundView,
+  SheetsApi,
   StructureView,
   TableRow,
   Totals,
@@ -265,6 +266,30 @@ export function sentAntigen<A extends AntigenAction>(action: A): AntigenInput<A>
   return fakeCloud.calls
     .filter((c) => c.name === 'antigen' && c.data.action === action)
     .map((c) => c.data.payload as AntigenInput<A>)
+}
+
+// ---------- sheets ----------
+
+type SheetsAction = keyof SheetsApi
+type SheetsInput<A extends SheetsAction> = SheetsApi[A]['input']
+type SheetsOutput<A extends SheetsAction> = SheetsApi[A]['output']
+export type SheetsHandlers = { [A in SheetsAction]?: (payload: SheetsInput<A>) => Envelope<SheetsOutput<A>> }
+
+/** Answer `sheets` calls (exports, reading an uploaded ledger) per action, like `community`. */
+export function sheets(handlers: SheetsHandlers): void {
+  fakeCloud.on('sheets', (data) => {
+    const action = data.action as SheetsAction
+    const handler = handlers[action] as ((payload: unknown) => unknown) | undefined
+    if (!handler) return fail('UNKNOWN_ACTION', '不支持的操作，请更新小程序后再试')
+    return handler(data.payload)
+  })
+}
+
+/** Payloads sent for one sheets action, in order. */
+export function sentSheets<A extends SheetsAction>(action: A): SheetsInput<A>[] {
+  return fakeCloud.calls
+    .filter((c) => c.name === 'sheets' && c.data.action === action)
+    .map((c) => c.data.payload as SheetsInput<A>)
 }
 
 /** Every call as 'function.action', in order. */
