@@ -109,6 +109,25 @@ describe('closing a community', () => {
     ])
     expect(s.handover.every((f) => f.tempFileURL && f.expiresAt === s.deleteAfter)).toBe(true)
     expect(s.remaining).toMatchObject({ households: 5, people: 7, roles: 10, roundsWithResults: 2, exports: 3 })
+    // The `sheets` function made them, as the committee who closed (its call carried their identity), each once: a
+    // second hand-over or closing finds them and makes nothing.
+    expect(
+      (await t.data.find<{ kind: string; by: string }>('exports', { handover: true })).map((e) => [e.kind, e.by]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['antigen', WHO.committee],
+        ['ledger', WHO.committee],
+      ]),
+    )
+    expect(await call('sheets', WHO.committee, 'handover', { communityId: C1 })).toEqual({
+      ok: true,
+      data: { kinds: ['ledger', 'antigen'] },
+    })
+    expect(await call('sheets', WHO.otherCommittee, 'handover', { communityId: C1 })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    })
+    expect(await t.data.count('exports', { communityId: C1 })).toBe(3)
 
     // The rounds' hand-over: counts only, every round, no names.
     const book = new ExcelJS.Workbook()
