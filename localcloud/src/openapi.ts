@@ -181,9 +181,17 @@ export class OpenApi {
   /** The `wxacode.getUnlimited` requests since the last reset, oldest first. */
   readonly wxaCodes: WxaCodeRequest[] = []
 
+  /**
+   * The mini-program's subscription templates (我的模板), when a test sets them: a send with any other id is
+   * answered 40037 as WeChat answers it. Null (the default, and after a reset): every non-empty id is accepted, so
+   * the placeholder ids of miniprogram/shared/constants.ts work.
+   */
+  templates: Set<string> | null = null
+
   clear(): void {
     this.db.exec('DELETE FROM subscription_credits; DELETE FROM outbox;')
     this.wxaCodes.length = 0
+    this.templates = null
   }
 
   import(credits: { openid: string; templateId: string; count: number }[], outbox: Omit<OutboxMessage, 'id'>[]): void {
@@ -263,7 +271,7 @@ export class OpenApi {
       record('invalid', 40003)
       return { errcode: 40003, errmsg: 'invalid openid' }
     }
-    if (!templateId) {
+    if (!templateId || (this.templates && !this.templates.has(templateId))) {
       record('invalid', 40037)
       return { errcode: 40037, errmsg: 'invalid template_id' }
     }

@@ -41,6 +41,11 @@ export interface LocalCloudOptions {
    * `loadRulesDir`. Without them every client request is refused. The server SDK is never subject to them.
    */
   rules?: Rules
+  /**
+   * Run the functions as a CloudBase environment would: without LOCALCLOUD=true in their environment, so they hold
+   * the placeholder template ids as not configured (tests of a deployment's configuration checks).
+   */
+  deployed?: boolean
 }
 
 export interface LocalCloud {
@@ -216,6 +221,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     clock,
     ...(options.maxInstances !== undefined ? { maxInstances: options.maxInstances } : {}),
     ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
+    ...(options.deployed ? { deployed: true } : {}),
   })
 
   const client = new ClientApi({
@@ -490,6 +496,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const credits: Record<string, number> = {}
       for (const t of templateIds) credits[String(t)] = openapi.grant(String(body.openid ?? ''), String(t ?? ''), count)
       sendJson(res, 200, { openid: body.openid, credits })
+    } else if (route === 'templates' && method === 'POST') {
+      const ids = Array.isArray(body.templateIds) ? body.templateIds.filter((t) => typeof t === 'string' && t) : []
+      openapi.templates = new Set(ids as string[])
+      sendJson(res, 200, { templateIds: [...openapi.templates] })
+    } else if (route === 'templates' && method === 'DELETE') {
+      openapi.templates = null
+      sendJson(res, 200, { templateIds: null })
     } else if (route === 'subscriptions' && method === 'GET') {
       sendJson(res, 200, openapi.allCredits())
     } else if (route === 'calls' && method === 'GET') {

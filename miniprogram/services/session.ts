@@ -1,5 +1,5 @@
 // Who the user is (whoami, cached in globalData for this launch) and what the pages may offer them.
-import type { ConsentView, Role, RoleView, WhoAmI } from '../../typings/api'
+import type { ConsentView, EnvVersion, Role, RoleView, WhoAmI } from '../../typings/api'
 import { call } from './cloud'
 
 /** Ask the cloud again and cache the answer; throws CloudError without showing it (callers render errors). */
@@ -42,11 +42,22 @@ export function holds(
   )
 }
 
+/** The build the person uses (开发版 / 体验版 / 正式版), as the base library says; undefined when it cannot. */
+export function envVersion(): EnvVersion | undefined {
+  try {
+    const v = wx.getAccountInfoSync().miniProgram.envVersion
+    return v === 'develop' || v === 'trial' || v === 'release' ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Ask to send subscription messages. WeChat only shows the dialog when this runs inside a tap handler, so call it
  * synchronously there, before any await. Resolves with the templates the user accepted, whatever the user or
  * WeChat answers: a refusal never blocks. What was accepted is reported to the credits ledger (one credit per
- * template: WeChat allows one message per acceptance and keeps no counter the functions can read).
+ * template: WeChat allows one message per acceptance and keeps no counter the functions can read), with the build
+ * this is, so that the messages open the same build (a trial build's tester gets the trial version).
  */
 export function askSubscribe(tmplIds: string[]): Promise<string[]> {
   return new Promise<string[]>((resolve) => {
@@ -60,8 +71,14 @@ export function askSubscribe(tmplIds: string[]): Promise<string[]> {
       resolve([])
     }
   }).then((accepted) => {
+    const build = envVersion()
     if (accepted.length)
-      call('community', 'recordSubscription', { templateIds: tmplIds, accepted }, { silent: true }).catch(() => {
+      call(
+        'community',
+        'recordSubscription',
+        { templateIds: tmplIds, accepted, ...(build ? { envVersion: build } : {}) },
+        { silent: true },
+      ).catch(() => {
         // Not recorded: the person still gets the message; only the ledger's count (the call list) is short.
       })
     return accepted

@@ -465,7 +465,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   const roleIds = new Set<string>()
   let seq = 0
   const staffAt = () => at(DAY + ++seq * MINUTE)
-  type Extra = Pick<RoleDoc, 'volunteerType' | 'posts' | 'proxy' | 'householdId' | 'memberId'>
+  type Extra = Pick<RoleDoc, 'volunteerType' | 'posts' | 'proxy' | 'householdId' | 'memberId' | 'holderName'>
   const grant = (openid: string, role: Role, scope: Scope, extra: Extra, by: string, when: Date) => {
     const _id = roleId(openid, role, placeKeyOf({ role, scope, volunteerType: extra.volunteerType }))
     if (roleIds.has(_id)) return
@@ -479,8 +479,22 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     grant(r.person.openid, role, scope, { ...extra, ...person }, committeeOpenid(1), staffAt())
   }
 
+  // Committee staff and the merchant live elsewhere: no household names them, the name is on the role (as
+  // bootstrap's --committee-name and the roles page's 填写姓名 write it). Their own stream: nothing else moves.
+  const staffRng = root.fork('staff')
+  const staffName = () => {
+    const sex: Sex = staffRng.chance(0.5) ? 'm' : 'f'
+    return `${surname(staffRng)}${givenName(staffRng, sex, staffRng.int(30, 56))}`
+  }
   for (let i = 1; i <= COMMITTEE_STAFF; i++)
-    grant(committeeOpenid(i), 'committee', { communityId }, {}, committeeOpenid(1), at(i * MINUTE))
+    grant(
+      committeeOpenid(i),
+      'committee',
+      { communityId },
+      { holderName: staffName() },
+      committeeOpenid(1),
+      at(i * MINUTE),
+    )
   for (const r of communityLeads) post(r, 'communityLead', { communityId })
   groupLeads.forEach((r, g) => {
     const groupId = (groups[g] as GroupDoc)._id
@@ -499,7 +513,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     const posts = v.posts.map((b) => (buildings[b] as BuildingDoc)._id)
     post(v.resident, 'volunteer', { communityId }, { volunteerType: v.type, posts })
   }
-  grant(friendly('merchant-1'), 'merchant', { communityId }, {}, committeeOpenid(1), staffAt())
+  grant(friendly('merchant-1'), 'merchant', { communityId }, { holderName: staffName() }, committeeOpenid(1), staffAt())
 
   // Residents joined over the following days; their building lead approved each request.
   const joinedAt = new Map<string, Date>()

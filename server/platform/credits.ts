@@ -2,6 +2,7 @@
 // read: each accepted wx.requestSubscribeMessage allows exactly one send. Pages report what the user accepted
 // (recordSubscription), the push queue spends one credit per message sent and clears the count when WeChat answers
 // 43101 (no credit). Who has none left is read from here (a reminder's call list), never from send results.
+import type { EnvVersion } from '../../typings/api'
 import { nowDate } from '../kernel'
 import { data } from './cloud'
 
@@ -11,6 +12,11 @@ export interface CreditDoc {
   openid: string
   templateId: string
   credits: number
+  /**
+   * The build the person last subscribed from (develop / trial / release): the push queue sends to it
+   * (miniprogramState). Absent for a subscription recorded before it was kept, or from a client that did not say.
+   */
+  envVersion?: EnvVersion
   updatedAt: Date
 }
 
@@ -19,12 +25,20 @@ export const MAX_CREDITS = 50
 
 export const creditId = (openid: string, templateId: string) => `${templateId}:${openid}`
 
-/** One more credit for each accepted template; returns the counts after. */
-export async function addCredits(openid: string, templateIds: readonly string[]): Promise<Record<string, number>> {
+/**
+ * One more credit for each accepted template, and the build it was accepted from (later sends open it); returns
+ * the counts after.
+ */
+export async function addCredits(
+  openid: string,
+  templateIds: readonly string[],
+  envVersion?: EnvVersion,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
+  const build = envVersion ? { envVersion } : {}
   for (const templateId of new Set(templateIds)) {
     const _id = creditId(openid, templateId)
-    const patch = { credits: data._.inc(1), updatedAt: nowDate() }
+    const patch = { credits: data._.inc(1), ...build, updatedAt: nowDate() }
     let n = await data.updateWhere('subscriptionCredits', { _id, credits: data._.lt(MAX_CREDITS) }, patch)
     if (n === 0) {
       const doc = await data.get<CreditDoc>('subscriptionCredits', _id)
@@ -35,6 +49,7 @@ export async function addCredits(openid: string, templateIds: readonly string[])
             openid,
             templateId,
             credits: 1,
+            ...build,
             updatedAt: nowDate(),
           })
           n = 1
@@ -42,6 +57,9 @@ export async function addCredits(openid: string, templateIds: readonly string[])
           // Two first reports at once: the other one created it.
           n = await data.updateWhere('subscriptionCredits', { _id, credits: data._.lt(MAX_CREDITS) }, patch)
         }
+      } else if (envVersion && doc.envVersion !== envVersion) {
+        // At the cap no credit is added, but the build they use now is still the one to send to.
+        await data.update('subscriptionCredits', _id, { envVersion, updatedAt: nowDate() })
       }
     }
     out[templateId] = (await data.get<CreditDoc>('subscriptionCredits', _id))?.credits ?? 0

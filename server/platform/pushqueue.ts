@@ -8,9 +8,14 @@ import { createHash, randomBytes } from 'node:crypto'
 import { AppError, nowDate, nowMs } from '../kernel'
 import { Budget } from './budget'
 import { cloud, data } from './cloud'
-import { clearCredits, spendCredit } from './credits'
+import { clearCredits, creditId, spendCredit, type CreditDoc } from './credits'
+import { CONFIG_ERRORS, templateUsable, type ConfigError } from './health'
 
-export type PushStatus = 'queued' | 'sending' | 'sent' | 'refused' | 'failed'
+/**
+ * `misconfigured`: never sent, or refused by WeChat, because the deployment is not configured for it (`config` says
+ * how); not the person's refusal, so their credits are left alone. The committee's health check reports them.
+ */
+export type PushStatus = 'queued' | 'sending' | 'sent' | 'refused' | 'failed' | 'misconfigured'
 
 export interface PushDoc {
   /** `psh_` + hash of (purpose, touser): the same notice to the same person is one document. */
@@ -34,6 +39,8 @@ export interface PushDoc {
   sentAt?: Date
   errcode?: number
   error?: string
+  /** Why a `misconfigured` message did not go. */
+  config?: ConfigError
 }
 
 export interface PushMessage {
@@ -129,10 +136,24 @@ export async function enqueue(messages: readonly PushMessage[]): Promise<Enqueue
       kick,
     })
   }
+  // A template that is not configured here (an empty id, or a placeholder outside localcloud) can reach nobody:
+  // recorded as such at once, never sent, so the committee's health check and the logs say why.
+  for (const doc of byId.values())
+    if (!templateUsable(doc.templateId))
+      Object.assign(doc, {
+        status: 'misconfigured',
+        config: 'TEMPLATE_NOT_CONFIGURED',
+        error: CONFIG_ERRORS.TEMPLATE_NOT_CONFIGURED,
+        sentAt: at,
+      })
   const docs = [...byId.values()]
-  let queued = 0
+  let written = 0
   // A retried call finds some already queued: only the others are written.
-  for (let i = 0; i < docs.length; i += 500) queued += await data.insertNew('pushQueue', docs.slice(i, i + 500))
+  for (let i = 0; i < docs.length; i += 500) written += await data.insertNew('pushQueue', docs.slice(i, i + 500))
+  const unusable = docs.filter((d) => d.status === 'misconfigured').length
+  if (unusable) console.error(`push queue: ${unusable} message(s) with a template id that is not configured, not sent`)
+  // Only queued ones need a drain; a retry of an all-misconfigured enqueue writes nothing either way.
+  const queued = Math.max(0, written - unusable)
   return queued ? { queued, kick } : { queued }
 }
 
@@ -141,13 +162,27 @@ export interface DrainResult {
   refused: number
   retried: number
   failed: number
+  /** Refused by WeChat for the deployment's configuration (template id, the function's permission). */
+  misconfigured: number
   /** Due messages left when the budget or the limit ran out. */
   more: boolean
 }
 
-type SendOutcome = { status: 'sent' } | { status: 'refused' | 'error'; errcode?: number; error: string }
+type SendOutcome =
+  | { status: 'sent' }
+  | { status: 'refused' | 'error'; errcode?: number; error: string }
+  | { status: 'misconfigured'; errcode: number; error: string; config: ConfigError }
 
-async function send(m: PushDoc): Promise<SendOutcome> {
+/** subscribeMessage.send's `miniprogramState`: the build the message opens, as the person's subscription says. */
+export type MiniprogramState = 'developer' | 'trial' | 'formal'
+
+/** The build a message to this person opens: the one they last subscribed from; formal when unknown. */
+export function miniprogramState(envVersion: unknown): MiniprogramState {
+  if (envVersion === 'develop') return 'developer'
+  return envVersion === 'trial' ? 'trial' : 'formal'
+}
+
+async function send(m: PushDoc, state: MiniprogramState): Promise<SendOutcome> {
   const dataFields = Object.fromEntries(Object.entries(m.fields).map(([k, v]) => [k, { value: v }]))
   try {
     await cloud.openapi.subscribeMessage.send({
@@ -155,15 +190,18 @@ async function send(m: PushDoc): Promise<SendOutcome> {
       templateId: m.templateId,
       page: m.page,
       data: dataFields,
-      miniprogramState: 'formal',
+      miniprogramState: state,
     } as never)
     return { status: 'sent' }
   } catch (err) {
     const e = err as { errCode?: number; errMsg?: string; message?: string }
     const error = String(e.errMsg ?? e.message ?? err).slice(0, 200)
     // 43101: no credit (the person refused or used them up); 47003 bad data and 40003 bad openid never get better.
-    if (e.errCode === 43101 || e.errCode === 47003 || e.errCode === 40003 || e.errCode === 40037)
+    if (e.errCode === 43101 || e.errCode === 47003 || e.errCode === 40003)
       return { status: 'refused', errcode: e.errCode, error }
+    // The deployment's, not the person's: a template id WeChat does not know, the function not allowed to send.
+    if (e.errCode === 40037) return { status: 'misconfigured', errcode: 40037, error, config: 'TEMPLATE_INVALID' }
+    if (e.errCode === 48001) return { status: 'misconfigured', errcode: 48001, error, config: 'API_UNAUTHORIZED' }
     return { status: 'error', ...(typeof e.errCode === 'number' ? { errcode: e.errCode } : {}), error }
   }
 }
@@ -177,6 +215,12 @@ async function record(m: PushDoc, token: string, outcome: SendOutcome): Promise<
     return 'sent'
   }
   const why = { error: outcome.error, ...(outcome.errcode !== undefined ? { errcode: outcome.errcode } : {}) }
+  if (outcome.status === 'misconfigured') {
+    const config = { config: outcome.config, status: 'misconfigured', sentAt: nowDate() }
+    await data.updateWhere('pushQueue', mine, { ...done, ...why, ...config })
+    console.error(`push ${m._id}: ${CONFIG_ERRORS[outcome.config]} (${outcome.error})`)
+    return 'misconfigured'
+  }
   if (outcome.status === 'refused') {
     await data.updateWhere('pushQueue', mine, { ...done, ...why, status: 'refused', sentAt: nowDate() })
     if (outcome.errcode === 43101) await clearCredits(m.touser, m.templateId)
@@ -204,7 +248,7 @@ async function record(m: PushDoc, token: string, outcome: SendOutcome): Promise<
  */
 export async function drain({ budgetMs, limit = 5000 }: { budgetMs: number; limit?: number }): Promise<DrainResult> {
   const budget = new Budget(budgetMs)
-  const out: DrainResult = { sent: 0, refused: 0, retried: 0, failed: 0, more: false }
+  const out: DrainResult = { sent: 0, refused: 0, retried: 0, failed: 0, misconfigured: 0, more: false }
   let handled = 0
   for (;;) {
     if (budget.spent || handled >= limit) {
@@ -225,13 +269,23 @@ export async function drain({ budgetMs, limit = 5000 }: { budgetMs: number; limi
     })
     const claimed = await data.find<PushDoc>('pushQueue', { claim: token }, { limit: 100 })
     handled += candidates.length
+    const states = await statesOf(claimed)
     for (let i = 0; i < claimed.length; i += CONCURRENCY) {
       const results = await Promise.all(
-        claimed.slice(i, i + CONCURRENCY).map(async (m) => record(m, token, await send(m))),
+        claimed.slice(i, i + CONCURRENCY).map(async (m) => record(m, token, await send(m, states(m)))),
       )
       for (const r of results) out[r]++
     }
   }
+}
+
+/** The build each message opens, from its recipient's subscription to its template (one read for the batch). */
+async function statesOf(messages: readonly PushDoc[]): Promise<(m: PushDoc) => MiniprogramState> {
+  const credits = await data.byIds<CreditDoc>(
+    'subscriptionCredits',
+    messages.map((m) => creditId(m.touser, m.templateId)),
+  )
+  return (m) => miniprogramState(credits.get(creditId(m.touser, m.templateId))?.envVersion)
 }
 
 function dueWhere() {
@@ -275,7 +329,7 @@ export async function push(functionName: string, messages: readonly PushMessage[
 /** Delete send results older than KEEP_RESULTS_MS (a timer step). */
 export async function deleteOldResults(now = nowMs()): Promise<number> {
   return data.removeWhere('pushQueue', {
-    status: data._.in(['sent', 'refused', 'failed']),
+    status: data._.in(['sent', 'refused', 'failed', 'misconfigured']),
     createdAt: data._.lt(new Date(now - KEEP_RESULTS_MS)),
   })
 }

@@ -291,6 +291,20 @@ describe('building chain', () => {
     expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: expect.stringContaining('每天的上限') }))
   })
 
+  it('says the reminder could not be pushed because WeChat messages are not set up, not that people refused', async () => {
+    lead()
+    const notConfigured =
+      '微信提醒还没有开通（订阅消息模板没有配置），这次没有发出微信提醒，请打电话提醒。请告诉居委：首页有配置说明。'
+    antigen({ chain: () => ok(chainView()), remind: () => ok({ pushed: 0, callList, notConfigured }) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#remind')
+    expect(text(comp, '#remind-pushed')).toBe(notConfigured)
+    expect(text(comp, '#remind-result')).toContain('以下 1 户请打电话提醒')
+    expect(text(comp, '#remind-result')).not.toContain('收不到微信提醒')
+    expect(text(comp, '#remind-result')).not.toContain('没有住户能收到微信提醒')
+  })
+
   it('rings a full number (the committee’s list) at once, without revealing it', async () => {
     lead(chainView(), [committeeRole])
     antigen({

@@ -152,6 +152,35 @@ describe('home antigen entries', () => {
     expect(text(comp, '#entry-subscribe-rounds-c_sunny')).toContain('已订阅')
   })
 
+  it('records the subscription with the build it came from, so the messages open it (体验版 → trial)', async () => {
+    const builds: (() => WechatMiniprogram.AccountInfo)[] = [
+      () => ({ miniProgram: { appId: 'wx1', envVersion: 'trial', version: '' }, plugin: {} }) as never,
+      () => ({ miniProgram: { appId: 'wx1', envVersion: 'release', version: '1.0.0' }, plugin: {} }) as never,
+      () => {
+        throw new Error('getAccountInfoSync:fail')
+      },
+    ]
+    const recorded: unknown[] = []
+    for (const build of builds) {
+      community({
+        whoami: () => ok(me({ roles: [residentRole], households: [household201] })),
+        recordSubscription: (p) => {
+          recorded.push(p)
+          return ok({ credits: { TPL_ROUND_OPENED: 1 } })
+        },
+      })
+      antigen({ myRounds: () => ok([]), subscribeRounds: () => ok({ subscribed: true }) })
+      spies.push(subscribeAnswer('accept'), jest.spyOn(wx, 'getAccountInfoSync').mockImplementation(build))
+      const comp = mount(PAGE)
+      await settleAll()
+      await tap(comp, '#entry-subscribe-rounds-c_sunny')
+      spies.splice(0).forEach((s) => s.mockRestore())
+    }
+    const asked = { templateIds: ['TPL_ROUND_OPENED'], accepted: ['TPL_ROUND_OPENED'] }
+    // A base library that cannot say sends no build: the function sends to the released one.
+    expect(recorded).toEqual([{ ...asked, envVersion: 'trial' }, { ...asked, envVersion: 'release' }, asked])
+  })
+
   it('does not subscribe when the notification is refused, and explains', async () => {
     community({ whoami: () => ok(me({ roles: [residentRole], households: [household201] })) })
     antigen({ myRounds: () => ok([]), subscribeRounds: () => ok({ subscribed: true }) })

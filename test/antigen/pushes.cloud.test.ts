@@ -1,7 +1,7 @@
 // The push queue through localcloud: round-opened notices and reminders leave after the call returns, through a kicked
 // drain (the timer as the safety net), each person at most once, refusals recorded, field limits kept, and the
 // reminder's call list taken from the credits ledger.
-import type { Envelope, RemindResult, RoundView } from '../../typings/api'
+import type { Envelope, HealthView, RemindResult, RoundView } from '../../typings/api'
 import type { PushDoc } from '../../server/platform/pushqueue'
 import type { CreditDoc } from '../../server/platform/credits'
 import type { RoundSubscriberDoc } from '../../server/antigen/model'
@@ -205,6 +205,91 @@ describe('reminders', () => {
       }),
     ).toMatchObject({ ok: false, code: 'INVALID_INPUT', field: 'accepted.0' })
     expect(await t.data.count('subscriptionCredits')).toBe(0)
+  })
+})
+
+describe('the build a message opens', () => {
+  it('is the one the person subscribed from: trial → trial, develop → developer, unknown → formal', async () => {
+    const recordFrom = (openid: string, envVersion?: string) =>
+      community(openid, 'recordSubscription', {
+        templateIds: ['TPL_ROUND_OPENED'],
+        accepted: ['TPL_ROUND_OPENED'],
+        ...(envVersion ? { envVersion } : {}),
+      })
+    for (const who of [WHO.buildingLead, WHO.floorLead, WHO.residentB2]) await credit(who, 'TPL_ROUND_OPENED')
+    await subscribe([WHO.residentB2], C1)
+    expect(await recordFrom(WHO.buildingLead, 'trial')).toMatchObject({ ok: true })
+    expect(await recordFrom(WHO.floorLead, 'develop')).toMatchObject({ ok: true })
+    expect(await recordFrom(WHO.residentB2)).toMatchObject({ ok: true })
+    // Only WeChat's three builds.
+    expect(await recordFrom(WHO.resident, 'formal')).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      field: 'envVersion',
+    })
+    expect(await t.data.get<CreditDoc>('subscriptionCredits', `TPL_ROUND_OPENED:${WHO.resident}`)).toBeNull()
+    await ok<RoundView>(WHO.committee, 'openRound', {
+      communityId: C1,
+      date: '2026-11-24',
+      deadline: inAnHour(),
+      notice: '体验版测试',
+    })
+    const outbox = await settledOutbox(t)
+    const stateOf = (who: string) => outbox.find((m) => m.touser === who && m.status === 'sent')?.miniprogramState
+    expect(stateOf(WHO.buildingLead)).toBe('trial')
+    expect(stateOf(WHO.floorLead)).toBe('developer')
+    expect(stateOf(WHO.residentB2)).toBe('formal')
+  })
+
+  it('follows the person to the release build when they subscribe from it, even at the cap', async () => {
+    const id = `TPL_ABNORMAL:${WHO.buildingLead}`
+    const from = (envVersion: string) =>
+      community(WHO.buildingLead, 'recordSubscription', {
+        templateIds: ['TPL_ABNORMAL'],
+        accepted: ['TPL_ABNORMAL'],
+        envVersion,
+      })
+    await from('trial')
+    expect(await t.data.get<CreditDoc>('subscriptionCredits', id)).toMatchObject({ credits: 1, envVersion: 'trial' })
+    await t.data.update('subscriptionCredits', id, { credits: 50 })
+    await from('release')
+    expect(await t.data.get<CreditDoc>('subscriptionCredits', id)).toMatchObject({ credits: 50, envVersion: 'release' })
+  })
+})
+
+describe('configuration errors', () => {
+  afterEach(() => t.admin('templates', { method: 'DELETE' }))
+
+  it('a template id WeChat does not know is the deployment’s error, not the person’s refusal', async () => {
+    // The mini-program's 我的模板 lack the round-opened template: WeChat answers 40037.
+    await t.admin('templates', { body: { templateIds: ['TPL_ANTIGEN_REMINDER', 'TPL_ABNORMAL'] } })
+    await credit(WHO.buildingLead, 'TPL_ROUND_OPENED')
+    await record(WHO.buildingLead, 'TPL_ROUND_OPENED')
+    await ok<RoundView>(WHO.committee, 'openRound', {
+      communityId: C1,
+      date: '2026-11-24',
+      deadline: inAnHour(),
+      notice: '模板不对',
+    })
+    await pushesSettled(t)
+    const results = await queue()
+    expect(results.length).toBeGreaterThan(0)
+    for (const m of results)
+      expect(m).toMatchObject({ status: 'misconfigured', config: 'TEMPLATE_INVALID', errcode: 40037 })
+    // The ledger keeps the person's credit: they did not refuse.
+    expect((await t.data.get<CreditDoc>('subscriptionCredits', `TPL_ROUND_OPENED:${WHO.buildingLead}`))?.credits).toBe(
+      1,
+    )
+    const health = await community<HealthView>(WHO.committee, 'health', { communityId: C1 })
+    if (!health.ok) throw new Error(health.message)
+    const pushes = health.data.checks.find((c) => c.id === 'pushes')
+    expect(pushes?.ok).toBe(false)
+    expect(pushes?.message).toContain(`最近 24 小时有 ${results.length} 条订阅消息因配置问题没有发出`)
+    expect(pushes?.message).toContain('40037')
+    // A day later the check looks at newer sends only.
+    await t.advanceClock(25 * 3600_000)
+    const later = await community<HealthView>(WHO.committee, 'health', { communityId: C1 })
+    expect(later.ok && later.data.checks.find((c) => c.id === 'pushes')?.ok).toBe(true)
   })
 })
 

@@ -573,6 +573,8 @@ describe('antigen submission', () => {
       {
         templateIds: ['TPL_ANTIGEN_REMINDER', 'TPL_ROUND_OPENED'],
         accepted: ['TPL_ANTIGEN_REMINDER', 'TPL_ROUND_OPENED'],
+        // The build this is (wx.getAccountInfoSync), so the messages open it: 开发版 in the test harness.
+        envVersion: 'develop',
       },
     ])
     expect(sentAntigen('submit')).toHaveLength(1)

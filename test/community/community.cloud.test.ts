@@ -4,7 +4,7 @@ import type { Envelope, HouseholdView, MyData, RoleView, Roster, StructureView, 
 import type { HouseholdDoc, RoleDoc } from '../../server/community/model'
 import { CONSENTS } from '../../server/community/consent'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
-import { B, C1, H, loadFixture, snapshot, WHO } from '../support/community'
+import { B, C1, H, loadFixture, ROLES, snapshot, WHO } from '../support/community'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -252,6 +252,56 @@ describe('roles', () => {
   it('masks holders’ names for a 团长 reading the list', async () => {
     const list = await ok<RoleView[]>(WHO.communityLead, 'listRoles', { communityId: C1, role: 'volunteer' })
     expect(list.map((r) => r.holder)).toEqual(['孙*'])
+  })
+
+  it('names every holder: by the member record, by the name on the role, or says no name is registered', async () => {
+    const list = await ok<RoleView[]>(WHO.committee, 'listRoles', { communityId: C1 })
+    for (const r of list) expect(r.holder !== undefined || r.unnamed === true).toBe(true)
+    // The fixture's committee member, 楼组长, 营长 and 团长 came without a household: named nowhere yet.
+    const byId = new Map(list.map((r) => [r.id, r]))
+    const committeeRole = ROLES.find((r) => r.openid === WHO.committee) as RoleDoc
+    expect(byId.get(committeeRole._id)).toMatchObject({ unnamed: true })
+    expect(byId.get(committeeRole._id)?.holder).toBeUndefined()
+    expect(list.find((r) => r.role === 'volunteer')).toMatchObject({ holder: '孙八' })
+    expect(list.find((r) => r.role === 'volunteer')?.unnamed).toBeUndefined()
+  })
+
+  it('lets the committee set the name of a holder no household names, as the join form stores names', async () => {
+    const committeeRole = ROLES.find((r) => r.openid === WHO.committee) as RoleDoc
+    const named = await ok<RoleView>(WHO.committee, 'setRoleHolderName', {
+      roleId: committeeRole._id,
+      name: ' 周 建华 ',
+    })
+    expect(named).toMatchObject({ id: committeeRole._id, role: 'committee', holder: '周建华' })
+    expect(named.unnamed).toBeUndefined()
+    expect((await t.data.get<RoleDoc>('roles', committeeRole._id))?.holderName).toBe('周建华')
+    const list = await ok<RoleView[]>(WHO.committee, 'listRoles', { communityId: C1, role: 'committee' })
+    expect(list.map((r) => r.holder)).toEqual(['周建华'])
+    // A 团长 reads it masked, as every name on the list.
+    const asLead = await ok<RoleView[]>(WHO.communityLead, 'listRoles', { communityId: C1, role: 'committee' })
+    expect(asLead.map((r) => [r.holder, r.unnamed])).toEqual([['周*华', undefined]])
+  })
+
+  it('refuses a bad name, a holder the household names and an unknown role, with nothing written', async () => {
+    const committeeRole = ROLES.find((r) => r.openid === WHO.committee) as RoleDoc
+    const before = await snapshot(t)
+    for (const name of ['', '   ', '！！', '周\n建华', '周'.repeat(21)])
+      expect(await call(WHO.committee, 'setRoleHolderName', { roleId: committeeRole._id, name })).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+        field: 'name',
+      })
+    const volunteer = ROLES.find((r) => r.role === 'volunteer' && r.communityId === C1) as RoleDoc
+    expect(await call(WHO.committee, 'setRoleHolderName', { roleId: volunteer._id, name: '别的名字' })).toMatchObject({
+      ok: false,
+      code: 'CONFLICT',
+    })
+    // An id that does not exist is answered as one the caller may not touch.
+    expect(await call(WHO.committee, 'setRoleHolderName', { roleId: 'role_nope', name: '周建华' })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    })
+    expect(await snapshot(t)).toBe(before)
   })
 
   it('refuses a member without WeChat', async () => {

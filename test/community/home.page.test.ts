@@ -159,3 +159,68 @@ describe('home entries by role', () => {
     expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'data'])
   })
 })
+
+describe('the deployment’s configuration, for the committee', () => {
+  const problem = {
+    id: 'templates',
+    ok: false,
+    title: '订阅消息模板',
+    message:
+      '订阅消息模板 ID 未配置：「提醒未报」的提醒和通知发不出去。请在小程序后台「功能 → 订阅消息 → 我的模板」选用模板…',
+  }
+  const fine = { id: 'env', ok: true, title: '云开发环境', message: '云函数运行在环境 prod-1a2b。' }
+
+  it('shows the committee a red card with each problem and what to set where', async () => {
+    community({
+      whoami: () => ok(me({ roles: [committeeRole] })),
+      health: () => ok({ ok: false, local: false, checks: [problem, fine] }),
+    })
+    const comp = mount('pages/index/index')
+    await settle()
+    await settle()
+    expect(fakeCloud.calls).toContainEqual({
+      name: 'community',
+      data: { action: 'health', payload: { communityId: 'c_sunny' } },
+    })
+    expect(text(comp, '#health .problems-title')).toBe('配置有问题，请尽快处理')
+    expect(text(comp, '#problem-templates')).toContain('订阅消息模板 ID 未配置：「提醒未报」的提醒和通知发不出去')
+    // Only the problems: what is fine is not listed.
+    expect(comp.querySelector('#problem-env')).toBeUndefined()
+  })
+
+  it('shows nothing when every check is fine, or when the check cannot be asked', async () => {
+    community({
+      whoami: () => ok(me({ roles: [committeeRole] })),
+      health: () => ok({ ok: true, local: true, checks: [fine] }),
+    })
+    let comp = mount('pages/index/index')
+    await settle()
+    await settle()
+    expect(comp.querySelector('#health')).toBeUndefined()
+
+    community({
+      whoami: () => ok(me({ roles: [committeeRole] })),
+      health: () => fail('INTERNAL', '系统繁忙，请稍后再试'),
+    })
+    comp = mount('pages/index/index')
+    await settle()
+    await settle()
+    expect(comp.querySelector('#health')).toBeUndefined()
+    expect(comp.data.state).toBe('ready')
+  })
+
+  it('never asks for residents, leads or a 团长', async () => {
+    for (const roles of [[residentRole], [leadRole], [communityLeadRole]]) {
+      fakeCloud.reset()
+      community({
+        whoami: () => ok(me({ roles, households: [household201] })),
+        health: () => ok({ ok: false, local: false, checks: [problem] }),
+      })
+      const comp = mount('pages/index/index')
+      await settle()
+      await settle()
+      expect(fakeCloud.calls.map((c) => c.data.action)).not.toContain('health')
+      expect(comp.querySelector('#health')).toBeUndefined()
+    }
+  })
+})

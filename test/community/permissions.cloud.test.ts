@@ -31,6 +31,8 @@ const ledger = (communityId: string) => ({
   fileID: fileIdOf(LEDGER_FILES[communityId] as string),
 })
 const volunteerRole = ROLES.find((r) => r.role === 'volunteer')?._id as string
+const committeeRoleOf = (communityId: string) =>
+  ROLES.find((r) => r.role === 'committee' && r.communityId === communityId)?._id as string
 const place = {
   // 1号-101 (张三's household), 第1营, community c1
   b1: {
@@ -182,6 +184,12 @@ const MATRIX: Record<ActionName<'community'> | Exclude<ActionName<'sheets'>, 'ex
     allowed: ['committee', 'communityLead'],
   },
   revokeRole: { payload: (p) => ({ roleId: p.roleId }), allowed: ['committee', 'communityLead'] },
+  // The community's committee member made without a household: named on the role.
+  setRoleHolderName: {
+    payload: (p) => ({ roleId: committeeRoleOf(p.communityId), name: '周主任' }),
+    allowed: ['committee'],
+  },
+  health: { payload: (p) => ({ communityId: p.communityId }), allowed: ['committee'] },
   setVolunteerCaps: { payload: (p) => ({ communityId: p.communityId, caps: { patrol: 3 } }), allowed: ['committee'] },
   importPreview: {
     fn: 'sheets',

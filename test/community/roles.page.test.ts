@@ -265,4 +265,71 @@ describe('role management', () => {
     await tap(comp, '#error', '.status-action')
     expect(comp.data.state).toBe('ready')
   })
+
+  describe('names', () => {
+    const unnamed: RoleView = { ...committeeRole, id: 'role_cmt2', unnamed: true }
+    // Named, but not to this caller (a name the policy hides).
+    const hidden = role({ id: 'role_m', role: 'merchant', place: '阳光小区 商家' })
+
+    function withUnnamed(setName?: (p: { roleId: string; name: string }) => ReturnType<typeof ok<RoleView>>) {
+      community({
+        whoami: () => ok(me({ roles: [committeeRole] })),
+        listRoles: () => ok([...listed, unnamed, hidden]),
+        structure: () => ok(structureView()),
+        setRoleHolderName: (p) =>
+          setName ? setName(p) : ok({ ...unnamed, unnamed: undefined, holder: p.name } as RoleView),
+      })
+    }
+
+    it('says 「未登记姓名」 for a holder named nowhere, never 「（未知）」, and the committee sets the name', async () => {
+      withUnnamed()
+      const comp = mount(PAGE, q)
+      await settleAll()
+      expect(text(comp, '#role-role_cmt2 .holder')).toBe('未登记姓名')
+      expect(text(comp, '#role-role_m .holder')).toBe('姓名仅居委可见')
+      expect(text(comp, '#role-role_cmt .holder')).toBe('周主任')
+      expect(JSON.stringify(comp.data.sections)).not.toContain('未知')
+      // Only the unnamed holder gets the control.
+      expect(comp.querySelectorAll('.name-link')).toHaveLength(1)
+
+      await tap(comp, '#name-role_cmt2')
+      expect(comp.querySelector('#name-form')).toBeDefined()
+      await tap(comp, '#name-save')
+      expect(text(comp, '#name-error')).toBe('请填写这位的姓名（最多 20 个字）')
+      expect(sent('setRoleHolderName')).toEqual([])
+
+      await type(comp, ' 周 建华 ', '#name-input')
+      await tap(comp, '#name-save')
+      expect(sent('setRoleHolderName')).toEqual([{ roleId: 'role_cmt2', name: '周建华' }])
+      expect(text(comp, '#role-role_cmt2 .holder')).toBe('周建华')
+      expect(comp.querySelector('#name-form')).toBeUndefined()
+      expect(comp.querySelector('#name-role_cmt2')).toBeUndefined()
+    })
+
+    it('shows the function’s refusal beside the name and keeps what was typed', async () => {
+      withUnnamed(() => fail('CONFLICT', '这位是住户的成员，姓名按住户登记显示，不用另外填写', 'roleId') as never)
+      const comp = mount(PAGE, q)
+      await settleAll()
+      await tap(comp, '#name-role_cmt2')
+      await type(comp, '周建华', '#name-input')
+      await tap(comp, '#name-save')
+      expect(text(comp, '#name-error')).toBe('这位是住户的成员，姓名按住户登记显示，不用另外填写')
+      expect(comp.data.nameText).toBe('周建华')
+      await tap(comp, '#name-cancel')
+      expect(comp.querySelector('#name-form')).toBeUndefined()
+      expect(text(comp, '#role-role_cmt2 .holder')).toBe('未登记姓名')
+    })
+
+    it('offers a 团长 no way to set a name', async () => {
+      community({
+        whoami: () => ok(me({ roles: [communityLeadRole] })),
+        listRoles: () => ok([unnamed]),
+        structure: () => ok(structureView()),
+      })
+      const comp = mount(PAGE, q)
+      await settleAll()
+      expect(text(comp, '#role-role_cmt2 .holder')).toBe('未登记姓名')
+      expect(comp.querySelector('.name-link')).toBeUndefined()
+    })
+  })
 })

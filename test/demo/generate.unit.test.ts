@@ -254,6 +254,10 @@ describe.each([
       if (r.role === 'groupLead') expect(h.groupId).toBe(r.scope.groupId)
       if (r.role === 'volunteer') expect(r.posts).toContain(h.buildingId)
     }
+    // Committee staff and the merchant live elsewhere: the name is on the role, so the roles page shows it.
+    const away = d.collections.roles.filter((r) => !r.householdId)
+    expect(away.map((r) => r.role).sort()).toEqual([...Array(6).fill('committee'), 'merchant'])
+    for (const r of away) expect(r.holderName).toMatch(/^[\u4e00-\u9fff]{2,3}$/)
     const byRole = count(d.collections.roles, (r) => r.role)
     expect(byRole.get('committee')).toBe(6)
     expect(byRole.get('merchant')).toBe(1)

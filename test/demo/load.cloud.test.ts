@@ -7,6 +7,7 @@ import type {
   Envelope,
   FollowUpList,
   MySubmissionView,
+  RoleView,
   Roster,
   RoundTable,
   RoundView,
@@ -93,6 +94,17 @@ describe('demo loader', () => {
     const r = await call<StructureView>('demo-committee-1', 'structure', { communityId: 'c-zhonglou' })
     expect(r.ok && r.data.totals).toEqual({ buildings: 135, households: 1506, residents: 3400, elderly: 670 })
     expect(r.ok && r.data.groups.map((g) => g.buildings.length)).toEqual([20, 20, 20, 20, 20, 20, 15])
+  })
+
+  it('names every role holder on the committee’s roles page: none 「未登记姓名」', async () => {
+    for (const [committee, communityId] of [
+      ['demo-committee-1', 'c-zhonglou'],
+      ['demo2-committee-1', 'c-demo-2'],
+    ] as const) {
+      const roles = ok(await call<RoleView[]>(committee, 'listRoles', { communityId }))
+      expect(roles.length).toBeGreaterThan(0)
+      expect(roles.filter((r) => !r.holder || r.unnamed).map((r) => r.id)).toEqual([])
+    }
   })
 
   it('answers every identity’s example call', async () => {

@@ -88,6 +88,20 @@ describe('subscribeMessage.send', () => {
     await expect(send('o-ann')).resolves.toMatchObject({ ok: true })
   })
 
+  it('accepts any template id, unless told the mini-program’s templates: then another id is 40037', async () => {
+    await grant('o-ann', 'TPL_NOTICE', 2)
+    await t.admin('templates', { body: { templateIds: ['TPL_OTHER'] } })
+    await expect(send('o-ann')).resolves.toMatchObject({ ok: false, errCode: 40037 })
+    expect((await outbox())[0]).toMatchObject({ status: 'invalid', errcode: 40037, templateId: 'TPL_NOTICE' })
+    await t.admin('templates', { method: 'DELETE' })
+    await expect(send('o-ann')).resolves.toMatchObject({ ok: true })
+    // A reset forgets them too.
+    await t.admin('templates', { body: { templateIds: ['TPL_OTHER'] } })
+    t.cloud.reset()
+    await grant('o-ann', 'TPL_NOTICE')
+    await expect(send('o-ann')).resolves.toMatchObject({ ok: true })
+  })
+
   it('reports open APIs it does not emulate', async () => {
     const api = (t.sdk.openapi as unknown as { security: { msgSecCheck(p: object): Promise<unknown> } }).security
     await expect(api.msgSecCheck({ content: 'hi' })).rejects.toMatchObject({ errCode: 48001 })

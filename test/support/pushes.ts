@@ -8,6 +8,7 @@ export interface OutboxMessage {
   templateId: string
   page: string | null
   data: Record<string, { value: string }>
+  miniprogramState: string | null
   status: 'sent' | 'rejected' | 'invalid'
   errcode: number
   function: string | null

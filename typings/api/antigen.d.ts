@@ -169,6 +169,12 @@ export interface RemindResult {
   pushed: number
   /** Households to call: no WeChat member or no subscription. Members without a number are left out. */
   callList: { householdId: string; label: string; floor: number; contacts: CallContact[] }[]
+  /**
+   * Set when no reminder could be pushed to anyone because the deployment is not configured for it (the reminder
+   * template id is not filled in): what to tell the lead. Everyone is then on the call list, not because they
+   * refused.
+   */
+  notConfigured?: string
 }
 
 // ---------- abnormal follow-ups ----------

@@ -42,6 +42,11 @@ export interface RoleView extends RoleGrant {
   place: string
   /** The holder, as the caller may see them (masked unless committee). */
   holder?: string
+  /**
+   * No name is registered for the holder (no member record behind the role, no name on it): the page says
+   * 「未登记姓名」 and the committee can set one (setRoleHolderName). Absent with no `holder`: hidden from the caller.
+   */
+  unnamed?: true
 }
 
 export interface HouseholdRef {
@@ -442,6 +447,28 @@ export interface ClosingStatus {
 
 // ---------- actions ----------
 
+/** The mini-program build a person uses: 开发版 / 体验版 / 正式版. */
+export type EnvVersion = 'develop' | 'trial' | 'release'
+
+/** One configuration check of the deployment. */
+export interface HealthCheckView {
+  /** 'templates' | 'env' | 'pushes' */
+  id: string
+  ok: boolean
+  /** 「订阅消息模板」 */
+  title: string
+  /** What is fine, or what is wrong and what to set where (Simplified Chinese). */
+  message: string
+}
+
+export interface HealthView {
+  /** Every check ok. */
+  ok: boolean
+  /** Running on localcloud (development): the placeholder template ids are fine there. */
+  local: boolean
+  checks: HealthCheckView[]
+}
+
 type Empty = Record<string, never>
 
 export interface CommunityApi {
@@ -454,9 +481,19 @@ export interface CommunityApi {
    * the ledger. `credits`: the caller's count per accepted template after.
    */
   recordSubscription: {
-    input: { templateIds: string[]; accepted: string[] }
+    input: {
+      templateIds: string[]
+      accepted: string[]
+      /**
+       * The build the person uses (`wx.getAccountInfoSync().miniProgram.envVersion`): later messages open that
+       * build (develop → developer, trial → trial, release or unknown → formal).
+       */
+      envVersion?: EnvVersion
+    }
     output: { credits: Record<string, number> }
   }
+  /** Whether the deployment is configured (template ids, environment, recent sends): committee only. */
+  health: { input: { communityId: string }; output: HealthView }
 
   previewInvite: { input: { code: string }; output: InvitePreview }
   requestJoin: {
@@ -557,6 +594,11 @@ export interface CommunityApi {
     output: RoleView
   }
   revokeRole: { input: { roleId: string }; output: { revoked: boolean } }
+  /**
+   * The name shown for a role holder no member record names (a committee member made at bootstrap, a merchant):
+   * committee only; a holder who is a member of a household is named by the household's record.
+   */
+  setRoleHolderName: { input: { roleId: string; name: string }; output: RoleView }
   setVolunteerCaps: {
     input: { communityId: string; caps: Partial<Record<VolunteerType, number | null>> }
     output: StructureView['community']

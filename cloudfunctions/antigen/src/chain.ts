@@ -23,6 +23,7 @@ import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { notify, type PushMessage } from '../../../server/platform/notify'
 import { withCredit } from '../../../server/platform/credits'
+import { templateUsable } from '../../../server/platform/health'
 import { loadHousehold } from '../../../server/platform/places'
 import { fieldsFor, householdTarget, leadsPartOf, showName, showPhone } from '../../../server/platform/visibility'
 import { isAbnormal } from '../../../server/antigen/rules'
@@ -149,6 +150,9 @@ const unconfirmedFloors = (chain: ChainDoc) => (chain.floorsToConfirm ?? []).fil
 
 /** Reminders of the same household within this window are one notice: a double tap or a retry tells no one twice. */
 const REMIND_WINDOW_MS = 10 * 60_000
+
+const REMINDER_NOT_CONFIGURED =
+  '微信提醒还没有开通（订阅消息模板没有配置），这次没有发出微信提醒，请打电话提醒。请告诉居委：首页有配置说明。'
 
 /** The households of the building the caller reminds: a building lead's or the committee's all, a floor lead's floor. */
 const REMINDERS = ['buildingLead', 'floorLead', 'committee'] as const
@@ -291,10 +295,15 @@ export const chainActions = defineActions('antigen', {
       // Who can be pushed is the ledger's answer (a credit for the reminder template), not a send's: the call list is
       // ready now, while the messages leave through the queue. A repeat within the same ten minutes (a double tap, a
       // retry) tells nobody twice; a later reminder is a new notice.
-      const credited = await withCredit(
-        missing.flatMap((h) => h.linkedOpenids),
-        TEMPLATES.antigenReminder,
-      )
+      // A reminder template that is not configured reaches nobody: everyone is to be called, and the lead is told
+      // why (not that they refused).
+      const configured = templateUsable(TEMPLATES.antigenReminder)
+      const credited = configured
+        ? await withCredit(
+            missing.flatMap((h) => h.linkedOpenids),
+            TEMPLATES.antigenReminder,
+          )
+        : new Set<string>()
       const window = Math.floor(nowMs() / REMIND_WINDOW_MS)
       const messages: PushMessage[] = []
       let pushed = 0
@@ -341,7 +350,7 @@ export const chainActions = defineActions('antigen', {
         called: callList.length,
       }
       await data.insert('reminders', log)
-      return { pushed, callList }
+      return configured ? { pushed, callList } : { pushed, callList, notConfigured: REMINDER_NOT_CONFIGURED }
     },
   }),
 })

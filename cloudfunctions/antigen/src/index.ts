@@ -9,6 +9,10 @@ import { roundActions } from './rounds'
 import { submitActions } from './submit'
 import { tableActions } from './table'
 import { withPushDrain } from '../../../server/platform/pushqueue'
+import { reportAtColdStart } from '../../../server/platform/health'
+
+// A deployment without its template ids or environment says so in the log of every new instance.
+reportAtColdStart('antigen')
 
 const routed = defineFunction({
   name: 'antigen',

@@ -20,6 +20,7 @@ import { rolesActions } from './roles'
 import { structureActions } from './structure'
 import { subscriptionActions } from './subscriptions'
 import { withPushDrain } from '../../../server/platform/pushqueue'
+import { reportAtColdStart } from '../../../server/platform/health'
 
 // A person's data deletion reaches their antigen results and photos too (the whole household's entries when they
 // were its last member), their 开轮提醒 subscription when they leave the community, and their openid on the rounds'
@@ -32,6 +33,9 @@ personErasers.push(async (p) => {
   if (p.stopsLeading) await eraseLeadTraces(p.openid, p.communityId)
   return erased
 })
+
+// A deployment without its template ids or environment says so in the log of every new instance.
+reportAtColdStart('community')
 
 const routed = defineFunction({
   name: 'community',

@@ -2,7 +2,7 @@
 // who have joined their household.
 import type { RoleGrant, RoleView, VolunteerType } from '../../../typings/api'
 import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
-import { action, AppError, defineActions, hasRole, isDuplicateKey, nowDate, z } from '../../../server/kernel'
+import { action, AppError, defineActions, hasRole, isDuplicateKey, nameText, nowDate, z } from '../../../server/kernel'
 import { roleId } from '../../../server/community/ids'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
@@ -16,29 +16,40 @@ const id = (label: string) => z.string().min(1).max(64).describe(label)
 const VOLUNTEER = z.enum(['online', 'testing', 'building', 'patrol', 'transport', 'emergency']).describe('志愿者类型')
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
 
+/** The member of a household a role is for, when there is one still: their record names them. */
+function memberOf(d: RoleDoc, households: ReadonlyMap<string, HouseholdDoc>) {
+  const household = d.householdId ? households.get(d.householdId) : undefined
+  const member = household?.members.find((m) => m.id === d.memberId || m.openid === d.openid)
+  return household && member ? { household, member } : undefined
+}
+
 /**
- * Names of role holders as the visibility policy shows them to the caller: a holder living in the community as a
- * member of their household (full for the committee, masked for a 团长), one without a household (a bootstrapped
- * committee member's `holderName`) as a person of the community (full for the committee only).
+ * Role views with their holders' names as the visibility policy shows them to the caller: a holder living in the
+ * community as a member of their household by the member record (full for the committee, masked for a 团长), one
+ * without (a committee member made at bootstrap, a merchant) by the name on the role, as a person of the community
+ * (full for the committee only). A holder named nowhere is `unnamed`: the committee can set a name.
  */
-async function holderNames(docs: RoleDoc[], grants: readonly RoleGrant[]): Promise<Map<string, string>> {
+async function namedViews(docs: RoleDoc[], grants: readonly RoleGrant[]): Promise<RoleView[]> {
   const households = await data.byIds<HouseholdDoc>(
     'households',
     docs.flatMap((d) => (d.householdId ? [d.householdId] : [])),
   )
   const names = new Map<string, string>()
+  const unnamed = new Set<string>()
   for (const d of docs) {
-    const household = d.householdId ? households.get(d.householdId) : undefined
-    const member = household?.members.find((m) => m.id === d.memberId || m.openid === d.openid)
-    const name = member?.name ?? d.holderName
-    if (!name) continue
-    const fields =
-      household && member
-        ? fieldsFor(grants, householdTarget(household))
-        : fieldsForCommunityPerson(grants, d.communityId)
+    const person = memberOf(d, households)
+    const name = person?.member.name ?? d.holderName
+    if (!name) {
+      unnamed.add(d._id)
+      continue
+    }
+    const fields = person
+      ? fieldsFor(grants, householdTarget(person.household))
+      : fieldsForCommunityPerson(grants, d.communityId)
     names.set(d._id, showName(fields.name, name))
   }
-  return names
+  const views = await roleViews(docs.map(toGrant), names)
+  return views.map((v) => (unnamed.has(v.id) ? { ...v, unnamed: true } : v))
 }
 
 export const rolesActions = defineActions('community', {
@@ -66,7 +77,7 @@ export const rolesActions = defineActions('community', {
       const where: Record<string, unknown> = { communityId: input.communityId }
       where.role = input.role ?? data._.neq('resident')
       const docs = trusted(await data.findAll<RoleDoc>('roles', where))
-      return roleViews(docs.map(toGrant), await holderNames(docs, ctx.grants))
+      return namedViews(docs, ctx.grants)
     },
   }),
 
@@ -193,7 +204,7 @@ export const rolesActions = defineActions('community', {
         if (!placed)
           throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
       }
-      const [view] = await roleViews([toGrant(doc)], await holderNames([doc], ctx.grants))
+      const [view] = await namedViews([doc], ctx.grants)
       return view as RoleView
     },
   }),
@@ -224,6 +235,29 @@ export const rolesActions = defineActions('community', {
         if (others.length === 0) throw new AppError('CONFLICT', '社区至少要保留一名居委管理员')
       }
       return { revoked: (await data.remove('roles', role._id)) > 0 }
+    },
+  }),
+
+  setRoleHolderName: action({
+    input: z.object({ roleId: id('角色'), name: nameText('姓名') }).strict(),
+    access: {
+      roles: ['committee'],
+      scope: async (i, ctx) => {
+        const role = await ctx.memo('role', () => data.get<RoleDoc>('roles', i.roleId))
+        if (!role || trusted([role]).length === 0) throw new AppError('NOT_FOUND', '找不到这个角色', 'roleId')
+        return { communityId: role.communityId }
+      },
+    },
+    handler: async (input, ctx): Promise<RoleView> => {
+      const role = (await ctx.memo('role', () => data.get<RoleDoc>('roles', input.roleId))) as RoleDoc
+      const households = await data.byIds<HouseholdDoc>('households', role.householdId ? [role.householdId] : [])
+      if (memberOf(role, households))
+        throw new AppError('CONFLICT', '这位是住户的成员，姓名按住户登记显示，不用另外填写', 'roleId')
+      // Stored as the join form and bootstrap store names: without spaces.
+      const holderName = input.name.replace(/\s+/g, '')
+      await data.update('roles', role._id, { holderName })
+      const [view] = await namedViews([{ ...role, holderName }], ctx.grants)
+      return view as RoleView
     },
   }),
 

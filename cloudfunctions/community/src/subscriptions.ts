@@ -1,6 +1,8 @@
-// What the user accepted of a wx.requestSubscribeMessage: one credit each in the ledger (server/platform/credits.ts).
+// What the user accepted of a wx.requestSubscribeMessage: one credit each in the ledger (server/platform/credits.ts),
+// with the build they use (later messages open it). And the committee's check that messages can go at all.
 import { action, AppError, defineActions, z } from '../../../server/kernel'
 import { addCredits } from '../../../server/platform/credits'
+import { health } from '../../../server/platform/health'
 import { TEMPLATES } from '../../../server/templates'
 
 const KNOWN = new Set<string>(Object.values(TEMPLATES))
@@ -10,7 +12,11 @@ const templateIds = (label: string) => z.array(z.string().min(1).max(64).describ
 export const subscriptionActions = defineActions('community', {
   recordSubscription: action({
     input: z
-      .object({ templateIds: templateIds('订阅消息').min(1), accepted: templateIds('已允许的订阅消息') })
+      .object({
+        templateIds: templateIds('订阅消息').min(1),
+        accepted: templateIds('已允许的订阅消息'),
+        envVersion: z.enum(['develop', 'trial', 'release']).optional().describe('小程序版本'),
+      })
       .strict(),
     access: { signedIn: true },
     handler: async (input, ctx) => {
@@ -19,7 +25,13 @@ export const subscriptionActions = defineActions('community', {
         if (!KNOWN.has(id) || !asked.has(id))
           throw new AppError('INVALID_INPUT', '订阅消息不正确，请更新小程序后再试', `accepted.${i}`)
       }
-      return { credits: await addCredits(ctx.caller.openid, input.accepted) }
+      return { credits: await addCredits(ctx.caller.openid, input.accepted, input.envVersion) }
     },
+  }),
+
+  health: action({
+    input: z.object({ communityId: z.string().min(1).max(64).describe('小区') }).strict(),
+    access: { roles: ['committee'], scope: (i) => ({ communityId: i.communityId }) },
+    handler: () => health(),
   }),
 })

@@ -42,7 +42,15 @@ export interface RuntimeOptions {
   clock?: Clock
   maxInstances?: number
   quiet?: boolean
+  /** Leave out the LOCALCLOUD marker: the functions then see a deployed environment (LocalCloudOptions.deployed). */
+  deployed?: boolean
 }
+
+/**
+ * Set to `true` in every function's environment: how a function knows it runs on localcloud, where the placeholder
+ * subscription-message template ids are fine (server/platform/health.ts).
+ */
+export const LOCAL_MARKER_ENV = 'LOCALCLOUD'
 
 const INVOCATION_KEYS = [
   'WX_OPENID',
@@ -333,6 +341,8 @@ export class FunctionRuntime {
       TCB_ENV: this.opts.env,
       TZ: 'UTC',
     })
+    if (this.opts.deployed) delete env[LOCAL_MARKER_ENV]
+    else env[LOCAL_MARKER_ENV] = 'true'
     for (const k of INVOCATION_KEYS) delete env[k]
     return env
   }

@@ -24,6 +24,7 @@ import { formatDateTime, formatTime } from '../../utils/format'
 import { openPage } from '../../utils/nav'
 import { pageStore } from '../../utils/store'
 import { RESULT_LABELS, resultClass, roundStatusText, roundTitle } from '../utils/labels'
+import { roundCard } from '../utils/share'
 
 type LoadState = 'loading' | 'ready' | 'error'
 type Tab = 'entries' | 'missing'
@@ -467,12 +468,17 @@ Component({
     missingCount: 0,
     remindCount: 0,
     busy: '' as Busy,
-    remind: { shown: false, pushed: '', calls: [] as CallRow[] },
+    remind: { shown: false, pushed: '', notConfigured: false, calls: [] as CallRow[] },
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ roundId: query.roundId ?? '', buildingId: query.buildingId ?? '' })
       void this.load()
+    },
+
+    /** 转发 into the building's group: the round, and what to do by when (a card even before the chain loaded). */
+    onShareAppMessage() {
+      return roundCard(store(this).view)
     },
 
     /** Back from submitting for a household: show it in the chain. */
@@ -775,7 +781,9 @@ Component({
         this.setData({
           remind: {
             shown: true,
-            pushed: r.pushed ? `已向 ${r.pushed} 户发送微信提醒` : '没有住户能收到微信提醒',
+            // Not configured: nobody refused, the deployment cannot send yet; the lead is told so.
+            pushed: r.notConfigured ?? (r.pushed ? `已向 ${r.pushed} 户发送微信提醒` : '没有住户能收到微信提醒'),
+            notConfigured: Boolean(r.notConfigured),
             calls: callRows(r),
           },
         })

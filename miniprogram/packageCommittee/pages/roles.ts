@@ -1,5 +1,6 @@
 // Roles in the community: who holds what (grouped by role), granting a role to a resident who has linked WeChat,
-// revoking, and the per-type volunteer caps. A 团长 sees the lists only.
+// revoking, the per-type volunteer caps, and a name for a holder no household record names (「未登记姓名」: a
+// committee member made at bootstrap without one). A 团长 sees the lists only.
 import type { CommunityApi, Role, RoleView, StructureView, VolunteerType } from '../../../typings/api'
 import { call, CloudError } from '../../services/cloud'
 import { currentMe, holds } from '../../services/session'
@@ -34,8 +35,12 @@ const GRANTABLE: GrantRole[] = [
 interface Section {
   role: string
   title: string
-  rows: { id: string; place: string; holder: string }[]
+  rows: { id: string; place: string; holder: string; unnamed: boolean }[]
 }
+
+const UNNAMED = '未登记姓名'
+/** A name the committee sees and the caller (a 团长) may not. */
+const NAME_HIDDEN = '姓名仅居委可见'
 
 interface PostRow {
   id: string
@@ -56,7 +61,12 @@ function sections(roles: RoleView[]): Section[] {
     title: ROLE_LABELS[role],
     rows: roles
       .filter((r) => r.role === role)
-      .map((r) => ({ id: r.id, place: r.place, holder: r.holder ?? '（未知）' })),
+      .map((r) => ({
+        id: r.id,
+        place: r.place,
+        holder: r.holder ?? (r.unnamed ? UNNAMED : NAME_HIDDEN),
+        unnamed: r.unnamed === true,
+      })),
   })).filter((s) => s.rows.length > 0)
 }
 
@@ -96,6 +106,11 @@ Component({
     caps: [] as { type: VolunteerType; label: string; value: string }[],
     capsError: '',
     savingCaps: false,
+    // naming an unnamed holder
+    naming: '',
+    nameText: '',
+    nameError: '',
+    savingName: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -263,9 +278,44 @@ Component({
       }
     },
 
+    onName(e: WechatMiniprogram.TouchEvent) {
+      const { id } = e.currentTarget.dataset as { id: string }
+      this.setData({ naming: id, nameText: '', nameError: '' })
+    },
+
+    onNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ nameText: e.detail.value, nameError: '' })
+    },
+
+    onNameCancel() {
+      this.setData({ naming: '', nameText: '', nameError: '' })
+    },
+
+    async onNameSave() {
+      if (this.data.savingName || !this.data.naming) return
+      const name = this.data.nameText.replace(/\s+/g, '')
+      if (!name || !/[\p{L}\p{N}]/u.test(name) || [...name].length > 20) {
+        this.setData({ nameError: '请填写这位的姓名（最多 20 个字）' })
+        return
+      }
+      this.setData({ savingName: true, nameError: '' })
+      try {
+        const named = await call('community', 'setRoleHolderName', { roleId: this.data.naming, name }, { silent: true })
+        const s = store(this)
+        s.roles = s.roles.map((r) => (r.id === named.id ? named : r))
+        this.setData({ sections: sections(s.roles), naming: '', nameText: '' })
+        toast('已保存')
+      } catch (err) {
+        this.setData({ nameError: err instanceof CloudError ? err.message : '没有保存成功，请稍后再试' })
+      } finally {
+        this.setData({ savingName: false })
+      }
+    },
+
     async onRevoke(e: WechatMiniprogram.TouchEvent) {
       const { id, place, holder } = e.currentTarget.dataset as { id: string; place: string; holder: string }
-      const yes = await confirm('撤销角色', `撤销 ${holder} 的「${place}」？撤销后对方立即失去这个角色的权限。`, '撤销')
+      const who = holder === UNNAMED || holder === NAME_HIDDEN ? '这位' : holder
+      const yes = await confirm('撤销角色', `撤销 ${who} 的「${place}」？撤销后对方立即失去这个角色的权限。`, '撤销')
       if (!yes) return
       try {
         await call('community', 'revokeRole', { roleId: id })

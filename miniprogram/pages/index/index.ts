@@ -1,6 +1,8 @@
 // Home: who I am in the community, what is waiting, and one big entry per thing my roles let me do. Antigen
-// entries load after the rest and only for the roles that need them: their failure never blocks the page.
-import type { WhoAmI } from '../../../typings/api'
+// entries load after the rest and only for the roles that need them: their failure never blocks the page. The
+// committee also sees what is wrong with the deployment's configuration (the community function's health check),
+// in red, so that reminders that cannot go are noticed; residents see nothing of it.
+import type { HealthCheckView, WhoAmI } from '../../../typings/api'
 import { TEMPLATES } from '../../config'
 import { call, CloudError } from '../../services/cloud'
 import { askSubscribe, refreshMe } from '../../services/session'
@@ -26,6 +28,9 @@ const ANTIGEN_ERROR = '检测信息暂时没有加载成功，下拉刷新可以
 
 const store = pageStore(() => ({ me: null as WhoAmI | null, antigen: {} as AntigenHome }))
 
+/** A community the caller is on the committee of: the one whose health check they see. */
+const committeeCommunity = (me: WhoAmI) => me.roles.find((r) => r.role === 'committee')?.scope.communityId
+
 Component({
   data: {
     state: 'loading' as LoadState,
@@ -34,6 +39,8 @@ Component({
     entries: [] as Entry[],
     errorMessage: '',
     antigenError: '',
+    /** The health check's problems, for the committee only. */
+    problems: [] as Pick<HealthCheckView, 'id' | 'title' | 'message'>[],
   },
   lifetimes: {
     attached() {
@@ -51,7 +58,24 @@ Component({
         this.setData({ state: 'error', errorMessage: message })
         return
       }
-      await this.loadAntigen()
+      await Promise.all([this.loadAntigen(), this.loadHealth()])
+    },
+
+    /** The committee's configuration check; a failure to ask shows nothing (the page works without it). */
+    async loadHealth() {
+      const me = store(this).me
+      const communityId = me ? committeeCommunity(me) : undefined
+      if (!communityId) {
+        if (this.data.problems.length) this.setData({ problems: [] })
+        return
+      }
+      try {
+        const health = await call('community', 'health', { communityId }, { silent: true })
+        const problems = health.checks.filter((c) => !c.ok).map(({ id, title, message }) => ({ id, title, message }))
+        this.setData({ problems })
+      } catch {
+        // an older function without the check, or the network: nothing to say
+      }
     },
 
     showMe(me: WhoAmI, extra: Record<string, unknown> = {}) {
