@@ -49,18 +49,26 @@ export function normaliseCode(raw: string): string {
 export const isInviteCode = (code: string) => /^[0-9A-Z]{6,12}$/.test(code)
 
 /**
- * The invite code in whatever a QR code or a page link carries: `code=XXXX` in a path or query, a `scene`
- * (URL-encoded `code=XXXX` or the bare code), or the bare code itself.
+ * The invite code in whatever a QR code or a page link carries: a 小程序码's `scene` (the page's `query.scene`,
+ * URL-encoded: the bare code, or `code=XXXX` in older codes), `wx.scanCode`'s `res.path` of one
+ * (`pages/join/index?scene=XXXX`), a link or share path with `code=XXXX`, or the bare code typed or read out.
+ * Anything that holds no invite code (another QR code, a web address) gives ''.
  */
 export function codeFromScan(raw: string | undefined): string {
   if (!raw) return ''
   let text = raw.trim()
-  try {
-    text = decodeURIComponent(text)
-  } catch {
-    // not URL-encoded
+  for (let i = 0; i < 3 && /%[0-9A-Fa-f]{2}/.test(text); i++) {
+    try {
+      text = decodeURIComponent(text)
+    } catch {
+      break // not URL-encoded after all
+    }
   }
-  const match = /(?:^|[?&])(?:code|c|scene)=([^&]+)/.exec(text)
-  if (match?.[1]) return codeFromScan(match[1])
-  return normaliseCode(text)
+  const query = text.includes('?') ? text.slice(text.indexOf('?') + 1) : text
+  const match = /(?:^|[?&])(?:code|c|scene)=([^&#]+)/.exec(query)
+  if (match?.[1]) return codeFromScan(match[1].replace(/\+/g, ' '))
+  // A path or address without a code: not an invite.
+  if (/[/?=:]/.test(text)) return ''
+  const code = normaliseCode(text)
+  return isInviteCode(code) ? code : ''
 }

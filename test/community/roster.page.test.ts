@@ -57,6 +57,15 @@ function building(initial: Roster = roster()) {
         ? fail('ROOM_NOT_FOUND', '12号没有 999 室', 'room')
         : ok(invite({ code: 'R8T2WX4N', uses: 0, maxUses: p.room ? 1 : 200, ...(p.room ? { room: p.room } : {}) })),
     revokeInvite: () => ok({ revoked: true }),
+    inviteQr: (p) =>
+      ok({
+        code: p.code,
+        scene: p.code,
+        page: 'pages/join/index',
+        envVersion: p.envVersion ?? 'release',
+        fileID: `cloud://env/invite-codes/${p.code}.png`,
+        url: `https://tmp.example/${p.code}.png`,
+      }),
   })
 }
 
@@ -252,7 +261,8 @@ describe('building roster', () => {
     expect(sent('createInvite')).toEqual([{ buildingId: BUILDING.id }])
     expect(text(comp, '#new-code')).toBe('R8T2 WX4N')
     expect(text(comp, '#new-invite')).toContain('12号全楼 · 有效期至 11月23日 18:00')
-    expect(text(comp, '#new-invite')).toContain('请截图发到楼栋群，或把邀请码念给老人听')
+    expect(text(comp, '#new-invite')).toContain('住户用微信「扫一扫」扫这个码就能申请加入')
+    expect(comp.data.invite?.qr).toBe('https://tmp.example/R8T2WX4N.png')
     expect(texts(comp, '.invite-code')).toEqual(['R8T2 WX4N', 'K7MP Q2XA'])
 
     await type(comp, '999', '#invite-room')

@@ -8,6 +8,8 @@ import { askSubscribe, currentMe, holds } from '../../services/session'
 import { canDial, dial } from '../../utils/dial'
 import { confirm, prompt, toast } from '../../utils/dialog'
 import { formatDateTime, spacedCode } from '../../utils/format'
+import { drawPoster, type PosterCanvas } from '../utils/poster'
+import { buildVersion, inviteCard } from '../utils/invites'
 import { memberRows, type MemberRow } from '../../utils/rows'
 import { pageStore } from '../../utils/store'
 import { ensurePrivacy, PRIVACY_DECLINED } from '../../services/privacy'
@@ -40,6 +42,12 @@ interface InviteRow {
   scope: string
   expires: string
   uses: string
+  buildingName: string
+  room: string
+  /** The 小程序码's temporary URL once made; its state and, when it failed, why. */
+  qr: string
+  qrState: LoadState
+  qrError: string
 }
 
 /** Household cards sent to the view at a time: a high-rise has hundreds; the rest come with 「加载更多」. */
@@ -89,7 +97,38 @@ const inviteRow = (i: InviteView): InviteRow => ({
   scope: i.room ? `仅限 ${i.room} 室` : `${i.buildingName}全楼`,
   expires: formatDateTime(i.expiresAt),
   uses: `已用 ${i.uses} / ${i.maxUses} 次`,
+  buildingName: i.buildingName,
+  room: i.room ?? '',
+  qr: '',
+  qrState: 'loading',
+  qrError: '',
 })
+
+/** The page's hidden canvas, where the poster is drawn before it is exported as a picture. */
+function posterCanvas(page: WechatMiniprogram.Component.TrivialInstance): Promise<PosterCanvas> {
+  return new Promise((resolve, reject) => {
+    wx.createSelectorQuery()
+      .in(page)
+      .select('#poster-canvas')
+      .fields({ node: true, size: true })
+      .exec((res: ({ node?: PosterCanvas } | null)[]) => {
+        const node = res[0]?.node
+        if (node) resolve(node)
+        else reject(new Error('poster canvas not found'))
+      })
+  })
+}
+
+function canvasToFile(canvas: PosterCanvas): Promise<string> {
+  return new Promise((resolve, reject) => {
+    wx.canvasToTempFilePath({
+      canvas,
+      fileType: 'png',
+      success: (res) => resolve(res.tempFilePath),
+      fail: (err) => reject(new Error(err.errMsg)),
+    })
+  })
+}
 
 function rosterData(r: Roster, rows: HouseholdRow[], tab: Tab) {
   const unlinked = new Set(r.unlinked.map((h) => h.id))
@@ -128,6 +167,8 @@ Component({
     invites: [] as InviteRow[],
     invitesState: 'loading' as LoadState,
     invitesError: '',
+    /** The invite whose poster is being made. */
+    posterFor: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -173,12 +214,100 @@ Component({
       try {
         const invites = await call('community', 'listInvites', { buildingId: this.data.buildingId }, { silent: true })
         this.setData({ invitesState: 'ready', invites: invites.map(inviteRow) })
+        await Promise.all(invites.map((i) => this.loadQr(i.code)))
       } catch (err) {
         this.setData({
           invitesState: 'error',
           invitesError: err instanceof CloudError ? err.message : '邀请码没有加载成功',
         })
       }
+    },
+
+    /** An invite's 小程序码 (made on the first ask, the same one after), shown on its row and the new invite's box. */
+    async loadQr(code: string) {
+      const patch = (qr: Partial<InviteRow>) => {
+        const index = this.data.invites.findIndex((i) => i.code === code)
+        const out: Record<string, unknown> = {}
+        for (const [k, v] of Object.entries(qr)) {
+          if (index >= 0) out[`invites[${index}].${k}`] = v
+          if (this.data.invite?.code === code) out[`invite.${k}`] = v
+        }
+        if (Object.keys(out).length) this.setData(out)
+      }
+      patch({ qrState: 'loading', qrError: '' })
+      try {
+        const qr = await call('community', 'inviteQr', { code, envVersion: buildVersion() }, { silent: true })
+        patch({ qr: qr.url, qrState: 'ready' })
+      } catch (err) {
+        patch({
+          qrState: 'error',
+          qrError: err instanceof CloudError ? err.message : '小程序码没有加载成功',
+        })
+      }
+    },
+
+    onRetryQr(e: WechatMiniprogram.TouchEvent) {
+      void this.loadQr((e.currentTarget.dataset as { code: string }).code)
+    },
+
+    /** Tap the code: full screen, large enough to scan from the lead's phone, with WeChat's save and forward menu. */
+    onPreviewQr(e: WechatMiniprogram.TouchEvent) {
+      const url = (e.currentTarget.dataset as { url: string }).url
+      if (url) wx.previewImage({ urls: [url], current: url, showmenu: true })
+    },
+
+    /** 生成海报: the poster for the entrance, drawn on the phone and opened as a picture to save, send or print. */
+    async onPoster(e: WechatMiniprogram.TouchEvent) {
+      const code = (e.currentTarget.dataset as { code: string }).code
+      const row = this.data.invites.find((i) => i.code === code) ?? this.data.invite
+      if (!row || row.code !== code || this.data.posterFor) return
+      this.setData({ posterFor: code })
+      wx.showLoading({ title: '正在生成海报', mask: true })
+      let file = ''
+      try {
+        const qr = await call(
+          'community',
+          'inviteQr',
+          { code, envVersion: buildVersion(), image: true },
+          { silent: true },
+        )
+        const canvas = await posterCanvas(this)
+        await drawPoster(
+          canvas,
+          { buildingName: row.buildingName, code, ...(row.room ? { room: row.room } : {}), expires: row.expires },
+          `data:image/png;base64,${qr.image ?? ''}`,
+        )
+        file = await canvasToFile(canvas)
+      } catch (err) {
+        wx.hideLoading()
+        wx.showModal({
+          title: '海报没有生成',
+          content: err instanceof CloudError ? err.message : '请稍后再试；也可以把邀请码念给住户听，或截图发到楼栋群',
+          showCancel: false,
+        })
+        return
+      } finally {
+        this.setData({ posterFor: '' })
+      }
+      wx.hideLoading()
+      wx.previewImage({ urls: [file], current: file, showmenu: true })
+    },
+
+    /**
+     * 发到楼栋群 (a share button on an invite) and the menu's 转发: the invite's card, opening the join page with
+     * the code; from the menu, the newest invite for the whole building, or the mini-program when there is none.
+     */
+    onShareAppMessage(opts: WechatMiniprogram.Page.IShareAppMessageOption) {
+      const code =
+        opts.from === 'button' ? (opts.target as { dataset?: { code?: string } } | undefined)?.dataset?.code : ''
+      const invite =
+        this.data.invites.find((i) => i.code === code) ??
+        (this.data.invite?.code === code ? this.data.invite : undefined) ??
+        this.data.invites.find((i) => !i.room)
+      return inviteCard(
+        invite && { code: invite.code, buildingName: invite.buildingName, room: invite.room, qr: invite.qr },
+        this.data.title,
+      )
     },
 
     onRetry() {
@@ -304,6 +433,7 @@ Component({
         )
         const row = inviteRow(created)
         this.setData({ invite: row, invites: [row, ...this.data.invites], inviteRoom: '' })
+        void this.loadQr(row.code)
       } catch (err) {
         if (err instanceof CloudError && (err.field === 'room' || err.code === 'ROOM_NOT_FOUND')) {
           this.setData({ inviteError: err.message })

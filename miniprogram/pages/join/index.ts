@@ -28,6 +28,9 @@ const FIELD_BY_CODE: Partial<Record<ErrorCode, Field>> = {
   CONSENT_OUTDATED: 'personalConsent',
 }
 
+/** A scanned code or a link that holds no invite code. */
+const NOT_AN_INVITE = '这不是邀请码的二维码。请扫楼组长给的小程序码，或直接输入 8 位邀请码'
+
 const noErrors = (): Errors => ({ code: '', room: '', name: '', personalConsent: '', healthConsent: '' })
 
 interface ConsentRow {
@@ -67,11 +70,17 @@ Component({
     communityId: '',
   },
   methods: {
+    /**
+     * Opened by a 小程序码 (`query.scene`: the invite code, URL-encoded), a share card or a link (`query.code`), or from
+     * the home page with nothing: the code, when there is one, is checked at once as a typed one would be.
+     */
     onLoad(query: Record<string, string | undefined>) {
-      const code = codeFromScan(query.code ?? query.scene)
+      const raw = query.code ?? query.scene
+      const code = codeFromScan(raw)
       this.setData({ communityId: query.communityId ?? '', code })
       void this.loadConsents()
       if (code) void this.preview()
+      else if (raw) this.setData({ 'errors.code': NOT_AN_INVITE })
     },
 
     async loadConsents() {
@@ -105,7 +114,12 @@ Component({
       wx.scanCode({
         scanType: ['qrCode', 'barCode'],
         success: (res) => {
+          // A 小程序码 gives its page and scene in `path`; another QR code only its text in `result`.
           const code = codeFromScan(res.path || res.result)
+          if (!code) {
+            this.setData({ 'errors.code': NOT_AN_INVITE })
+            return
+          }
           this.setData({ code, 'errors.code': '' })
           void this.preview()
         },
