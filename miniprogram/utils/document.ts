@@ -1,7 +1,7 @@
 // Open an exported spreadsheet in WeChat's document viewer (exports from the committee's pages).
 //
 // The file comes from cloud storage by its fileID (wx.cloud.downloadFile): a phone needs no storage domain on the
-// download allow-list, as wx.downloadFile on a temporary URL would. The download lands as a temporary file named by
+// download allow-list, as wx.downloadFile on a temporary URL would (the way left when storage refuses the fileID). The download lands as a temporary file named by
 // a hash, and the viewer shows the file's name, so it is copied to the user data folder under the name the function
 // chose (「抗原检测-2026-11-24.xlsx」) before it opens. Older copies there are removed first: an export names people,
 // and the folder (200 MB for all of a mini-program's saved files) is not a place to keep them.
@@ -56,23 +56,31 @@ async function named(tempFilePath: string, fileName: string): Promise<string> {
   }
 }
 
-/** Download an export by its fileID and open it, named `fileName`. */
-export function openXlsx(fileID: string, fileName: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+/** The export as a temporary file: by its fileID from cloud storage, else by its temporary URL. */
+function download(fileID: string, tempFileURL: string): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
     wx.cloud.downloadFile({
       fileID,
-      success: (file) => {
-        void named(file.tempFilePath, fileName).then((filePath) =>
-          wx.openDocument({
-            filePath,
-            fileType: 'xlsx',
-            showMenu: true,
-            success: () => resolve(),
-            fail: reject,
-          }),
-        )
+      success: (file) => resolve(file.tempFilePath),
+      // Refused (the bucket's read rule lets a client read only what it uploaded itself, and the functions wrote
+      // this) or failed: the temporary URL, which needs the storage domain among the download domains on a phone.
+      fail: (err) => {
+        if (!tempFileURL) return reject(err)
+        wx.downloadFile({
+          url: tempFileURL,
+          success: (file) =>
+            file.statusCode === 200 ? resolve(file.tempFilePath) : reject(new Error(`HTTP ${file.statusCode}`)),
+          fail: reject,
+        })
       },
-      fail: reject,
-    })
-  })
+    }),
+  )
+}
+
+/** Download an export (by its fileID; its temporary URL if that is refused) and open it, named `fileName`. */
+export async function openXlsx(fileID: string, fileName: string, tempFileURL = ''): Promise<void> {
+  const filePath = await named(await download(fileID, tempFileURL), fileName)
+  await new Promise<void>((resolve, reject) =>
+    wx.openDocument({ filePath, fileType: 'xlsx', showMenu: true, success: () => resolve(), fail: reject }),
+  )
 }

@@ -17,6 +17,7 @@ import {
 } from './files'
 import { cloudPost, downloadCloudFile, invokeFunction, NetError, previewPost } from './net'
 import * as router from './router'
+import { canvasToTempFilePath, createSelectorQuery } from './canvas'
 import { record, reportError, state } from './state'
 import * as ui from './ui'
 
@@ -225,8 +226,8 @@ function build(): Record<string, unknown> {
       }),
       downloadFile: api('cloud.downloadFile', async (o) => {
         try {
-          const blob = await downloadCloudFile(String(o.fileID))
           record('api', `wx.cloud.downloadFile ${String(o.fileID)}`)
+          const blob = await downloadCloudFile(String(o.fileID))
           return { tempFilePath: saveTemp(blob, nameOf(String(o.fileID))), statusCode: 200 }
         } catch (err) {
           throw netFail(err)
@@ -377,6 +378,9 @@ function build(): Record<string, unknown> {
       }),
     }),
     env: { USER_DATA_PATH },
+    // canvas (Canvas 2D) and node queries
+    createSelectorQuery: () => createSelectorQuery(),
+    canvasToTempFilePath: api('canvasToTempFilePath', (o) => canvasToTempFilePath(o)),
     previewImage: api('previewImage', async (o) => {
       const urls = (o.urls as string[]) ?? []
       const resolved = await Promise.all(urls.map((u) => resolveImageSrc(u)))

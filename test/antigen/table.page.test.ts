@@ -222,6 +222,35 @@ describe('round table', () => {
     expect(comp.data.busy).toBe('')
   })
 
+  it('falls back to the temporary URL when storage refuses the fileID, and still names the file', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })) })
+    antigen({ table: () => ok(roundTable()) })
+    sheets({
+      exportTable: () =>
+        ok({
+          fileID: 'cloud://e.b/exports/x.xlsx',
+          tempFileURL: 'https://tmp/x.xlsx',
+          fileName: '抗原检测-2026-11-20.xlsx',
+        }),
+    })
+    const phone = phoneFiles()
+    fakeCloud.failDownloads = true
+    const download = jest.spyOn(wx, 'downloadFile').mockImplementation(((o: WechatMiniprogram.DownloadFileOption) => {
+      o.success?.({ tempFilePath: 'wxfile://tmp_url.xlsx', statusCode: 200, errMsg: 'downloadFile:ok' } as never)
+      return {} as never
+    }) as never)
+    spies.push(download, { mockRestore: () => phone.restore() } as jest.SpyInstance)
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#export')
+    await settleAll()
+    expect(fakeCloud.downloads).toEqual(['cloud://e.b/exports/x.xlsx'])
+    expect(download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://tmp/x.xlsx' }))
+    expect(phone.opened).toEqual([
+      { filePath: `${USER_DATA_PATH}/exports/抗原检测-2026-11-20.xlsx`, fileType: 'xlsx', showMenu: true },
+    ])
+  })
+
   it('opens the downloaded file itself when it cannot be copied', async () => {
     community({ whoami: () => ok(me({ roles: [committeeRole] })) })
     antigen({ table: () => ok(roundTable()) })

@@ -442,8 +442,9 @@ describe('an antigen round in 示范二村', () => {
     const docs = await phone.documents()
     expect(docs).toHaveLength(1)
     const doc = docs[0] as (typeof docs)[number]
-    // Downloaded by fileID (wx.cloud.downloadFile) and copied to the user folder under the function's name, so the
-    // document viewer shows 「抗原检测-<date>.xlsx」 rather than the temporary file's hash.
+    // Asked for by fileID (wx.cloud.downloadFile; the bucket's rule refuses a client a file the functions wrote, so
+    // the temporary URL brings it) and copied to the user folder under the function's name, so the document viewer
+    // shows 「抗原检测-<date>.xlsx」 rather than the temporary file's hash.
     const [exportedRound] = await e.t.data.find<RoundDoc>('rounds', { _id: roundId })
     const name = `抗原检测-${exportedRound?.date}.xlsx`
     expect(doc).toMatchObject({ name, path: `wxfile://usr/exports/${name}`, fileType: 'xlsx' })

@@ -321,7 +321,7 @@ Component({
       this.setData({ busy: 'export' })
       try {
         const res = await call('sheets', 'exportTable', { roundId: this.data.roundId })
-        await openXlsx(res.fileID, res.fileName)
+        await openXlsx(res.fileID, res.fileName, res.tempFileURL)
       } catch (err) {
         if (!(err instanceof CloudError)) showError(new CloudError('NETWORK', '表格没有打开，请检查网络后再试'))
       } finally {

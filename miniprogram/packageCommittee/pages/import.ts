@@ -301,7 +301,7 @@ Component({
       this.setData({ busy: 'exporting' })
       try {
         const res = await call('sheets', 'exportLedger', { communityId: this.data.communityId })
-        await openXlsx(res.fileID, res.fileName)
+        await openXlsx(res.fileID, res.fileName, res.tempFileURL)
       } catch (err) {
         if (!(err instanceof CloudError)) showError(new CloudError('NETWORK', '台账文件没有打开，请检查网络后再试'))
       } finally {

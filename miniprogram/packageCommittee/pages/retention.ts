@@ -219,7 +219,7 @@ Component({
       if (!file?.url || this.data.busy) return
       this.setData({ busy: 'open' })
       try {
-        await openXlsx(file.fileID, file.fileName)
+        await openXlsx(file.fileID, file.fileName, file.url)
       } catch {
         wx.showModal({ title: '提示', content: '文件打不开，请稍后再试', showCancel: false, confirmText: '知道了' })
       } finally {
