@@ -653,7 +653,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     role: 'committee',
     label: '居委',
     place: '全小区',
-    try: `看全小区 ${groups.length} 个营、${buildings.length} 个楼道的结构和人数；listRoles 看所有岗位；exportLedger 导出台账`,
+    try: `看全小区 ${groups.length} 个营、${buildings.length} 个楼道的结构和人数；listRoles 看所有岗位；sheets 函数的 exportLedger 导出台账`,
     example: { action: 'structure', payload: { communityId } },
   })
   if (communityLead1)
