@@ -33,6 +33,19 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+}
+
+/** The mini-program's own files: images in the package (a share card's picture) are served as a phone has them. */
+const MINIPROGRAM_ROOT = path.resolve(__dirname, '..', 'miniprogram')
+
+/** A package image at this absolute path of the mini-program (`/images/share.png`), or null. */
+function packageImage(p: string): string | null {
+  if (!/^\/[\w./-]+\.(png|jpe?g)$/.test(p) || p.includes('..')) return null
+  const file = path.join(MINIPROGRAM_ROOT, p)
+  return file.startsWith(MINIPROGRAM_ROOT + path.sep) && fs.existsSync(file) ? file : null
 }
 
 const STATIC = new Set(['runtime.js', 'gwx.js', 'app.js', 'manifest.json', 'runtime.js.map', 'app.js.map'])
@@ -125,6 +138,8 @@ export function startPreview(options: PreviewServerOptions): Promise<PreviewServ
           if (!fs.existsSync(file)) return send(res, 404, `${p} not built: run the preview build`, 'text/plain')
           return send(res, 200, fs.readFileSync(file), TYPES[path.extname(file)] ?? 'application/octet-stream')
         }
+        const image = req.method === 'GET' ? packageImage(p) : null
+        if (image) return send(res, 200, fs.readFileSync(image), TYPES[path.extname(image)] as string)
         if (p === '/favicon.ico') return send(res, 204, '', 'image/x-icon')
         if (req.method === 'GET' && p === '/__preview/identities')
           return send(res, 200, JSON.stringify(options.identities?.() ?? []), TYPES['.json'] as string)

@@ -13,4 +13,5 @@ export const IMPLEMENTED_BUILTINS: readonly string[] = [
   'navigator',
   'icon',
   'scroll-view',
+  'canvas',
 ]

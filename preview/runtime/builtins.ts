@@ -6,6 +6,8 @@ import jComponent from 'j-component'
 import { pickOne, pickValue } from './ui'
 import { resolveImageSrc } from './files'
 import { navigateFromNavigator, onAgreePrivacyButton } from './wx'
+import { attachCanvas, canvasNode } from './canvas'
+import { share } from './share'
 
 type Caller = {
   _exparserNode: { $$: HTMLElement; addListener(name: string, fn: (e: unknown) => void): void }
@@ -81,7 +83,11 @@ export function registerBuiltins(): void {
           if (this.data.openType === 'agreePrivacyAuthorization') {
             onAgreePrivacyButton(host(this).id)
             this.triggerEvent('agreeprivacyauthorization', {})
-          } else if (this.data.openType && this.data.openType !== 'share') {
+          } else if (this.data.openType === 'share') {
+            // WeChat calls the page's onShareAppMessage with the button as the target (its id and data-*).
+            const node = this._exparserNode as unknown as { dataset?: Record<string, unknown> }
+            void share('button', { id: host(this).id, dataset: { ...(node.dataset ?? {}) } })
+          } else if (this.data.openType) {
             // contact, getPhoneNumber, chooseAvatar…: not in this product; say so instead of doing nothing.
             console.error(`[preview] button open-type="${String(this.data.openType)}" is not implemented`)
           }
@@ -295,6 +301,26 @@ export function registerBuiltins(): void {
           if (img.getAttribute('src')) this.triggerEvent('error', { errMsg: 'GET image failed' })
         })
         void loadImage(this)
+      },
+    },
+  })
+
+  // <canvas type="2d">: a real canvas element, its node for wx.createSelectorQuery().fields({ node: true }).
+  register('canvas', {
+    template: '<slot/>',
+    properties: { type: String, canvasId: String, disableScroll: Boolean },
+    lifetimes: {
+      attached(this: Caller) {
+        if (this.data.type !== '2d')
+          console.error('[preview] <canvas> without type="2d" (the old canvas-id API) is not implemented')
+        const el = document.createElement('canvas')
+        el.className = 'pv-canvas'
+        el.style.width = '100%'
+        el.style.height = '100%'
+        el.width = 300
+        el.height = 150
+        host(this).appendChild(el)
+        attachCanvas(this._exparserNode, canvasNode(el))
       },
     },
   })

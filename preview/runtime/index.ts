@@ -11,6 +11,7 @@ import { registerBuiltins } from './builtins'
 import { installClock, resyncClock } from './clock'
 import { callHook, installGlobals, loadApp } from './framework'
 import * as router from './router'
+import { openMenu } from './share'
 import { record, reportError, state, type LogEntry } from './state'
 import { BASE_CSS, SHELL_CSS } from './styles'
 import { h, mountUi } from './ui'
@@ -133,6 +134,7 @@ function shell(): { pages: HTMLElement; nav: HTMLElement; tabs: HTMLElement; ui:
     h('button', 'pv-nav-home', '⌂', { 'aria-label': '首页' }),
     h('div', 'pv-nav-title'),
     h('button', 'pv-nav-refresh', '↻', { 'aria-label': '下拉刷新', title: '下拉刷新' }),
+    h('button', 'pv-nav-menu', '···', { 'aria-label': '更多', title: '更多（转发）', hidden: '' }),
   )
   const pages = h('div', '', undefined, { id: 'pv-pages' })
   const tabs = h('div', '', undefined, { id: 'pv-tabs' })
@@ -280,7 +282,7 @@ async function boot(): Promise<void> {
   )
   const { pages, nav, tabs, ui } = shell()
   mountUi(ui)
-  router.mountRouter(pages, nav, tabs)
+  router.mountRouter(pages, nav, tabs, openMenu)
   installTaps(pages)
   registerBuiltins()
 

@@ -91,6 +91,9 @@ function renderNav(): void {
   const back = navEl.querySelector<HTMLElement>('.pv-nav-back')
   const home = navEl.querySelector<HTMLElement>('.pv-nav-home')
   const refresh = navEl.querySelector<HTMLElement>('.pv-nav-refresh')
+  const menu = navEl.querySelector<HTMLElement>('.pv-nav-menu')
+  // WeChat's 「···」 offers 转发 only when the page defines onShareAppMessage (share.ts).
+  if (menu) menu.hidden = typeof top.caller.onShareAppMessage !== 'function'
   const title = navEl.querySelector<HTMLElement>('.pv-nav-title')
   if (back) back.hidden = stack.length < 2
   if (home) home.hidden = stack.length > 1 || top.route === state.manifest.routes[0] || isTab(top.route)
@@ -235,7 +238,11 @@ export function stopRefresh(rec = topPage()): void {
   if (rec === topPage()) renderNav()
 }
 
-export function mountRouter(pages: HTMLElement, nav: HTMLElement, tabs: HTMLElement): void {
+/** What the 「···」 button opens (share.ts, handed in to keep the import one way). */
+let onMenu: (() => Promise<void>) | undefined
+
+export function mountRouter(pages: HTMLElement, nav: HTMLElement, tabs: HTMLElement, menu?: () => Promise<void>): void {
+  onMenu = menu
   pagesEl = pages
   navEl = nav
   nav.querySelector('.pv-nav-back')?.addEventListener('click', () => {
@@ -247,6 +254,7 @@ export function mountRouter(pages: HTMLElement, nav: HTMLElement, tabs: HTMLElem
   })
   nav.querySelector('.pv-nav-home')?.addEventListener('click', () => reLaunch(`/${state.manifest.routes[0]}`))
   nav.querySelector('.pv-nav-refresh')?.addEventListener('click', () => startRefresh())
+  nav.querySelector('.pv-nav-menu')?.addEventListener('click', () => void onMenu?.())
   const tabBar = state.manifest.app.tabBar
   if (tabBar?.list?.length) {
     tabEl = tabs

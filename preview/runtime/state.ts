@@ -2,8 +2,8 @@
 import type { PreviewManifest } from '../manifest'
 
 export interface LogEntry {
-  /** call: makePhoneCall; clipboard; document: openDocument; scan; subscribe; api: another wx call; error. */
-  kind: 'call' | 'clipboard' | 'document' | 'scan' | 'subscribe' | 'upload' | 'navigate' | 'api' | 'error'
+  /** call: makePhoneCall; clipboard; document: openDocument; scan; subscribe; share: 转发; api: another wx call; error. */
+  kind: 'call' | 'clipboard' | 'document' | 'scan' | 'subscribe' | 'upload' | 'navigate' | 'share' | 'api' | 'error'
   text: string
   at: number
   data?: unknown

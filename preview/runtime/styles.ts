@@ -8,6 +8,7 @@ wx-view { display: block; }
 wx-text { display: inline; white-space: pre-wrap; }
 wx-navigator { display: block; cursor: pointer; }
 .navigator-hover { background-color: rgba(0, 0, 0, 0.1); opacity: 0.7; }
+wx-canvas { display: block; width: 300px; height: 150px; }
 wx-image { display: inline-block; overflow: hidden; position: relative; width: 320px; height: 240px; }
 wx-image > .pv-image { display: block; width: 100%; height: 100%; object-fit: fill; }
 wx-image[mode=aspectFit] > .pv-image { object-fit: contain; }
@@ -71,6 +72,9 @@ html, body { margin: 0; height: 100%; background: #e8eaed; font-family: -apple-s
 #pv-nav .pv-nav-title { position: absolute; left: 60px; right: 60px; text-align: center; font-size: 17px; font-weight: 500; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 #pv-nav button { background: none; border: 0; color: inherit; font-size: 24px; width: 44px; height: 44px; cursor: pointer; z-index: 1; }
 #pv-nav .pv-nav-refresh { margin-left: auto; font-size: 20px; }
+#pv-nav .pv-nav-menu { margin-left: auto; font-size: 18px; font-weight: 700; width: 52px; }
+#pv-nav .pv-nav-refresh:not([hidden]) + .pv-nav-menu { margin-left: 0; }
+#pv-nav button[hidden] { display: none; }
 #pv-nav .pv-spinning { animation: pv-spin 0.8s linear infinite; }
 #pv-pages { flex: 1; position: relative; overflow: hidden; transform: translateZ(0); }
 .pv-page { position: absolute; inset: 0; overflow-y: auto; overflow-x: hidden; }
@@ -109,6 +113,11 @@ html, body { margin: 0; height: 100%; background: #e8eaed; font-family: -apple-s
 .pv-file-input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
 .pv-file-pick { position: relative; }
 .pv-subscribe-row { display: flex; gap: 8px; align-items: center; padding: 12px 16px; background: #fff; border-bottom: 1px solid #eee; font-size: 16px; }
+.pv-share-card { margin: 0 24px 16px; padding: 12px; border: 1px solid #eee; border-radius: 8px; text-align: left; background: #fafafa; }
+.pv-share-title { font-size: 16px; font-weight: 600; line-height: 1.4; margin-bottom: 8px; }
+.pv-share-image { display: block; width: 100%; aspect-ratio: 5 / 4; object-fit: cover; background: #fff; }
+.pv-share-noimage { font-size: 13px; color: #888; padding: 8px 0; }
+.pv-share-path { font-size: 12px; color: #576b95; margin-top: 8px; word-break: break-all; }
 .pv-image-preview { background: #000; flex-direction: column; }
 .pv-image-preview-img { max-width: 100%; max-height: 90%; object-fit: contain; }
 .pv-image-preview-count { color: #fff; margin-top: 8px; font-size: 14px; }
