@@ -1,5 +1,5 @@
 // The committee's pages through the real pages in Chromium, against localcloud, as demo2-committee-1 of 示范二村
-// (c-demo-2): granting and revoking a role, importing a household ledger (a file with a bad row, then a good one),
+// (c-demo-2): granting and revoking a role, naming a holder nothing names, importing a household ledger (a file with a bad row, then a good one),
 // the community's structure (renaming a 营, automatic grouping, moving a building with the picker, adding one) and
 // the retention settings. Each test checks the documents in localcloud afterwards, and reads what it needs from
 // there rather than assuming the demo's numbers.
@@ -92,6 +92,23 @@ it('grants a 云上 volunteer role with two posts to a linked resident, then rev
   // Their household grant is untouched.
   expect(await e.t.data.count('roles', { openid: String(member.openid), role: 'resident' })).toBe(1)
 
+  expect(await phone.problems()).toEqual([])
+})
+
+it('names a committee member whom nothing names yet: 「未登记姓名」, then 填写这位的姓名', async () => {
+  // A committee member made by bootstrap without --committee-name: no household, no name on the role.
+  const [second] = await e.t.data.findAll<RoleDoc>('roles', { communityId: COMMUNITY, openid: 'demo2-committee-2' })
+  if (!second) throw new Error('the demo has no demo2-committee-2')
+  await e.t.data.update('roles', second._id, { holderName: e.t.data._.remove() })
+  const phone = await e.phone(COMMITTEE, { at: `packageCommittee/pages/roles?communityId=${COMMUNITY}` })
+  expect(await phone.text(`#role-${second._id} .holder`)).toBe('未登记姓名')
+  expect(await phone.text('#section-committee')).not.toContain('未知')
+  await phone.tap(`#name-${second._id}`)
+  await phone.type('#name-input', '顾 文娟')
+  await phone.tap('#name-save')
+  expect(await phone.text(`#role-${second._id} .holder`)).toBe('顾文娟')
+  expect(await phone.top().locator(`#name-${second._id}`).count()).toBe(0)
+  expect((await e.t.data.get<RoleDoc>('roles', second._id))?.holderName).toBe('顾文娟')
   expect(await phone.problems()).toEqual([])
 })
 
