@@ -8,6 +8,7 @@ import type { HouseholdDoc, InviteDoc, JoinRequestDoc, MemberDoc } from '../../s
 import type { WxaCodeRequest } from '../../localcloud'
 import { readQr } from '../support/qr'
 import { startE2E, type E2E } from '../support/e2e'
+import type { Locator } from 'playwright-core'
 import type { Phone } from '../../preview/driver'
 
 const B1 = 'c-demo-2-b1'
@@ -32,6 +33,22 @@ async function buildingInvite(): Promise<InviteDoc> {
   return (await e.t.data.get<InviteDoc>('invites', made.data.code)) as InviteDoc
 }
 
+/** Until an <img> has loaded its picture (its natural width once it has). */
+async function loaded(img: Locator): Promise<number> {
+  await img.waitFor()
+  const width = () =>
+    img.evaluate((el: unknown) => {
+      const i = el as { complete: boolean; naturalWidth: number }
+      return i.complete ? i.naturalWidth : 0
+    })
+  for (let i = 0; i < 200; i++) {
+    const w = await width()
+    if (w > 0) return w
+    await img.page().waitForTimeout(25)
+  }
+  throw new Error('the picture did not load')
+}
+
 /** The bytes of an image the page shows (a temporary URL of storage, or a blob: of a picture made on the phone). */
 async function imageBytes(phone: Phone, src: string): Promise<Buffer> {
   const b64 = await phone.page.evaluate(async (url) => {
@@ -48,8 +65,7 @@ it('the roster shows each invite’s 小程序码, which scans to the join page 
   const lead = await e.phone(LEAD, { at: `packageLead/pages/roster?buildingId=${B1}` })
   const row = `#invite-${invite._id}`
   const thumb = lead.$(`${row} .qr-thumb img`)
-  await thumb.waitFor()
-  await lead.page.waitForFunction((el) => (el as HTMLImageElement).complete, await thumb.elementHandle())
+  await loaded(thumb)
   const src = String(await thumb.getAttribute('src'))
   expect(readQr(await imageBytes(lead, src))).toBe(`pages/join/index?scene=${invite._id}`)
 
@@ -80,11 +96,7 @@ it('the lead makes the entrance poster: the building, the code large enough to s
   const lead = await e.phone(LEAD, { at: `packageLead/pages/roster?buildingId=${B1}` })
   await lead.tap(`#invite-${invite._id} .poster`)
   const picture = lead.page.locator('.pv-image-preview-img')
-  await picture.waitFor()
-  await lead.page.waitForFunction(
-    (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
-    await picture.elementHandle(),
-  )
+  await loaded(picture)
   const png = await imageBytes(lead, String(await picture.getAttribute('src')))
   // The poster as a phone would save it: 1200 × 1700, and its code scans to the invite.
   const { PNG } = await import('pngjs')
@@ -173,9 +185,7 @@ it('the lead shares the round from the chain page: the building, the day and the
   expect(await notice.locator('.pv-share-title').textContent()).toMatch(/^1号 \d+月\d+日抗原接龙：请在 .+ 前报结果$/)
   expect(await notice.locator('.pv-share-path').textContent()).toBe(`/pages/index/index?roundId=${round._id}`)
   // The mini-program's own picture, never a screenshot of the chain's names.
-  await lead.page.waitForFunction(
-    () => (document.querySelector('.pv-share-image') as HTMLImageElement | null)?.naturalWidth === 500,
-  )
+  expect(await loaded(notice.locator('.pv-share-image'))).toBe(500)
   await lead.dismiss()
   expect(await lead.problems()).toEqual([])
 })
