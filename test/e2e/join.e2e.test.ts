@@ -217,7 +217,7 @@ it('the lead makes an invite for one room and one for the building, copies one a
   expect(made.find((i) => i._id === roomCode)?.maxUses).toBe(1)
 
   // 复制邀请码: the clipboard gets the code as typed (no spaces).
-  await lead.tap('#new-invite .btn-secondary')
+  await lead.tap('#new-invite .copy')
   // The clipboard is a privacy API: WeChat asks for the authorisation first, on the page's popup.
   await lead.tap('privacy-popup #agree-privacy')
   expect((await lead.log('clipboard')).map((c) => c.data)).toEqual([buildingCode])
