@@ -1,16 +1,13 @@
 // Invites as the lead hands them out: the build a 小程序码 must open, and the share card for the building's group.
+import type { EnvVersion } from '../../../typings/api'
+import { envVersion } from '../../services/session'
 import { SHARE_IMAGE } from '../../utils/share'
 
-export type Build = 'release' | 'trial' | 'develop'
+export type Build = EnvVersion
 
 /** The build this phone runs (正式版 / 体验版 / 开发版): a code made for another would open a version they lack. */
 export function buildVersion(): Build {
-  try {
-    const v = wx.getAccountInfoSync().miniProgram.envVersion
-    return v === 'trial' || v === 'develop' ? v : 'release'
-  } catch {
-    return 'release'
-  }
+  return envVersion() ?? 'release'
 }
 
 export interface ShareInvite {
