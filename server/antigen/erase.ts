@@ -30,14 +30,23 @@ export interface Erased {
 
 type Projected = Pick<ChainDoc, '_id' | 'communityId' | 'version'> & { entries?: Record<string, ChainEntryDoc> }
 
+/**
+ * Where a household's entries can be: its building's chains (a household id is derived from its building, and a
+ * submission goes to the chain of the household's building), read by the chains index on community and building
+ * instead of every chain ever stored.
+ */
+const inBuilding = (place: Building, key: string) => ({
+  communityId: place.communityId,
+  buildingId: place.buildingId,
+  [key]: data._.exists(true),
+})
+
 /** The chains holding a household's entry, with only that entry. */
-function chainsWith(householdId: string): Promise<Projected[]> {
+function chainsWith(householdId: string, place: Building): Promise<Projected[]> {
   const key = `entries.${householdId}`
-  return data.findAll<Projected>(
-    'chains',
-    { [key]: data._.exists(true) },
-    { fields: { communityId: true, version: true, [key]: true } },
-  )
+  return data.findAll<Projected>('chains', inBuilding(place, key), {
+    fields: { communityId: true, version: true, [key]: true },
+  })
 }
 
 /**
@@ -57,7 +66,7 @@ export async function eraseHouseholdResults(householdId: string, place: Building
     },
   )
   const waiting = await data.findAll<IntakeDoc>('intake', { householdId })
-  const chains = await chainsWith(householdId)
+  const chains = await chainsWith(householdId, place)
   const files = await deleteFiles([
     ...waiting.flatMap((w) => photoRefs(w.communityId, w.members)),
     ...chains.flatMap((c) => photoRefs(c.communityId, c.entries?.[householdId]?.members ?? [])),
@@ -67,7 +76,7 @@ export async function eraseHouseholdResults(householdId: string, place: Building
   await data.removeWhere('followUps', { householdId })
   // Only once every photo is gone or queued: a failure before this leaves the entries to find again.
   if (chains.length)
-    await data.updateWhere('chains', { [key]: data._.exists(true) }, { [key]: data._.remove(), version: data._.inc(1) })
+    await data.updateWhere('chains', inBuilding(place, key), { [key]: data._.remove(), version: data._.inc(1) })
   return { chains: chains.length, failedFiles: files.failed }
 }
 
@@ -102,7 +111,7 @@ export async function eraseMemberResults(
       { members: w.members.filter((m) => m.memberId !== memberId) },
     )
   }
-  const found = await chainsWith(householdId)
+  const found = await chainsWith(householdId, place)
   const theirs = (c: Projected) => c.entries?.[householdId]?.members.filter((m) => m.memberId === memberId) ?? []
   // Their photos in every round at once (one storage call per 50); a retry below deletes one added meanwhile.
   const gone = new Set<string>()

@@ -14,14 +14,16 @@ type Projected = Pick<ChainDoc, '_id' | 'roundId' | 'date' | 'buildingName' | 'c
 
 /** Every entry of these households still in a chain (reduced rounds keep none), newest round first. */
 export async function householdRecords(
-  households: readonly Pick<HouseholdDoc, '_id' | 'room' | 'communityId'>[],
+  households: readonly Pick<HouseholdDoc, '_id' | 'room' | 'communityId' | 'buildingId'>[],
 ): Promise<MyAntigenRecord[]> {
   const found: { h: (typeof households)[number]; chain: Projected; entry: ChainEntryDoc }[] = []
   for (const h of households) {
     const key = `entries.${h._id}`
+    // Only its building's chains can hold it (the household id is derived from the building): the index on
+    // community and building serves this instead of a scan of every chain.
     const chains = await data.findAll<Projected>(
       'chains',
-      { [key]: data._.exists(true) },
+      { communityId: h.communityId, buildingId: h.buildingId, [key]: data._.exists(true) },
       { fields: { roundId: true, date: true, buildingName: true, communityId: true, [key]: true } },
     )
     for (const chain of chains) {
