@@ -8,6 +8,7 @@ import type { ChainDoc, IntakeDoc, RoundDoc } from '../../server/antigen/model'
 import type { HouseholdDoc } from '../../server/community/model'
 import { intakeId } from '../../server/antigen/sequencer'
 import { chainId } from '../../server/antigen/rules'
+import ExcelJS from 'exceljs'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
 import { B, C1, H, loadFixture, manyHouseholds, WHO } from '../support/community'
 
@@ -205,6 +206,29 @@ describe('write paths that hold against each other', () => {
       untested: once.untested,
     })
     expect(await t.data.count('intake', { roundId: round.id })).toBe(0)
+  })
+
+  it('an export with submissions waiting (their kick lost) merges them first: the file counts what the table shows', async () => {
+    const round = await open()
+    await t.data.insertMany('intake', [intake(round.id, H.b1r102, t.now(), '外出')])
+    const out = await t.call<Envelope<{ fileID: string }>>(
+      'sheets',
+      { action: 'exportTable', payload: { roundId: round.id } },
+      WHO.committee,
+    )
+    if (!out.ok) throw new Error(`exportTable failed: ${out.code}`)
+    expect(await t.data.count('intake', { roundId: round.id })).toBe(0)
+    expect((await chainOf(round.id)).entries[H.b1r102._id]?.no).toBe(1)
+    const file = (await t.sdk.downloadFile({ fileID: out.data.fileID })) as { fileContent: Buffer }
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(file.fileContent as unknown as ArrayBuffer)
+    const missing = (wb.getWorksheet('未报户')?.getSheetValues() ?? [])
+      .slice(2)
+      .map((r) => (r as unknown[]).slice(1, 3).join('-'))
+    expect(missing).not.toContain(`1号-${H.b1r102.room}`)
+    // 楼道号, 营, 应报户数, 已报户数: the waiting submission is counted.
+    const summary = (wb.getWorksheet('汇总')?.getSheetValues() ?? []).slice(2).map((r) => (r as unknown[]).slice(1, 5))
+    expect(summary.find((r) => r[0] === '1号')?.[3]).toBe(1)
   })
 
   it('a chain read with submissions waiting (their kick lost) merges them first: the lead sees and confirms them', async () => {

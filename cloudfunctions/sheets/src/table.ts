@@ -12,6 +12,7 @@ import { fieldsFor, householdTarget, peopleCells, showName } from '../../../serv
 import { isAbnormal } from '../../../server/antigen/rules'
 import { buildTable, entryTarget, loadRound } from '../../../server/antigen/table'
 import { randomId } from '../../../server/community/ids'
+import { sequenceWaiting } from '../../../server/antigen/sequencer'
 
 const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
 const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()
@@ -41,6 +42,8 @@ export const tableActions = defineActions('sheets', {
     },
     handler: async (i, ctx) => {
       const round = await loadRound(ctx, i.roundId)
+      // Submissions a lost kick left waiting are merged first, as the table does: the file counts what it shows.
+      if ((await data.count('intake', { roundId: round._id })) > 0) await sequenceWaiting(8000, { roundId: round._id })
       const [chains, households] = await Promise.all([
         data.findAll<ChainDoc>('chains', { roundId: round._id }),
         data.findAll<HouseholdDoc>('households', { communityId: round.communityId }),
