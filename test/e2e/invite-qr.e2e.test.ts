@@ -7,7 +7,7 @@
 import type { HouseholdDoc, InviteDoc, JoinRequestDoc, MemberDoc } from '../../server/community/model'
 import type { WxaCodeRequest } from '../../localcloud'
 import { readQr } from '../support/qr'
-import { startE2E, type E2E } from '../support/e2e'
+import { buildingInvite as sharedBuildingInvite, startE2E, type E2E } from '../support/e2e'
 import type { Locator } from 'playwright-core'
 import type { Phone } from '../../preview/driver'
 
@@ -21,17 +21,7 @@ beforeAll(async () => {
 afterAll(() => e?.stop())
 
 /** The demo's building-wide invite of 1号, or one the lead makes. */
-async function buildingInvite(): Promise<InviteDoc> {
-  const invites = await e.t.data.findAll<InviteDoc>('invites', { buildingId: B1, revoked: false })
-  const invite = invites.find((i) => !i.room && i.uses < i.maxUses && +new Date(i.expiresAt) > e.t.now())
-  if (invite) return invite
-  const made = await e.t.call<{ ok: boolean; data: { code: string } }>(
-    'community',
-    { action: 'createInvite', payload: { buildingId: B1 } },
-    LEAD,
-  )
-  return (await e.t.data.get<InviteDoc>('invites', made.data.code)) as InviteDoc
-}
+const buildingInvite = () => sharedBuildingInvite(e, B1, LEAD)
 
 /** Until an <img> has loaded its picture (its natural width once it has). */
 async function loaded(img: Locator): Promise<number> {

@@ -12,7 +12,7 @@ import type {
   PhoneRevealDoc,
 } from '../../server/community/model'
 import { shortBuildingName } from '../../server/community/structure'
-import { startE2E, type E2E } from '../support/e2e'
+import { buildingInvite as sharedBuildingInvite, startE2E, type E2E } from '../support/e2e'
 
 const COMMUNITY = 'c-demo-2'
 const B1 = 'c-demo-2-b1'
@@ -43,18 +43,8 @@ async function unlinkedMember(): Promise<{ household: HouseholdDoc; member: Memb
   throw new Error('示范二村 1号 has no unlinked member left')
 }
 
-/** The demo's building-wide invite of 1号, or one the lead makes when the demo has none left. */
-async function buildingInvite(): Promise<InviteDoc> {
-  const invites = await e.t.data.findAll<InviteDoc>('invites', { buildingId: B1, revoked: false })
-  const invite = invites.find((i) => !i.room && i.uses < i.maxUses && +new Date(i.expiresAt) > e.t.now())
-  if (invite) return invite
-  const made = await e.t.call<{ ok: boolean; data: { code: string } }>(
-    'community',
-    { action: 'createInvite', payload: { buildingId: B1 } },
-    LEAD,
-  )
-  return (await e.t.data.get<InviteDoc>('invites', made.data.code)) as InviteDoc
-}
+/** The demo's building-wide invite of 1号, or one the lead makes. */
+const buildingInvite = () => sharedBuildingInvite(e, B1, LEAD)
 
 it('a newcomer types the building invite, asks to join a household, the lead approves it and the home page shows it', async () => {
   const invite = await buildingInvite()

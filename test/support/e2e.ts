@@ -9,6 +9,7 @@ import { startPreviewSession } from '../../preview/session'
 import { demoDataset } from '../../scripts/demo/generate'
 import { loadDataset } from '../../scripts/demo/load'
 import { COLLECTIONS } from '../../server/collections'
+import type { InviteDoc } from '../../server/community/model'
 import { ROOT, startTestCloud, type TestCloud, type TestCloudOptions } from './localcloud'
 import type { Browser } from 'playwright-core'
 
@@ -51,4 +52,17 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       await t.stop()
     },
   }
+}
+
+/** A usable building-wide invite of the building (the demo's, if it has uses and time left), or one its lead makes. */
+export async function buildingInvite(e: E2E, buildingId: string, lead: string): Promise<InviteDoc> {
+  const invites = await e.t.data.findAll<InviteDoc>('invites', { buildingId, revoked: false })
+  const invite = invites.find((i) => !i.room && i.uses < i.maxUses && +new Date(i.expiresAt) > e.t.now())
+  if (invite) return invite
+  const made = await e.t.call<{ ok: boolean; data: { code: string } }>(
+    'community',
+    { action: 'createInvite', payload: { buildingId } },
+    lead,
+  )
+  return (await e.t.data.get<InviteDoc>('invites', made.data.code)) as InviteDoc
 }
