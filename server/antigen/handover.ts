@@ -15,7 +15,8 @@ const cols = (first: string[]): SheetColumn[] =>
 
 type Countable = Pick<TableRow, 'expected' | 'submitted' | 'people' | 'negative' | 'positive' | 'invalid'> &
   Pick<TableRow, 'untested' | 'missing'>
-const counts = (r: Countable) => [
+/** A row's counts in the order of the table's columns, 应报户数 … 未报 (the hand-over and the table export). */
+export const counts = (r: Countable) => [
   r.expected,
   r.submitted,
   r.people,

@@ -13,6 +13,7 @@ import { isAbnormal } from '../../../server/antigen/rules'
 import { buildTable, entryTarget, loadRound } from '../../../server/antigen/table'
 import { randomId } from '../../../server/community/ids'
 import { sequenceWaiting } from '../../../server/antigen/sequencer'
+import { counts } from '../../../server/antigen/handover'
 
 const RESULT_LABELS = { negative: '阴性', positive: '异常', invalid: '无效', untested: '未测' } as const
 const input = z.object({ roundId: z.string().min(1).max(80).describe('检测轮次') }).strict()
@@ -52,14 +53,7 @@ export const tableActions = defineActions('sheets', {
       const row = (r: Omit<TableRow, 'buildingId' | 'groupId' | 'confirmed'> & { confirmed: boolean | number }) => [
         r.name,
         r.groupName,
-        r.expected,
-        r.submitted,
-        r.people,
-        r.negative,
-        r.positive,
-        r.invalid,
-        r.untested,
-        r.missing,
+        ...counts(r),
         typeof r.confirmed === 'number' ? r.confirmed : r.confirmed ? '是' : '否',
       ]
       const tableRows = [
