@@ -39,6 +39,25 @@ export const COLLECTIONS = [
   'pushQueue',
   /** One-time subscription credits per person and template (credits.ts). */
   'subscriptionCredits',
+  // Group buys and supply drops (server/groupbuy/model.ts, docs/groupbuy.md)
+  /** Shops' applications and standing (核查准入), one per WeChat user and community. */
+  'merchants',
+  /** Complaints against a merchant (missing, spoiled, short weight …), shown to the committee. */
+  'complaints',
+  /** Sales and supply drops: items, scope, window, status, and the totals made at close. */
+  'buys',
+  /** One per buy: stock, 接龙号 and every order in compact form, written only by the buy's order sequencer. */
+  'buyLedgers',
+  /** Orders waiting for the buy's sequencer to number them and take their stock. */
+  'orderIntake',
+  /** One per household and buy: lines, 接龙号, status, payment and refunds. */
+  'orders',
+  /** Residents who asked to be told when a sale opens (团购开团提醒). */
+  'buySubscribers',
+  /** Staged imports of 快团团 / 群接龙 exports, with the rows a person must resolve. */
+  'orderImports',
+  /** What a closed buy hands to the delivery relay: per building, households and pieces. */
+  'deliveries',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

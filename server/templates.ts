@@ -7,6 +7,10 @@
 // - antigenReminder (to non-submitters): thing1 检测, time2 截止时间
 // - abnormal (to the building's leads and the committee): thing1 住户, time2 提交时间, thing3 提示
 // - reopened (to the building's leads): thing1 楼栋, thing2 住户, time3 时间
+// - buyOpening (to subscribed residents and leads in scope): thing1 团购, time2 开团时间, thing3 说明
+// - buyUpdate (to households with an order): thing1 团购, phrase2 状态, thing3 说明
+// - orderForYou (to the household's members): thing1 团购, thing2 住户, name3 下单人, thing4 内容
+// - merchantResult (to the applicant): phrase1 审核结果, thing2 商家, thing3 说明
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
 // Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
 // message it is handed (checkFields in server/platform/pushqueue.ts).

@@ -70,6 +70,14 @@ export const TEMPLATE_IDS = {
   abnormal: 'TPL_ABNORMAL',
   /** To the building's leads: a confirmed building changed and is open again. */
   reopened: 'TPL_REOPENED',
+  /** To subscribed residents and the leads of the buildings in scope: a sale or a supply drop is coming (开团预告). */
+  buyOpening: 'TPL_BUY_OPENING',
+  /** To the households with an order: the buy closed (预计送达), did not go ahead (未成团) or was cancelled. */
+  buyUpdate: 'TPL_BUY_UPDATE',
+  /** To a household's members: a lead or family member placed or changed an order for the household. */
+  orderForYou: 'TPL_ORDER_FOR_YOU',
+  /** To a shop that applied: the committee approved, rejected or suspended it. */
+  merchantResult: 'TPL_MERCHANT_RESULT',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

@@ -40,6 +40,17 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   MEMBER_LINKED: '这位住户已经绑定了其他微信，这条申请不能通过',
   RATE_LIMITED: '尝试次数太多，请稍后再试',
   QR_UNAVAILABLE: '小程序码暂时没有生成，请稍后再试；住户仍可输入邀请码加入',
+  MERCHANT_NOT_APPROVED: '商家还没有通过居委审核，暂时不能开团',
+  MERCHANT_SUSPENDED: '这家商家已被居委暂停，暂时不能开团或下单',
+  BUY_NOT_OPEN: '这个团购还没有开始，请到开团时间再来',
+  BUY_CLOSED: '这个团购已经截单，不能再修改',
+  NOT_IN_SCOPE: '这一户所在的楼不在这次团购的范围内',
+  ITEM_NOT_FOUND: '这件商品不在这次团购里，请刷新后再选',
+  PACK_SIZE: '这件商品只能整份购买，请按整份的数量填写',
+  OVER_LIMIT: '超过了每户限购的数量',
+  SOLD_OUT: '这件商品已售罄',
+  PAYMENT_INVALID: '金额不对，请核对后再记录',
+  IMPORT_UNRESOLVED: '还有地址没有对应到住户，请逐条处理后再导入',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -30,6 +30,10 @@ export const TEMPLATE_LABELS: Readonly<Record<TemplateKey, string>> = {
   antigenReminder: '提醒未报',
   abnormal: '异常结果通知',
   reopened: '楼栋重新打开',
+  buyOpening: '团购开团预告',
+  buyUpdate: '团购截单与取消',
+  orderForYou: '代下单通知',
+  merchantResult: '商家审核结果',
 }
 
 /** Whether a message with this template can reach anyone here: an empty id never, a placeholder on localcloud only. */

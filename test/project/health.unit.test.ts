@@ -12,6 +12,10 @@ const REAL: Record<TemplateKey, string> = {
   antigenReminder: 'Qw1Er2Ty3Ui4Op5As6Df7Gh8Jk9Lz0Xc1Vb2Nm3Qw4E',
   abnormal: 'Mn0Bv9Cx8Zl7Kj6Hg5Fd4Sa3Po2Iu1Yt0Re9Wq8Mn7B',
   reopened: 'Lk2Jh3Gf4Ds5Aq6Wz7Sx8Ed9Cr0Fv1Tg2By3Hn4Uj5M',
+  buyOpening: 'Pq3Rs4Tu5Vw6Xy7Za8Bc9De0Fg1Hi2Jk3Lm4No5Pq6R',
+  buyUpdate: 'Gh7Ij8Kl9Mn0Op1Qr2St3Uv4Wx5Yz6Ab7Cd8Ef9Gh0I',
+  orderForYou: 'Tu1Vw2Xy3Za4Bc5De6Fg7Hi8Jk9Lm0No1Pq2Rs3Tu4V',
+  merchantResult: 'Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4St5Uv6Wx7Yz8A',
 }
 
 // As constants.ts ships them (a deployment replaces them, so they are written out here).
@@ -22,6 +26,10 @@ const PLACEHOLDERS: Record<TemplateKey, string> = {
   antigenReminder: 'TPL_ANTIGEN_REMINDER',
   abnormal: 'TPL_ABNORMAL',
   reopened: 'TPL_REOPENED',
+  buyOpening: 'TPL_BUY_OPENING',
+  buyUpdate: 'TPL_BUY_UPDATE',
+  orderForYou: 'TPL_ORDER_FOR_YOU',
+  merchantResult: 'TPL_MERCHANT_RESULT',
 }
 
 const check = (id: string, input: Parameters<typeof configChecks>[0]) => configChecks(input).find((c) => c.id === id)

@@ -4,10 +4,12 @@
  */
 import type { AntigenApi } from './antigen'
 import type { CommunityApi } from './community'
+import type { GroupBuyApi } from './groupbuy'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
 export * from './community'
+export * from './groupbuy'
 export * from './sheets'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
@@ -62,6 +64,29 @@ export type ErrorCode =
   | 'PHOTO_TOO_LARGE'
   | 'PHOTO_INVALID'
   | 'HEALTH_CONSENT_REQUIRED'
+  // Group buys
+  /** The caller's shop is not (or no longer) approved by the committee. */
+  | 'MERCHANT_NOT_APPROVED'
+  /** The buy's merchant is suspended: no new buys, no new orders. */
+  | 'MERCHANT_SUSPENDED'
+  /** The sale has not opened yet. */
+  | 'BUY_NOT_OPEN'
+  /** Past the deadline, closed, failed or cancelled: nothing changes any more. */
+  | 'BUY_CLOSED'
+  /** The household's building is not in the buy's scope. */
+  | 'NOT_IN_SCOPE'
+  /** An item that is not one of this buy's. */
+  | 'ITEM_NOT_FOUND'
+  /** A quantity that is not a multiple of the item's pack size (sold only by the case). */
+  | 'PACK_SIZE'
+  /** More than one household may order of an item. */
+  | 'OVER_LIMIT'
+  /** Not enough left of an item; the message says how many remain. */
+  | 'SOLD_OUT'
+  /** A payment or refund that does not fit the order (more than was paid, nothing to refund). */
+  | 'PAYMENT_INVALID'
+  /** A staged order import still has rows no person resolved. */
+  | 'IMPORT_UNRESOLVED'
 
 export interface Ok<T> {
   ok: true
@@ -89,6 +114,8 @@ export interface CallEvent<A extends string = string, P = unknown> {
 export interface Api {
   community: CommunityApi
   antigen: AntigenApi
+  /** Group buys and supply drops: merchants, buys, orders, payments. */
+  groupbuy: GroupBuyApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }

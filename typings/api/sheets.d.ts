@@ -3,6 +3,7 @@
  * functions on the burst path (`antigen`, `community`) so that their cold starts load no spreadsheet code.
  */
 import type { ImportPreview } from './community'
+import type { GroupBuySheetsApi } from './groupbuy'
 
 /** An export made for the caller: recorded, and deleted with the exports' retention (docs/community.md). */
 export interface ExportFile {
@@ -14,7 +15,7 @@ export interface ExportFile {
   fileName: string
 }
 
-export interface SheetsApi {
+export interface SheetsApi extends GroupBuySheetsApi {
   /** The round's table, its abnormal and its unreported households as an .xlsx (committee). */
   exportTable: { input: { roundId: string }; output: ExportFile }
   /** Read an uploaded ledger (.xlsx or .csv), check it and stage the import (committee). */

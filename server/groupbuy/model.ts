@@ -1,0 +1,279 @@
+// Group buys' documents as stored: merchants, complaints, buys, the per-buy ledger the order sequencer owns, order
+// intake, orders, order imports and the delivery a closed buy becomes. Views sent to clients are in
+// typings/api/groupbuy.d.ts; these never leave the server. Amounts are integers in 分.
+import type {
+  BuyKind,
+  BuyStatus,
+  ComplaintKind,
+  MerchantStatus,
+  OrderStatus,
+  PaymentMethod,
+  PaymentStatus,
+  Role,
+} from '../../typings/api'
+
+/** One decision in a merchant's history (its application included). */
+export interface MerchantHistoryDoc {
+  status: MerchantStatus
+  reason?: string
+  at: Date
+  by: string
+  byName: string
+}
+
+/**
+ * A shop's application and standing in one community. `_id` = merchantId(communityId, openid): one per WeChat user
+ * and community, so a second application replaces the first.
+ */
+export interface MerchantDoc {
+  _id: string
+  communityId: string
+  openid: string
+  shopName: string
+  contactName: string
+  phone: string
+  goods: string
+  note?: string
+  /** fileIDs under merchants/<communityId>/<openid>/ */
+  licence: string[]
+  foodPermit: string[]
+  healthCerts: string[]
+  status: MerchantStatus
+  reason?: string
+  appliedAt: Date
+  approvedAt?: Date
+  decidedAt?: Date
+  decidedBy?: string
+  /** The merchant role granted on approval (removed on suspension, granted again on reinstatement). */
+  roleId?: string
+  history: MerchantHistoryDoc[]
+  /** Complaints recorded against it: total and open (handled ones leave `open`), moved with _.inc. */
+  complaints: { total: number; open: number }
+}
+
+export interface ComplaintDoc {
+  _id: string
+  communityId: string
+  merchantId: string
+  buyId: string
+  householdId: string
+  buildingId: string
+  room: string
+  kind: ComplaintKind
+  note: string
+  photos: string[]
+  by: string
+  at: Date
+  status: 'open' | 'handled'
+  handledAt?: Date
+  handledBy?: string
+  handledNote?: string
+}
+
+export interface BuyItemDoc {
+  /** 'i1', 'i2' … in the order given. */
+  id: string
+  name: string
+  spec: string
+  unit: string
+  packSize: number
+  price: number
+  /** Units on offer (a sale); a drop's allotment decides its total. */
+  stock?: number
+  limit?: number
+  allot?: { per: 'household' | 'person'; qty: number }
+}
+
+/** Totals made when the buy closed (what buySummary answers and the sheets are made from). */
+export interface BuySummaryDoc {
+  purchase: { itemId: string; qty: number; amount: number; households: number }[]
+  buildings: { buildingId: string; households: number; pieces: number; amount: number }[]
+  households: number
+  pieces: number
+  amount: number
+}
+
+export interface BuyDoc {
+  _id: string
+  communityId: string
+  kind: BuyKind
+  /** Stored status; `scheduled` reads as open once opensAt has passed (rules.ts `effectiveStatus`). */
+  status: BuyStatus
+  title: string
+  note: string
+  merchantId?: string
+  /** The shop's name when it was created (the merchant's own document has the current one). */
+  shopName?: string
+  organiser: { openid: string; role: Role; name: string }
+  items: BuyItemDoc[]
+  minTotal?: number
+  allBuildings: boolean
+  /** Buildings in scope (every building of the community when allBuildings, as at creation). */
+  buildingIds: string[]
+  opensAt: Date
+  closesAt: Date
+  deliveryAt: Date
+  createdAt: Date
+  updatedAt: Date
+  /** requestId of the createBuy call that made it: a retry finds it. */
+  requestId: string
+  /** When the residents in scope were told it opens (the notice goes when it is created or scheduled). */
+  announcedAt?: Date
+  closedAt?: Date
+  closedBy?: string
+  reason?: string
+  summary?: BuySummaryDoc
+}
+
+/** A household's order as the ledger keeps it: compact, so one document holds every order of a buy. */
+export interface LedgerOrder {
+  /** 接龙号 (absent for an order refused before it ever had one). */
+  no?: number
+  /** Units per itemId. */
+  q: Record<string, number>
+  /** a: active, c: cancelled, r: refused (never active). */
+  st: 'a' | 'c' | 'r'
+  /** Nonce of the last intake applied for the household: a merge repeated after a crash skips it. */
+  n: string
+}
+
+/**
+ * The order sequencer's document for one buy (`_id` = the buy's id): stock left and sold per item, the next
+ * 接龙号, every household's order in compact form, and the sequencer's lease. Written once per merged batch by the
+ * one sequencer holding the lease, with a compare-and-set on `version`: stock can never be oversold and numbers never
+ * collide or skip, without a hot document any order call writes.
+ */
+export interface BuyLedgerDoc {
+  _id: string
+  communityId: string
+  remaining: Record<string, number>
+  sold: Record<string, number>
+  nextNo: number
+  orders: Record<string, LedgerOrder>
+  /** Active orders and their total in 分. */
+  active: number
+  total: number
+  version: number
+  lease?: string
+  leaseUntil?: Date
+}
+
+/** One line of an order intent or order. */
+export interface OrderLineDoc {
+  itemId: string
+  qty: number
+}
+
+/** A household's order waiting for the buy's sequencer (`_id` = orderId(buyId, householdId); a newer one replaces it). */
+export interface OrderIntakeDoc {
+  _id: string
+  buyId: string
+  communityId: string
+  householdId: string
+  buildingId: string
+  lines: OrderLineDoc[]
+  cancel: boolean
+  note?: string
+  at: Date
+  by: string
+  byName: string
+  proxy: boolean
+  nonce: string
+  requestId: string
+}
+
+export interface RefundDoc {
+  amount: number
+  reason: string
+  at: Date
+  by: string
+  byName: string
+}
+
+export interface PaymentDoc {
+  status: PaymentStatus
+  method?: PaymentMethod
+  paid: number
+  paidAt?: Date
+  by?: string
+  byName?: string
+  note?: string
+  refunds: RefundDoc[]
+}
+
+/** A household's order of one buy (`_id` = orderId(buyId, householdId)), written by the sequencer. */
+export interface OrderDoc {
+  _id: string
+  buyId: string
+  communityId: string
+  groupId: string
+  buildingId: string
+  householdId: string
+  room: string
+  floor: number
+  no?: number
+  status: OrderStatus
+  refusal?: { itemId?: string; message: string }
+  /** Lines with the item facts at the time (name, spec, unit, packSize, price). */
+  lines: (OrderLineDoc & { name: string; spec: string; unit: string; packSize: number; price: number })[]
+  total: number
+  note?: string
+  by: string
+  byName: string
+  proxy: boolean
+  /** Who is told of this order's delivery: the household's linked members and whoever placed it. */
+  notify: string[]
+  placedAt: Date
+  updatedAt: Date
+  /** The nonce of the intake it was last written from. */
+  nonce: string
+  /** requestIds of the calls applied (the last few): a retry answers the order as it stands. */
+  requestIds: string[]
+  payment: PaymentDoc
+  /** Rows of an order import this order came from. */
+  importId?: string
+}
+
+/** A staged import of a 快团团 / 群接龙 export into a buy. */
+export interface OrderImportDoc {
+  _id: string
+  buyId: string
+  communityId: string
+  format: 'ktt-community' | 'ktt-plain' | 'jielong'
+  fileID: string
+  by: string
+  at: Date
+  status: 'staged' | 'committed'
+  rows: {
+    row: number
+    address: string
+    name: string
+    phone?: string
+    /** Parsed items: name, spec, quantity in units. */
+    items: { name: string; spec: string; qty: number; amount?: number }[]
+    householdId?: string
+    problem?: string
+    candidates?: string[]
+    /** A person resolved it (to a household, or null: left out). */
+    resolved?: string | null
+  }[]
+  committedAt?: Date
+}
+
+/**
+ * What the relay delivers: made when a buy closes (`_id` = the buy's id). The delivery relay's stages and tasks
+ * build on it; this is the hand-over.
+ */
+export interface DeliveryDoc {
+  _id: string
+  communityId: string
+  buyId: string
+  kind: BuyKind
+  title: string
+  status: 'awaiting'
+  deliveryAt: Date
+  createdAt: Date
+  buildings: { buildingId: string; households: number; pieces: number }[]
+  households: number
+  pieces: number
+}
