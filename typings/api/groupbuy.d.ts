@@ -251,6 +251,9 @@ export type OrderStatus = 'queued' | 'active' | 'cancelled' | 'refused'
 export interface OrderView {
   buyId: string
   buyTitle: string
+  /** The buy's status and its shop (when it has one), for the order history: 投诉 is offered on a closed buy's shop. */
+  buyStatus?: BuyStatus
+  shopName?: string
   householdId: string
   /** 「3号-201」 */
   label: string
@@ -275,6 +278,8 @@ export interface OrderView {
 /** One row of the buy's chain (接龙), as leads and organisers see it (masked names; phones never). */
 export interface ChainOrderView {
   no: number
+  /** The order's household: what recordPayment and recordRefund name. */
+  householdId: string
   label: string
   buildingId: string
   /** 「土豆 2袋、鸡蛋 1箱」 */
@@ -463,6 +468,9 @@ export interface GroupBuySheetsApi {
    * committee; a lead: their buildings). `phones` (committee only) adds the households' phone numbers.
    */
   exportBuy: { input: { buyId: string; sheet: BuySheet; buildingId?: string; phones?: boolean }; output: ExportFile }
-  /** Read an uploaded export of 快团团 or 群接龙 and stage its rows as orders of the buy (organisers, committee). */
+  /**
+   * Read an uploaded export of 快团团 or 群接龙 and stage its rows as orders of the buy (organisers, committee). The
+   * page uploads it under `buy-imports/<communityId>/<file>`.
+   */
   importOrders: { input: { buyId: string; fileID: string }; output: OrderImportView }
 }
