@@ -78,7 +78,10 @@ export interface BuyItemDoc {
   unit: string
   packSize: number
   price: number
-  /** Units on offer (a sale); a drop's allotment decides its total. */
+  /**
+   * Units on offer when the sale was created (a sale); a drop's allotment decides its total. Stock added later
+   * (updateBuy addStock) goes to the ledger only: what is on offer now is the ledger's sold + remaining.
+   */
   stock?: number
   limit?: number
   allot?: { per: 'household' | 'person'; qty: number }
@@ -97,8 +100,14 @@ export interface BuyDoc {
   _id: string
   communityId: string
   kind: BuyKind
-  /** Stored status; `scheduled` reads as open once opensAt has passed (rules.ts `effectiveStatus`). */
-  status: BuyStatus
+  /**
+   * Stored status; `scheduled` reads as open once opensAt has passed (rules.ts `effectiveStatus`). `closing`: a close
+   * or cancellation is under way (`closing` says which, and who holds it): no order is taken any more, and it reads
+   * as open to clients until it ends as closed, failed or cancelled.
+   */
+  status: BuyStatus | 'closing'
+  /** The close or cancellation under way (server/groupbuy/buys.ts `closeBuyDocs`), held under a lease. */
+  closing?: { to: 'close' | 'cancel'; lease: string; until: Date; by: string; reason?: string }
   title: string
   note: string
   merchantId?: string
@@ -156,6 +165,23 @@ export interface BuyLedgerDoc {
   version: number
   lease?: string
   leaseUntil?: Date
+  /**
+   * The cut: set (with a `version` bump) when the buy starts closing or is cancelled, before `settleBuy`. Waiting
+   * orders made at or before it are still merged; later ones are refused, and nothing else changes the ledger.
+   */
+  closedAt?: Date
+  /** requestIds of the stock additions applied (updateBuy addStock), so a retried addition adds nothing. */
+  stockRequests?: string[]
+}
+
+/** A resident who asked to be told when a sale opens (团购开团提醒): `_id` = `${communityId}:${openid}`. */
+export interface BuySubscriberDoc {
+  _id: string
+  communityId: string
+  openid: string
+  /** The buildings of the subscriber's households (resident grants) when they subscribed. */
+  buildingIds: string[]
+  at: Date
 }
 
 /** One line of an order intent or order. */
