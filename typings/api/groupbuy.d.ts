@@ -282,6 +282,8 @@ export interface ChainOrderView {
   householdId: string
   label: string
   buildingId: string
+  /** Who placed it, as the visibility policy shows that household's people to the caller (full or masked). */
+  name: string
   /** 「土豆 2袋、鸡蛋 1箱」 */
   summary: string
   total: number
@@ -395,17 +397,23 @@ export interface GroupBuyApi {
   /** Create a sale (approved merchant, committee, 团长) or a drop (committee). Idempotent by requestId. */
   createBuy: { input: BuyInput; output: BuyView }
   /**
-   * Change a buy: before it opens, anything of BuyInput but its kind; once open, the note, a later deadline or
-   * delivery time, and more stock.
+   * Change a buy: before it opens, anything of BuyInput but its kind and seller (title, note, items, minimum, scope,
+   * times); once open, the note, a later deadline or delivery time, and more stock. `requestId` makes a retried
+   * stock addition add nothing more.
    */
   updateBuy: {
     input: {
       buyId: string
       title?: string
       note?: string
+      items?: BuyItemInput[]
+      minTotal?: number
+      buildingIds?: string[]
+      opensAt?: string
       closesAt?: string
       deliveryAt?: string
       addStock?: { itemId: string; add: number }[]
+      requestId?: string
     }
     output: BuyView
   }
