@@ -166,8 +166,9 @@ export interface BuyLedgerDoc {
   lease?: string
   leaseUntil?: Date
   /**
-   * The cut: set (with a `version` bump) when the buy starts closing or is cancelled, before `settleBuy`. Waiting
-   * orders made at or before it are still merged; later ones are refused, and nothing else changes the ledger.
+   * The cut, as on the buy (`BuyDoc.closedAt`, which the sequencer reads): recorded here with a `version` bump when a
+   * close or cancellation starts, before `settleBuy`, so a merge computed on the buy as read before the cut is
+   * thrown away and redone (intents made after the cut are then refused).
    */
   closedAt?: Date
   /** requestIds of the stock additions applied (updateBuy addStock), so a retried addition adds nothing. */
