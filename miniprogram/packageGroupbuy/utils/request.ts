@@ -1,0 +1,2 @@
+/** A request id for an idempotent call (8–40 of A–Z a–z 0–9 _ -): one per attempt, kept across its retries. */
+export const newRequestId = () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`
