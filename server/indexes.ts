@@ -114,6 +114,23 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'pushQueue', fields: ['touser'], why: 'erasure, closing' },
   { collection: 'subscriptionCredits', fields: ['openid'], why: 'erasure, closing' },
 
+  // Buys: a community's newest first (all of them, by building, by shop); the timer's opening and deadline sweeps.
+  { collection: 'buys', fields: ['communityId', '-createdAt'], why: 'listBuys: the community’s buys, newest first' },
+  {
+    collection: 'buys',
+    fields: ['communityId', 'buildingIds', '-createdAt'],
+    why: 'listBuys: a resident’s or lead’s buildings’ buys',
+  },
+  { collection: 'buys', fields: ['merchantId', '-createdAt'], why: 'listBuys: a shop’s own buys' },
+  {
+    collection: 'buys',
+    fields: ['status', 'closesAt'],
+    why: 'timer: buys past their deadline, closes whose holder died',
+  },
+  { collection: 'buys', fields: ['status', 'opensAt'], why: 'timer: scheduled buys due to open' },
+  { collection: 'buySubscribers', fields: ['communityId'], why: 'opening notices' },
+  { collection: 'orders', fields: ['buyId', 'no'], why: 'a buy’s chain in 接龙 order, closing, totals' },
+
   // Communities are few: only the closing timer's query is worth one.
   { collection: 'communities', fields: ['closing.deleteAfter'], why: 'timer: closed communities due for erasure' },
 ]
