@@ -169,9 +169,6 @@ export function viewStatus(buy: Timed, now: number): BuyStatus {
   return s === 'closing' ? 'open' : s
 }
 
-/** Orders may be placed, changed and cancelled: open, and before the deadline. */
-export const acceptsOrders = (buy: Timed, now: number) => effectiveStatus(buy, now) === 'open' && now < ms(buy.closesAt)
-
 /** Closed, failed or cancelled: nothing about it changes any more. */
 export const isFinal = (status: BuyDoc['status']) =>
   status === 'closed' || status === 'failed' || status === 'cancelled'

@@ -56,6 +56,7 @@ import {
   leadBuildings,
   leadCovers,
   MAX_ALLOT,
+  MAX_ITEMS,
   MAX_MIN_TOTAL,
   MAX_PACK,
   MAX_PRICE,
@@ -102,7 +103,7 @@ const itemInput = z
   })
   .strict()
   .describe('商品')
-const items = z.array(itemInput).min(1).max(30).describe('商品')
+const items = z.array(itemInput).min(1).max(MAX_ITEMS).describe('商品')
 const title = oneLine('标题', 2, 30)
 const note = z.string().trim().max(300).describe('说明')
 const minTotal = z.number().int().min(0).max(MAX_MIN_TOTAL).describe('成团金额')
