@@ -148,21 +148,7 @@ const when = (d: Date | string) => formatShanghai(d, 'M月D日 HH:mm')
  * the retries: a person told once is never told again, one newly in scope (a wider scope before opening) is.
  */
 export async function announceBuy(buy: BuyDoc): Promise<number> {
-  const scope = new Set(buy.buildingIds)
-  const [subscribers, leads] = await Promise.all([
-    data.findAll<BuySubscriberDoc>(
-      'buySubscribers',
-      { communityId: buy.communityId },
-      { fields: { openid: true, buildingIds: true } },
-    ),
-    data.findAll<RoleDoc>('roles', {
-      communityId: buy.communityId,
-      role: data._.in(['buildingLead', 'floorLead']),
-    }),
-  ])
-  const to = new Set<string>()
-  for (const l of trusted(leads)) if (scope.has(l.scope.buildingId ?? '')) to.add(l.openid)
-  for (const s of subscribers) if (s.buildingIds.some((b) => scope.has(b))) to.add(s.openid)
+  const to = await toldOfOpening(buy)
   const thing3 =
     buy.kind === 'drop'
       ? `免费发放，预计${when(buy.deliveryAt)}送达`
@@ -180,6 +166,26 @@ export async function announceBuy(buy: BuyDoc): Promise<number> {
   )
   if (!buy.announcedAt) await data.update('buys', buy._id, { announcedAt: nowDate() })
   return queued
+}
+
+/** Who the opening notice is for: the subscribed residents of the buildings in scope and those buildings' leads. */
+async function toldOfOpening(buy: BuyDoc): Promise<Set<string>> {
+  const scope = new Set(buy.buildingIds)
+  const [subscribers, leads] = await Promise.all([
+    data.findAll<BuySubscriberDoc>(
+      'buySubscribers',
+      { communityId: buy.communityId },
+      { fields: { openid: true, buildingIds: true } },
+    ),
+    data.findAll<RoleDoc>('roles', {
+      communityId: buy.communityId,
+      role: data._.in(['buildingLead', 'floorLead']),
+    }),
+  ])
+  const to = new Set<string>()
+  for (const l of trusted(leads)) if (scope.has(l.scope.buildingId ?? '')) to.add(l.openid)
+  for (const s of subscribers) if (s.buildingIds.some((b) => scope.has(b))) to.add(s.openid)
+  return to
 }
 
 // ---------- closing ----------
@@ -295,7 +301,9 @@ async function finish(buy: BuyDoc, token: string): Promise<BuyDoc> {
     }
     await data.insertNew('deliveries', [delivery])
   }
-  await notify('groupbuy', updateNotices(buy, status, active, closing.reason))
+  // A cancellation also reaches whoever was told it was coming: nobody waits for a sale or a drop that is off.
+  const told = status === 'cancelled' && buy.announcedAt ? await toldOfOpening(buy) : new Set<string>()
+  await notify('groupbuy', updateNotices(buy, status, active, closing.reason, told))
 
   const patch: Record<string, unknown> = {
     status,
@@ -314,9 +322,10 @@ function updateNotices(
   buy: BuyDoc,
   status: BuyDoc['status'],
   active: readonly OrderDoc[],
-  reason?: string,
+  reason: string | undefined,
+  also: ReadonlySet<string>,
 ): PushMessage[] {
-  const to = [...new Set(active.flatMap((o) => o.notify ?? []))]
+  const to = [...new Set([...active.flatMap((o) => o.notify ?? []), ...also])]
   const fields =
     status === 'closed'
       ? {

@@ -261,23 +261,33 @@ export interface OrderDoc {
   importId?: string
 }
 
-/** A staged import of a 快团团 / 群接龙 export into a buy. */
+/**
+ * A staged import of a 快团团 / 群接龙 export into a buy (`_id` from the buy and the file's content: the same file read
+ * again is the same import). Its phones are kept only for the committee's labels and go with the import.
+ */
 export interface OrderImportDoc {
   _id: string
   buyId: string
   communityId: string
   format: 'ktt-community' | 'ktt-plain' | 'jielong'
   fileID: string
+  /** The uploaded file's name (a 群接龙 file's product is its name). */
+  fileName?: string
   by: string
   at: Date
   status: 'staged' | 'committed'
   rows: {
     row: number
+    /** 跟团号, when the tool numbers its orders. */
+    ref?: string
     address: string
     name: string
     phone?: string
-    /** Parsed items: name, spec, quantity in units. */
-    items: { name: string; spec: string; qty: number; amount?: number }[]
+    /** Parsed items: name, spec, quantity in units, and the buy's item they are (matched when staged). */
+    items: { name: string; spec: string; qty: number; amount?: number; itemId?: string }[]
+    /** 分 the tool says were paid (absent: not paid). */
+    paid?: number
+    note?: string
     householdId?: string
     problem?: string
     candidates?: string[]
@@ -285,6 +295,8 @@ export interface OrderImportDoc {
     resolved?: string | null
   }[]
   committedAt?: Date
+  /** Orders the commit wrote. */
+  orders?: number
 }
 
 /**

@@ -242,8 +242,11 @@ describe('cancelling', () => {
       editable: false,
       payment: { paid: 3600, refundDue: 3600 },
     })
+    // The orderers, and whoever was told it was coming (the leads of its buildings).
     const told = await updates(buy.id)
-    expect(told.map((m) => m.touser).sort()).toEqual([WHO.floorLead, WHO.resident, WHO.residentB2].sort())
+    expect(told.map((m) => m.touser).sort()).toEqual(
+      [WHO.buildingLead, WHO.floorLead, WHO.resident, WHO.residentB2].sort(),
+    )
     expect(told[0]?.fields).toMatchObject({ phrase2: '已取消', thing3: '供货商断货' })
     expect(await gb.call(SHOPS.approved, 'cancelBuy', { buyId: buy.id, reason: '再取消' })).toMatchObject({
       code: 'BUY_CLOSED',
@@ -254,6 +257,11 @@ describe('cancelling', () => {
     expect(await gb.ok<BuyView>(WHO.communityLead, 'cancelBuy', { buyId: lead.id, reason: '重复开团' })).toMatchObject({
       status: 'cancelled',
     })
+    // A drop nobody could order yet: the subscribers in scope who were told it was coming are told it is off.
+    await gb.ok(WHO.volunteer, 'subscribeBuys', { communityId: C1 })
+    const drop = await gb.ok<BuyView>(WHO.committee, 'createBuy', dropInput(t, { buildingIds: ['b3'] }))
+    await gb.ok(WHO.committee, 'cancelBuy', { buyId: drop.id, reason: '物资改期' })
+    expect((await updates(drop.id)).map((m) => [m.touser, m.fields.phrase2])).toEqual([[WHO.volunteer, '已取消']])
     const committee = await gb.ok<BuyView>(SHOPS.approved, 'createBuy', saleInput(t))
     expect(
       await gb.ok<BuyView>(WHO.committee, 'cancelBuy', { buyId: committee.id, reason: '商家被投诉' }),

@@ -648,6 +648,7 @@ export const buyActions = defineActions('groupbuy', {
         buildingId: id('楼栋').optional(),
         cursor: z
           .string()
+          .max(10)
           .regex(/^\d{1,7}$/)
           .optional()
           .describe('翻页位置'),
