@@ -6,21 +6,28 @@ import { cloud, data } from './cloud'
 import { deleteFiles } from './deletions'
 import { nowDate, nowMs } from '../kernel'
 
+/** The kinds a closed community's hand-over makes (one export of each). */
+export type HandoverKind = 'ledger' | 'antigen'
+
 /** An exported spreadsheet (personal data): deleted by the housekeeping timer at `expiresAt`. */
 export interface ExportDoc {
   _id: string
   communityId: string
-  kind: 'ledger' | 'antigen'
+  /** groupbuy: a closed buy's purchase list, sorting lists or labels (sheets `exportBuy`). */
+  kind: HandoverKind | 'groupbuy'
   fileID: string
   by: string
   createdAt: Date
   /** When the timer deletes it (exports recorded before it existed: a day after `createdAt`). */
   expiresAt?: Date
-  /** Made for the hand-over when the committee closed the community. */
+  /** Made for the hand-over when the committee closed the community (then of a HandoverKind). */
   handover?: boolean
   /** The name to show for it. */
   fileName?: string
 }
+
+/** A hand-over export (`handover: true`). */
+export type HandoverExportDoc = ExportDoc & { kind: HandoverKind }
 
 export const EXPORT_TTL_MS = EXPORT_TTL_DAYS * DAY_MS
 

@@ -2,7 +2,8 @@
 // cold start (it is most of the bundle).
 import type { CellValue, Workbook } from 'exceljs'
 
-async function newWorkbook(): Promise<Workbook> {
+/** A new exceljs workbook (exceljs loaded on first use). */
+export async function newWorkbook(): Promise<Workbook> {
   const mod = await import('exceljs')
   // exceljs is CommonJS: the namespace's default is module.exports under both tsc and esbuild interop.
   const ExcelJS = (mod as unknown as { default?: typeof mod }).default ?? mod

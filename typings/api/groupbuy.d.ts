@@ -352,6 +352,10 @@ export interface ImportedRowView {
   /** Households the address could mean (for a person to pick). */
   candidates: { householdId: string; label: string }[]
   resolvedTo?: string
+  /** 「3号-201」 of resolvedTo. */
+  resolvedLabel?: string
+  /** A person chose to leave it out (resolveImportRow with householdId null). */
+  leftOut?: boolean
 }
 
 export interface OrderImportView {
@@ -446,7 +450,10 @@ export interface GroupBuyApi {
   /** The household's order (the page asks again while it is queued). */
   order: { input: { buyId: string; householdId: string }; output: OrderView | null }
   /** The caller's orders over all its households, newest first (order history). */
-  myOrders: { input: { communityId: string; limit?: number; cursor?: string }; output: { orders: OrderView[]; cursor?: string } }
+  myOrders: {
+    input: { communityId: string; limit?: number; cursor?: string }
+    output: { orders: OrderView[]; cursor?: string }
+  }
   /** The merchant or organiser (or committee) records a payment on an order. */
   recordPayment: {
     input: { buyId: string; householdId: string; method: PaymentMethod; amount: number; note?: string }

@@ -26,7 +26,7 @@ import {
 } from '../../../server/community/settings'
 import { cloud, data } from '../../../server/platform/cloud'
 import { failedDeletions } from '../../../server/platform/deletions'
-import { tempUrl, type ExportDoc } from '../../../server/platform/exports'
+import { tempUrl, type HandoverExportDoc } from '../../../server/platform/exports'
 import { PHONE_REVEAL_TTL_DAYS } from './phones'
 
 /** The function that writes spreadsheets (cloudfunctions/sheets). */
@@ -207,7 +207,7 @@ async function status(c: CommunityDoc): Promise<ClosingStatus> {
   const id = c._id
   const [handover, households, people, roles, joinRequests, invites, consents, rounds, exports, uploads, failed] =
     await Promise.all([
-      data.find<ExportDoc>('exports', { communityId: id, handover: true }, { limit: 10 }),
+      data.find<HandoverExportDoc>('exports', { communityId: id, handover: true }, { limit: 10 }),
       data.count('households', { communityId: id, 'members.0': data._.exists(true) }),
       sumPeople(id),
       data.count('roles', { communityId: id }),

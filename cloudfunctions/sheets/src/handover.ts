@@ -7,12 +7,12 @@ import { randomId } from '../../../server/community/ids'
 import { action, AppError, defineActions, formatShanghai, nowDate, z } from '../../../server/kernel'
 import { exportLedger } from '../../../server/ledger/export'
 import { data } from '../../../server/platform/cloud'
-import { HANDOVER_EXPORT_ID, uploadExport, type ExportDoc } from '../../../server/platform/exports'
+import { HANDOVER_EXPORT_ID, uploadExport, type ExportDoc, type HandoverKind } from '../../../server/platform/exports'
 
-async function handOver(c: CommunityDoc, by: string, deleteAfter: Date): Promise<ExportDoc['kind'][]> {
+async function handOver(c: CommunityDoc, by: string, deleteAfter: Date): Promise<HandoverKind[]> {
   const opts = { expiresAt: deleteAfter, handover: true }
   const day = formatShanghai(nowDate(), 'YYYYMMDD')
-  const kinds: ExportDoc['kind'][] = []
+  const kinds: HandoverKind[] = []
   if (!(await data.get<ExportDoc>('exports', HANDOVER_EXPORT_ID.ledger(c._id)))) {
     const fileName = `${c.name}住户台账-移交-${day}.xlsx`
     await exportLedger(data, c._id, async (cloudPath, content) => {

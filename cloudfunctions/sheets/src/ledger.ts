@@ -22,7 +22,7 @@ function checkLedgerFile(fileID: string, communityId: string): void {
 }
 
 /** `read`: called once the file is known to exist, before its size and content are checked (to record it). */
-async function download(fileID: string, read?: () => Promise<void>): Promise<Uint8Array> {
+export async function download(fileID: string, read?: () => Promise<void>): Promise<Uint8Array> {
   let content: unknown
   try {
     content = (await cloud.downloadFile({ fileID })).fileContent
@@ -36,7 +36,7 @@ async function download(fileID: string, read?: () => Promise<void>): Promise<Uin
   return content
 }
 
-function fileNameOf(fileID: string): string {
+export function fileNameOf(fileID: string): string {
   const last = fileID.split('/').pop() ?? ''
   try {
     return decodeURIComponent(last)
