@@ -55,7 +55,11 @@ async function fetchFile(openid: string, payload: object) {
 }
 
 const text = (v: ExcelJS.CellValue): string =>
-  v && typeof v === 'object' && 'richText' in v ? v.richText.map((r) => r.text).join('') : v == null ? '' : String(v)
+  v && typeof v === 'object' && 'richText' in v
+    ? v.richText.map((r) => r.text).join('')
+    : v === null || v === undefined
+      ? ''
+      : String(v)
 /** Every row as the text of each of the sheet's columns ('' for an empty cell). */
 const rowsOf = (ws: ExcelJS.Worksheet) => {
   const out: string[][] = []
