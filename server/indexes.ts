@@ -131,6 +131,10 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'buySubscribers', fields: ['communityId'], why: 'opening notices' },
   { collection: 'orders', fields: ['buyId', 'no'], why: 'a buy’s chain in 接龙 order, closing, totals' },
 
+  // Merchants and complaints (核查准入).
+  { collection: 'merchants', fields: ['communityId', 'status'], why: 'listMerchants, approved sellers' },
+  { collection: 'complaints', fields: ['communityId', '-at'], why: 'listComplaints: the committee’s, newest first' },
+
   // Communities are few: only the closing timer's query is worth one.
   { collection: 'communities', fields: ['closing.deleteAfter'], why: 'timer: closed communities due for erasure' },
 ]

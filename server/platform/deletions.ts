@@ -7,9 +7,9 @@ import { cloud, data } from './cloud'
 
 /**
  * What a stored file was: a kit photo, an exported spreadsheet, a ledger file the import page uploaded, an invite's
- * 小程序码.
+ * 小程序码, a merchant's licence, permit or health certificate, a complaint's photo.
  */
-export type FileKind = 'photo' | 'export' | 'upload' | 'inviteCode'
+export type FileKind = 'photo' | 'export' | 'upload' | 'inviteCode' | 'merchantPhoto' | 'complaintPhoto'
 
 export interface FileRef {
   fileID: string
@@ -147,6 +147,8 @@ export async function failedDeletions(communityId: string): Promise<Record<FileK
     export: { count: 0 },
     upload: { count: 0 },
     inviteCode: { count: 0 },
+    merchantPhoto: { count: 0 },
+    complaintPhoto: { count: 0 },
   }
   for (const d of docs) {
     const slot = out[d.kind]

@@ -98,6 +98,21 @@ export async function limited<T>(
   }
 }
 
+/**
+ * Run `write` under `limit` for `subject` where what counts is a write that succeeded (an application, a complaint:
+ * what someone could repeat to flood others): it holds one of the window's attempts and keeps it on success, a
+ * failure gives it back. Call it around the write alone, after every check, so that a refused call writes nothing.
+ */
+export async function counted<T>(limit: RateLimit, subject: string, write: () => Promise<T>): Promise<T> {
+  const id = await reserve(limit, subject)
+  try {
+    return await write()
+  } catch (err) {
+    await release(id)
+    throw err
+  }
+}
+
 /** Remove windows that have ended (housekeeping); returns how many went. */
 export async function deleteExpiredRateLimits(now: number = nowMs()): Promise<number> {
   return data.removeWhere('rateLimits', { expiresAt: data._.lte(new Date(now)) })
