@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const FUNCTIONS = ['antigen', 'community'] as const
+const FUNCTIONS = ['antigen', 'community', 'groupbuy'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
@@ -46,6 +46,7 @@ describe('timer events from a client', () => {
     await expect(t.admin('functions/community/trigger', { body: {} })).resolves.toMatchObject({
       result: { ok: true },
     })
+    await expect(t.admin('functions/groupbuy/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
   })
 })
 
