@@ -223,14 +223,7 @@ async function summaryFor(ctx: ActionContext, buy: BuyDoc): Promise<BuySummary> 
   if (!scope.all) where.buildingId = data._.in([...scope.lead.keys()])
   let orders = await data.findAll<OrderDoc>('orders', where)
   if (!scope.all) orders = orders.filter((o) => leadCovers(scope.lead, o))
-  // A failed or cancelled buy's orders are cancelled: its totals are what was ordered when it ended.
-  if (!scope.all && buy.status !== 'closed' && isFinal(buy.status)) {
-    const ended = await data.findAll<OrderDoc>('orders', {
-      buyId: buy._id,
-      buildingId: data._.in([...scope.lead.keys()]),
-    })
-    orders = ended.filter((o) => leadCovers(scope.lead, o)).map((o) => ({ ...o, status: 'active' as const }))
-  }
+  // A lead's part of a failed or cancelled buy is what is still to be delivered: nothing (its orders are cancelled).
   return summaryView(view as BuyView, buy, summarize(buy, orders, listBuildings(buildings)), names)
 }
 
