@@ -149,10 +149,9 @@ const when = (d: Date | string) => formatShanghai(d, 'M月D日 HH:mm')
  */
 export async function announceBuy(buy: BuyDoc): Promise<number> {
   const to = await toldOfOpening(buy)
+  // What matters first, within the field's 20 characters: when it closes (or arrives), then who runs it.
   const thing3 =
-    buy.kind === 'drop'
-      ? `免费发放，预计${when(buy.deliveryAt)}送达`
-      : `${organiserName(buy)}开团，${when(buy.closesAt)}截单`
+    buy.kind === 'drop' ? `免费·预计${when(buy.deliveryAt)}送达` : `${when(buy.closesAt)}截单 ${organiserName(buy)}`
   const fields = { thing1: buy.title, time2: formatShanghai(buy.opensAt), thing3 }
   const queued = await notify(
     'groupbuy',

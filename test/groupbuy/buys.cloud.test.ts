@@ -317,6 +317,7 @@ describe('the opening notice', () => {
       expect([...(m.fields.thing1 as string)].length).toBeLessThanOrEqual(20)
       expect([...(m.fields.thing3 as string)].length).toBeLessThanOrEqual(20)
       expect(m.fields.time2).toBe('2026-11-24 11:00')
+      expect(m.fields.thing3).toBe('11月24日 12:00截单 老王蔬菜店')
     }
     const sent = (await settledOutbox(t)).filter((m) => m.templateId === 'TPL_BUY_OPENING' && m.status === 'sent')
     expect(sent.map((m) => m.touser).sort()).toEqual([WHO.buildingLead, WHO.floorLead, WHO.resident].sort())
