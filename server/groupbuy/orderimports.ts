@@ -398,7 +398,8 @@ function importedOrder(
             paid: p.paid,
             paidAt: now,
             by: by.openid,
-            byName: `${tool}导入`,
+            // Who recorded it: whoever imported the tool's payments.
+            byName: by.name,
             note: `${tool}已付款${p.refs.length ? `（跟团号 ${p.refs.join('、')}）` : ''}`.slice(0, 100),
             refunds: [],
           }
