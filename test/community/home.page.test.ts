@@ -122,6 +122,8 @@ describe('home entries by role', () => {
       'household-hh_201',
       'join-another',
       'subscribe-rounds-c_sunny',
+      'groupbuy-c_sunny',
+      'merchant-apply-c_sunny',
       'data',
     ])
   })
@@ -146,10 +148,19 @@ describe('home entries by role', () => {
       'import-c_sunny',
       'roles-c_sunny',
       'retention-c_sunny',
+      'groupbuy-manage-c_sunny',
+      'merchants-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
-    expect(lead.map((e) => e.key)).toEqual(['join', 'rounds-c_sunny', 'structure-c_sunny', 'roles-c_sunny', 'data'])
+    expect(lead.map((e) => e.key)).toEqual([
+      'join',
+      'rounds-c_sunny',
+      'structure-c_sunny',
+      'roles-c_sunny',
+      'groupbuy-manage-c_sunny',
+      'data',
+    ])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
     const groupLead = role({
       role: 'groupLead',

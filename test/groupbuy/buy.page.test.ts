@@ -1,6 +1,14 @@
 import type { BuyDetail, Envelope, OrderView } from '../../typings/api'
 import { community, fail, household201, leadRole, me, ok, residentRole } from '../support/pages/fixtures'
-import { buyDetail, buyView, groupbuy, item, orderView, sentGroupbuy, type GroupbuyHandlers } from '../support/pages/groupbuy'
+import {
+  buyDetail,
+  buyView,
+  groupbuy,
+  item,
+  orderView,
+  sentGroupbuy,
+  type GroupbuyHandlers,
+} from '../support/pages/groupbuy'
 import { attr, find, fire, mount, settleAll, tap, text, type Mounted } from '../support/pages/harness'
 
 const PAGE = 'packageGroupbuy/pages/buy'
@@ -129,7 +137,9 @@ describe('a buy', () => {
             label: '12-201',
             proxy: false,
             order: orderView({
-              lines: [{ itemId: 'i2', name: '鸡蛋', spec: '', unit: '个', qty: 12, packs: 1, price: 100, amount: 1200 }],
+              lines: [
+                { itemId: 'i2', name: '鸡蛋', spec: '', unit: '个', qty: 12, packs: 1, price: 100, amount: 1200 },
+              ],
               total: 1200,
             }),
           },
@@ -336,7 +346,8 @@ describe('a buy', () => {
     spies.push(modal)
     resident(
       {
-        placeOrder: (p) => ok(orderView({ lines: orderView().lines.filter((l) => p.lines.some((x) => x.itemId === l.itemId)) })),
+        placeOrder: (p) =>
+          ok(orderView({ lines: orderView().lines.filter((l) => p.lines.some((x) => x.itemId === l.itemId)) })),
         cancelOrder: () => ok(orderView({ status: 'cancelled' })),
       },
       () => buyDetail({ mine: [{ householdId: 'hh_201', label: '12-201', proxy: false, order: orderView() }] }),
@@ -408,7 +419,16 @@ describe('a buy', () => {
           seller: undefined,
           organiser: '居委',
           minTotal: undefined,
-          items: [item({ id: 'i1', name: '大米', spec: '10斤/袋', unit: '斤', price: 0, allot: { per: 'household', qty: 10 } })],
+          items: [
+            item({
+              id: 'i1',
+              name: '大米',
+              spec: '10斤/袋',
+              unit: '斤',
+              price: 0,
+              allot: { per: 'household', qty: 10 },
+            }),
+          ],
         }),
       }),
     )

@@ -12,7 +12,15 @@ import {
   sent,
   structureView,
 } from '../support/pages/fixtures'
-import { buyDetail, buyView, groupbuy, item, merchantView, sentGroupbuy, type GroupbuyHandlers } from '../support/pages/groupbuy'
+import {
+  buyDetail,
+  buyView,
+  groupbuy,
+  item,
+  merchantView,
+  sentGroupbuy,
+  type GroupbuyHandlers,
+} from '../support/pages/groupbuy'
 import { find, fire, mount, settleAll, tap, text, type, type Mounted } from '../support/pages/harness'
 
 const PAGE = 'packageGroupbuy/pages/edit'
@@ -33,7 +41,8 @@ function as(roles = [merchantRole], handlers: GroupbuyHandlers = {}) {
   community({ whoami: () => ok(me({ roles })), structure: () => ok(structureView()) })
   groupbuy({
     myMerchant: () => ok(merchantView({ status: 'approved' })),
-    listMerchants: () => ok([merchantView({ status: 'approved' }), merchantView({ id: 'm_2', shopName: '山里人家', status: 'approved' })]),
+    listMerchants: () =>
+      ok([merchantView({ status: 'approved' }), merchantView({ id: 'm_2', shopName: '山里人家', status: 'approved' })]),
     createBuy: created,
     ...handlers,
   })
@@ -66,7 +75,14 @@ describe('create a buy', () => {
 
     await type(comp, ' 周末蔬菜鸡蛋团 ', '#title')
     await type(comp, '周日东门取货', '#note')
-    await fillItem(comp, 0, { 'item-name': '鸡蛋', 'item-spec': '50g/个', 'item-pack': '12', 'item-price': '1.2', 'item-stock': '120', 'item-limit': '24' })
+    await fillItem(comp, 0, {
+      'item-name': '鸡蛋',
+      'item-spec': '50g/个',
+      'item-pack': '12',
+      'item-price': '1.2',
+      'item-stock': '120',
+      'item-limit': '24',
+    })
     await tap(comp, '#add-item')
     await fillItem(comp, 1, { 'item-name': '土豆', 'item-price': '8.50', 'item-stock': '100' })
     await fire(comp, 'change', { value: 3 }, '#item-1 .item-unit')
@@ -107,7 +123,13 @@ describe('create a buy', () => {
     const comp = mount(PAGE, { communityId: 'c_sunny', kind: 'sale' })
     await settleAll()
     await type(comp, '团', '#title')
-    await fillItem(comp, 0, { 'item-name': '鸡蛋', 'item-pack': '12', 'item-price': '1.255', 'item-stock': '100', 'item-limit': '30' })
+    await fillItem(comp, 0, {
+      'item-name': '鸡蛋',
+      'item-pack': '12',
+      'item-price': '1.255',
+      'item-stock': '100',
+      'item-limit': '30',
+    })
     await type(comp, '三百', '#min-total')
     await fire(comp, 'change', { value: '09:00' }, '#closes-time')
     await tap(comp, '#save')
@@ -222,7 +244,10 @@ describe('change a buy', () => {
   beforeEach(() => spies.push(jest.spyOn(Date, 'now').mockReturnValue(NOW)))
   afterEach(() => spies.splice(0).forEach((s) => s.mockRestore()))
 
-  const open = buyView({ manage: true, items: [item({ id: 'i2', name: '鸡蛋', packSize: 12, price: 100, stock: 120, sold: 84, remaining: 36 })] })
+  const open = buyView({
+    manage: true,
+    items: [item({ id: 'i2', name: '鸡蛋', packSize: 12, price: 100, stock: 120, sold: 84, remaining: 36 })],
+  })
 
   it('changes an open buy’s note, a later deadline and more stock, sending only what changed', async () => {
     as([merchantRole], {

@@ -20,7 +20,13 @@ const scheduled = buyView({
   title: '冬笋团',
   status: 'scheduled',
   opensAt: '2026-11-26T00:00:00.000Z', // 08:00 on the 26th
-  seller: { id: 'm_2', shopName: '山里人家', goods: '干货', status: 'approved', approvedAt: '2026-11-20T00:00:00.000Z' },
+  seller: {
+    id: 'm_2',
+    shopName: '山里人家',
+    goods: '干货',
+    status: 'approved',
+    approvedAt: '2026-11-20T00:00:00.000Z',
+  },
 })
 const drop = buyView({ id: 'drop_1', kind: 'drop', title: '每户 10 斤大米', seller: undefined, organiser: '居委' })
 
@@ -33,7 +39,10 @@ function residentWith(handlers: GroupbuyHandlers = {}) {
           ? { buys: [buyView({ id: 'buy_0', title: '上周水果团', status: 'failed' })] }
           : { buys: [buyView(), scheduled, drop] },
       ),
-    myOrders: () => ok({ orders: [orderView(), orderView({ householdId: 'hh_301', label: '3-301', status: 'queued', no: undefined })] }),
+    myOrders: () =>
+      ok({
+        orders: [orderView(), orderView({ householdId: 'hh_301', label: '3-301', status: 'queued', no: undefined })],
+      }),
     ...handlers,
   })
 }
@@ -104,7 +113,12 @@ describe('group buys list', () => {
     await settleAll()
     expect(comp.querySelectorAll('.buy')).toHaveLength(20)
     await tap(comp, '#more')
-    expect(sentGroupbuy('listBuys').at(-1)).toEqual({ communityId: 'c_sunny', status: 'current', limit: 20, cursor: 'c20' })
+    expect(sentGroupbuy('listBuys').at(-1)).toEqual({
+      communityId: 'c_sunny',
+      status: 'current',
+      limit: 20,
+      cursor: 'c20',
+    })
     expect(comp.querySelectorAll('.buy')).toHaveLength(25)
     expect(find(comp, '#more')).toBeUndefined()
   })

@@ -1,7 +1,14 @@
 import type { BuyChain, BuySummary, OrderImportView } from '../../typings/api'
 import { committeeRole, community, leadRole, me, ok, role, sentSheets, sheets } from '../support/pages/fixtures'
 import { phoneFiles } from '../support/pages/documents'
-import { buyView, chainOrder, groupbuy, orderView, sentGroupbuy, type GroupbuyHandlers } from '../support/pages/groupbuy'
+import {
+  buyView,
+  chainOrder,
+  groupbuy,
+  orderView,
+  sentGroupbuy,
+  type GroupbuyHandlers,
+} from '../support/pages/groupbuy'
 import { attr, fakeCloud, find, fire, mount, settleAll, tap, text, texts } from '../support/pages/harness'
 
 const PAGE = 'packageGroupbuy/pages/manage'
@@ -16,14 +23,32 @@ function modals(...answers: { confirm: boolean; content?: string }[]) {
 }
 
 function sheet(tapIndex: number) {
-  return jest.spyOn(wx, 'showActionSheet').mockImplementation(((o: WechatMiniprogram.ShowActionSheetOption) =>
-    o.success?.({ tapIndex, errMsg: 'showActionSheet:ok' })) as never)
+  return jest
+    .spyOn(wx, 'showActionSheet')
+    .mockImplementation(((o: WechatMiniprogram.ShowActionSheetOption) =>
+      o.success?.({ tapIndex, errMsg: 'showActionSheet:ok' })) as never)
 }
 
 const orders = [
   chainOrder({ no: 1, householdId: 'hh_201', label: '12-201', name: '王*明', paid: 'paid' }),
-  chainOrder({ no: 2, householdId: 'hh_302', label: '12-302', name: '李*英', status: 'cancelled', summary: '鸡蛋 1箱', total: 1200 }),
-  chainOrder({ no: 3, householdId: 'hh_101', label: '1-101', buildingId: 'b_1', name: '赵*', summary: '土豆 4袋', total: 3400 }),
+  chainOrder({
+    no: 2,
+    householdId: 'hh_302',
+    label: '12-302',
+    name: '李*英',
+    status: 'cancelled',
+    summary: '鸡蛋 1箱',
+    total: 1200,
+  }),
+  chainOrder({
+    no: 3,
+    householdId: 'hh_101',
+    label: '1-101',
+    buildingId: 'b_1',
+    name: '赵*',
+    summary: '土豆 4袋',
+    total: 3400,
+  }),
 ]
 
 const summary = (buy = buyView({ status: 'closed', manage: true })): BuySummary => ({
@@ -73,9 +98,15 @@ describe('managing a buy', () => {
     community({ whoami: () => ok(me({ roles: [leadRole] })) })
     groupbuy({
       buyChain: () =>
-        ok({ buy: buyView({ status: 'closed', manage: false }), orders: orders.filter((o) => o.buildingId === 'b_12') }),
+        ok({
+          buy: buyView({ status: 'closed', manage: false }),
+          orders: orders.filter((o) => o.buildingId === 'b_12'),
+        }),
     })
-    sheets({ exportBuy: (p) => ok({ fileID: `cloud://env.b/exports/${p.sheet}.xlsx`, tempFileURL: '', fileName: `${p.sheet}.xlsx` }) })
+    sheets({
+      exportBuy: (p) =>
+        ok({ fileID: `cloud://env.b/exports/${p.sheet}.xlsx`, tempFileURL: '', fileName: `${p.sheet}.xlsx` }),
+    })
     const phone = phoneFiles()
     try {
       const comp = mount(PAGE, { id: 'buy_1', buildingId: 'b_12' })
@@ -97,7 +128,10 @@ describe('managing a buy', () => {
 
   it('offers the phones switch to the committee only, and sends it only when on', async () => {
     const closed = buyView({ status: 'closed', manage: true })
-    sheets({ exportBuy: (p) => ok({ fileID: `cloud://env.b/exports/${p.sheet}.xlsx`, tempFileURL: '', fileName: `${p.sheet}.xlsx` }) })
+    sheets({
+      exportBuy: (p) =>
+        ok({ fileID: `cloud://env.b/exports/${p.sheet}.xlsx`, tempFileURL: '', fileName: `${p.sheet}.xlsx` }),
+    })
     const phone = phoneFiles()
     try {
       organiser({ buyChain: () => ok({ buy: closed, orders }) })
@@ -176,15 +210,32 @@ describe('managing a buy', () => {
   })
 
   it('records a payment (method, amount in 元 sent in 分) and a refund with its reason on an order', async () => {
-    spies.push(sheet(2), modals({ confirm: true, content: '34' }, { confirm: true, content: '8.5' }, { confirm: true, content: '土豆少一袋' }))
+    spies.push(
+      sheet(2),
+      modals(
+        { confirm: true, content: '34' },
+        { confirm: true, content: '8.5' },
+        { confirm: true, content: '土豆少一袋' },
+      ),
+    )
     organiser({
       recordPayment: (p) =>
-        ok(orderView({ householdId: p.householdId, payment: { status: 'paid', method: p.method, paid: p.amount, refunds: [], refundDue: 0 } })),
+        ok(
+          orderView({
+            householdId: p.householdId,
+            payment: { status: 'paid', method: p.method, paid: p.amount, refunds: [], refundDue: 0 },
+          }),
+        ),
       recordRefund: (p) =>
         ok(
           orderView({
             householdId: p.householdId,
-            payment: { status: 'partRefunded', paid: 3400, refunds: [{ amount: p.amount, reason: p.reason, at: '', byName: '' }], refundDue: 0 },
+            payment: {
+              status: 'partRefunded',
+              paid: 3400,
+              refunds: [{ amount: p.amount, reason: p.reason, at: '', byName: '' }],
+              refundDue: 0,
+            },
           }),
         ),
     })
@@ -193,18 +244,29 @@ describe('managing a buy', () => {
     expect(text(comp, '#order-3 .paid')).toBe('未付款')
     await tap(comp, '#order-3 .pay')
     expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '34.00', editable: true }))
-    expect(sentGroupbuy('recordPayment')).toEqual([{ buyId: 'buy_1', householdId: 'hh_101', method: 'cash', amount: 3400 }])
+    expect(sentGroupbuy('recordPayment')).toEqual([
+      { buyId: 'buy_1', householdId: 'hh_101', method: 'cash', amount: 3400 },
+    ])
     expect(text(comp, '#order-3 .paid')).toBe('已付款')
     await tap(comp, '#order-3 .refund')
-    expect(sentGroupbuy('recordRefund')).toEqual([{ buyId: 'buy_1', householdId: 'hh_101', amount: 850, reason: '土豆少一袋' }])
+    expect(sentGroupbuy('recordRefund')).toEqual([
+      { buyId: 'buy_1', householdId: 'hh_101', amount: 850, reason: '土豆少一袋' },
+    ])
     expect(text(comp, '#order-3 .paid')).toBe('部分退款')
   })
 
   it('pages a long 接龙: 50 rows at a time, then the next page from the function', async () => {
     const many = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) => chainOrder({ no: from + i, householdId: `hh_${from + i}`, label: `12-${from + i}` }))
+      Array.from({ length: n }, (_, i) =>
+        chainOrder({ no: from + i, householdId: `hh_${from + i}`, label: `12-${from + i}` }),
+      )
     organiser({
-      buyChain: (p) => ok(p.cursor ? { buy: buyView({ manage: true }), orders: many(201, 20) } : { buy: buyView({ manage: true }), orders: many(1, 200), cursor: '200' }),
+      buyChain: (p) =>
+        ok(
+          p.cursor
+            ? { buy: buyView({ manage: true }), orders: many(201, 20) }
+            : { buy: buyView({ manage: true }), orders: many(1, 200), cursor: '200' },
+        ),
     })
     const comp = mount(PAGE, { id: 'buy_1' })
     await settleAll()
@@ -236,7 +298,7 @@ describe('managing a buy', () => {
             { householdId: 'hh_201', label: '12-201' },
             { householdId: 'hh_2201', label: '12-2201' },
           ],
-          ...(resolved[7] !== undefined ? { resolvedTo: resolved[7] } : {}),
+          ...(resolved[7] ? { resolvedTo: resolved[7], resolvedLabel: '12-201' } : {}),
         },
         {
           row: 19,
@@ -245,7 +307,7 @@ describe('managing a buy', () => {
           items: '土豆 2袋',
           problem: '没有这栋楼',
           candidates: [],
-          ...(resolved[19] !== undefined ? { resolvedTo: resolved[19] } : {}),
+          ...(resolved[19] === '' ? { leftOut: true } : {}),
         },
       ],
       items: [{ name: '鸡蛋', spec: '', qty: 300 }],
@@ -275,7 +337,10 @@ describe('managing a buy', () => {
     await tap(comp, '#tab-import')
     await tap(comp, '#choose-import')
     expect(fakeCloud.uploads).toEqual([
-      { cloudPath: expect.stringMatching(/^buy-imports\/c_sunny\/\d+-快团团_订单\.xlsx$/), filePath: 'wxfile://tmp_ktt' },
+      {
+        cloudPath: expect.stringMatching(/^buy-imports\/c_sunny\/\d+-快团团_订单\.xlsx$/),
+        filePath: 'wxfile://tmp_ktt',
+      },
     ])
     expect(sentSheets('importOrders')).toEqual([
       { buyId: 'buy_1', fileID: `cloud://test-env.test-env-bucket/${fakeCloud.uploads[0]!.cloudPath}` },
@@ -302,10 +367,21 @@ describe('managing a buy', () => {
 
   it('says what the import refused, from the function', async () => {
     organiser()
-    sheets({ importOrders: () => ({ ok: false, code: 'FILE_UNREADABLE', message: '没有认出这个表格：请用快团团或群接龙导出的订单表' }) })
+    sheets({
+      importOrders: () => ({
+        ok: false,
+        code: 'FILE_UNREADABLE',
+        message: '没有认出这个表格：请用快团团或群接龙导出的订单表',
+      }),
+    })
     spies.push(
-      jest.spyOn(wx, 'chooseMessageFile').mockImplementation(((o: WechatMiniprogram.ChooseMessageFileOption) =>
-        o.success?.({ tempFiles: [{ name: 'a.xlsx', path: 'wxfile://tmp_a', size: 10, time: 0, type: 'file' }], errMsg: 'ok' })) as never),
+      jest
+        .spyOn(wx, 'chooseMessageFile')
+        .mockImplementation(((o: WechatMiniprogram.ChooseMessageFileOption) =>
+          o.success?.({
+            tempFiles: [{ name: 'a.xlsx', path: 'wxfile://tmp_a', size: 10, time: 0, type: 'file' }],
+            errMsg: 'ok',
+          })) as never),
     )
     const comp = mount(PAGE, { id: 'buy_1' })
     await settleAll()

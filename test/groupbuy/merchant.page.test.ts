@@ -21,7 +21,8 @@ function album() {
       o.success?.({ tempFilePath: o.src, errMsg: 'compressImage:ok' })
     }) as never),
     jest.spyOn(wx, 'getFileSystemManager').mockReturnValue({
-      getFileInfo: (o: WechatMiniprogram.GetFileInfoOption) => o.success?.({ size: 300 * 1024, digest: '', errMsg: 'ok' } as never),
+      getFileInfo: (o: WechatMiniprogram.GetFileInfoOption) =>
+        o.success?.({ size: 300 * 1024, digest: '', errMsg: 'ok' } as never),
     } as never),
   ]
 }

@@ -36,7 +36,8 @@ function album(paths: string[]) {
       o.success?.({ tempFilePath: o.src, errMsg: 'compressImage:ok' })
     }) as never),
     jest.spyOn(wx, 'getFileSystemManager').mockReturnValue({
-      getFileInfo: (o: WechatMiniprogram.GetFileInfoOption) => o.success?.({ size: 200 * 1024, digest: '', errMsg: 'ok' } as never),
+      getFileInfo: (o: WechatMiniprogram.GetFileInfoOption) =>
+        o.success?.({ size: 200 * 1024, digest: '', errMsg: 'ok' } as never),
     } as never),
   ]
 }
@@ -47,7 +48,11 @@ function resident() {
     myOrders: (p) =>
       ok(
         p.cursor
-          ? { orders: [orderView({ buyId: 'buy_old', buyTitle: '十月米面团', buyStatus: 'closed', shopName: undefined })] }
+          ? {
+              orders: [
+                orderView({ buyId: 'buy_old', buyTitle: '十月米面团', buyStatus: 'closed', shopName: undefined }),
+              ],
+            }
           : {
               orders: [
                 orderView({ proxy: true, placedBy: '李*', householdId: 'hh_301', label: '3-301' }),

@@ -282,7 +282,11 @@ Component({
           f.lines.forEach((l, j) => {
             const item = buy.items.find((x) => x.id === l.itemId)
             if (!item) return
-            const next = lineRow(item, Math.min(l.qty, maxUnits(item, held(m?.order, item.id))), held(m?.order, item.id))
+            const next = lineRow(
+              item,
+              Math.min(l.qty, maxUnits(item, held(m?.order, item.id))),
+              held(m?.order, item.id),
+            )
             patch[`forms[${i}].lines[${j}]`] = { ...next, error: l.error }
           })
           if (buy.status !== 'open') {
@@ -401,9 +405,12 @@ Component({
         this.showOrder(householdId, order)
         for (const ms of QUEUE_POLL_MS) {
           await wait(ms)
-          const again = await call('groupbuy', 'order', { buyId: this.data.buyId, householdId }, { silent: true }).catch(
-            () => null,
-          )
+          const again = await call(
+            'groupbuy',
+            'order',
+            { buyId: this.data.buyId, householdId },
+            { silent: true },
+          ).catch(() => null)
           if (again) order = again
           if (order.status !== 'queued') break
         }
@@ -493,7 +500,10 @@ Component({
       } catch (err) {
         const c = err instanceof CloudError ? err : new CloudError('NETWORK', '网络不太好，请检查网络后再试')
         if (c.code !== 'NETWORK' && c.code !== 'INTERNAL') delete s.requests[key]
-        this.patchForm(form.householdId, { errorTitle: REFUSAL_TITLES[c.code] ?? '没有取消成功', errorMessage: c.message })
+        this.patchForm(form.householdId, {
+          errorTitle: REFUSAL_TITLES[c.code] ?? '没有取消成功',
+          errorMessage: c.message,
+        })
       } finally {
         this.patchForm(form.householdId, { busy: false })
       }
@@ -501,7 +511,9 @@ Component({
 
     onManage() {
       const { buyId, leadBuilding, manage } = this.data
-      openPage(`/packageGroupbuy/pages/manage?id=${buyId}${!manage && leadBuilding ? `&buildingId=${leadBuilding}` : ''}`)
+      openPage(
+        `/packageGroupbuy/pages/manage?id=${buyId}${!manage && leadBuilding ? `&buildingId=${leadBuilding}` : ''}`,
+      )
     },
 
     onOrders() {
@@ -513,8 +525,13 @@ Component({
     onShareAppMessage() {
       const buy = store(this).detail?.buy
       if (!buy) return { title: '邻里接力：团购接龙', path: '/pages/index/index', imageUrl: SHARE_IMAGE }
-      const when = buy.status === 'scheduled' ? `${formatDateTime(buy.opensAt)} 开团` : `${formatDateTime(buy.closesAt)} 截单`
-      return { title: `${buy.title}（${when}）`, path: `/packageGroupbuy/pages/buy?id=${buy.id}`, imageUrl: SHARE_IMAGE }
+      const when =
+        buy.status === 'scheduled' ? `${formatDateTime(buy.opensAt)} 开团` : `${formatDateTime(buy.closesAt)} 截单`
+      return {
+        title: `${buy.title}（${when}）`,
+        path: `/packageGroupbuy/pages/buy?id=${buy.id}`,
+        imageUrl: SHARE_IMAGE,
+      }
     },
 
     async onPullDownRefresh() {

@@ -169,7 +169,11 @@ function defaultTimes(now: number) {
   }
 }
 
-const store = pageStore(() => ({ buy: null as BuyView | null, me: null as WhoAmI | null, merchants: [] as MerchantView[] }))
+const store = pageStore(() => ({
+  buy: null as BuyView | null,
+  me: null as WhoAmI | null,
+  merchants: [] as MerchantView[],
+}))
 
 /** Which field of the form an INVALID_INPUT from the function names (`items.1.price` → item 1, price). */
 const FIELD_ITEM = /^items\.(\d+)\.(\w+)/
@@ -247,8 +251,7 @@ Component({
       if (!communityId) return this.fail('没有指定社区，请从「团购」进入')
       const organiser = holds(me, ['committee', 'communityLead'], { communityId })
       const shop = holds(me, ['merchant'], { communityId })
-      if (kind === 'drop' && !holds(me, ['committee'], { communityId }))
-        return this.fail('只有居委可以发起物资发放')
+      if (kind === 'drop' && !holds(me, ['committee'], { communityId })) return this.fail('只有居委可以发起物资发放')
       if (!organiser && !shop) return this.fail('只有已通过居委审核的商家、居委和团长可以发起团购')
       const s = store(this)
       let sellerFixed = ''
@@ -259,9 +262,12 @@ Component({
         s.merchants = [mine]
         sellerFixed = mine.shopName
       } else if (kind === 'sale') {
-        s.merchants = await call('groupbuy', 'listMerchants', { communityId, status: 'approved' }, { silent: true }).catch(
-          () => [] as MerchantView[],
-        )
+        s.merchants = await call(
+          'groupbuy',
+          'listMerchants',
+          { communityId, status: 'approved' },
+          { silent: true },
+        ).catch(() => [] as MerchantView[])
         const self = holds(me, ['committee'], { communityId }) ? '居委' : '团长'
         sellerOptions = [`不指定商家（${self}组织）`, ...s.merchants.map((m) => m.shopName)]
       }

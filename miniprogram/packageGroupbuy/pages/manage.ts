@@ -124,24 +124,25 @@ function summaryData(s: BuySummary) {
   }
 }
 
-function importRow(r: ImportedRowView): ImportRow {
+/** A row as resolved: left out (`leftOut`, or an empty resolvedTo), or to a household (its label). */
+type Resolved = ImportedRowView & { leftOut?: boolean; resolvedLabel?: string }
+const leftOut = (r: Resolved) => r.leftOut === true || r.resolvedTo === ''
+const isResolved = (r: Resolved) => leftOut(r) || Boolean(r.resolvedTo)
+
+function importRow(r: Resolved): ImportRow {
   const who = [r.address, r.name].filter(Boolean).join(' ')
+  const label = r.resolvedLabel ?? r.candidates.find((c) => c.householdId === r.resolvedTo)?.label ?? '所选住户'
   return {
     row: r.row,
     text: `第 ${r.row} 行：${who}${r.items ? ` · ${r.items}` : ''}`,
     problem: r.problem,
     candidates: r.candidates,
-    resolved:
-      r.resolvedTo === undefined
-        ? ''
-        : r.resolvedTo === null || r.resolvedTo === ''
-          ? '不导入这一行'
-          : `导入到 ${r.candidates.find((c) => c.householdId === r.resolvedTo)?.label ?? '所选住户'}`,
+    resolved: leftOut(r) ? '不导入这一行' : r.resolvedTo ? `导入到 ${label}` : '',
   }
 }
 
 function importData(v: OrderImportView, shown = IMPORT_PAGE) {
-  const open = v.unresolved.filter((r) => r.resolvedTo === undefined).length
+  const open = v.unresolved.filter((r) => !isResolved(r)).length
   return {
     id: v.id,
     format: FORMAT_LABELS[v.format],
@@ -523,7 +524,7 @@ Component({
       if (!view || this.data.busy) return
       const yes = await confirm(
         '导入订单',
-        `把 ${view.rows - view.unresolved.filter((r) => r.resolvedTo === null).length} 行导入为这次团购的订单？导入后会排进接龙，出现在分拣单和标签里。`,
+        `把 ${view.rows - view.unresolved.filter(leftOut).length} 行导入为这次团购的订单？导入后会排进接龙，出现在分拣单和标签里。`,
         '导入',
       )
       if (!yes) return

@@ -49,7 +49,16 @@ interface PhotoBlock {
 }
 
 const emptyForm = (): Form => ({ shopName: '', contactName: '', phone: '', goods: '', note: '' })
-const emptyErrors = () => ({ shopName: '', contactName: '', phone: '', goods: '', licence: '', foodPermit: '', healthCerts: '', agree: '' })
+const emptyErrors = () => ({
+  shopName: '',
+  contactName: '',
+  phone: '',
+  goods: '',
+  licence: '',
+  foodPermit: '',
+  healthCerts: '',
+  agree: '',
+})
 
 const store = pageStore(() => ({ openid: '', uploaded: {} as Record<string, string> }))
 
@@ -67,7 +76,10 @@ function merchantData(m: MerchantView) {
     appliedAt: `${formatDateTime(m.appliedAt)} 提交申请`,
     history: [...m.history]
       .reverse()
-      .map((h) => `${formatDateTime(h.at)} ${MERCHANT_STATUS_LABELS[h.status]} · ${h.byName}${h.reason ? `：${h.reason}` : ''}`),
+      .map(
+        (h) =>
+          `${formatDateTime(h.at)} ${MERCHANT_STATUS_LABELS[h.status]} · ${h.byName}${h.reason ? `：${h.reason}` : ''}`,
+      ),
     complaints: m.complaints.open ? `有 ${m.complaints.open} 条投诉待居委处理` : '',
     next:
       m.status === 'pending'
@@ -253,7 +265,9 @@ Component({
 
     onCreate() {
       const id = this.data.merchant?.id
-      openPage(`/packageGroupbuy/pages/edit?communityId=${this.data.communityId}&kind=sale${id ? `&merchantId=${id}` : ''}`)
+      openPage(
+        `/packageGroupbuy/pages/edit?communityId=${this.data.communityId}&kind=sale${id ? `&merchantId=${id}` : ''}`,
+      )
     },
 
     onOpenBuy(e: WechatMiniprogram.TouchEvent) {

@@ -207,7 +207,11 @@ Component({
       const row = this.data.rows.find((r) => r.key === complaint.key)
       if (!row) return
       const note = complaint.note.trim()
-      const error = !complaint.kind ? '请选择是什么问题' : note.length < 2 ? '请写一句发生了什么，如「少了一袋土豆」' : ''
+      const error = !complaint.kind
+        ? '请选择是什么问题'
+        : note.length < 2
+          ? '请写一句发生了什么，如「少了一袋土豆」'
+          : ''
       if (error) {
         this.setData({ 'complaint.error': error })
         return

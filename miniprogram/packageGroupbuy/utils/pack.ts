@@ -24,7 +24,9 @@ export function stepUnits(qty: number, packSize: number, dir: 1 | -1, max: numbe
 /** Units from a typed count of packs (digits only, anything else dropped), within 0 … max. */
 export function unitsFromTyped(text: string, packSize: number, max: number): number {
   const pack = Math.max(1, packSize)
-  const digits = String(text).replace(/[^0-9]/g, '').slice(0, 5)
+  const digits = String(text)
+    .replace(/[^0-9]/g, '')
+    .slice(0, 5)
   const packs = digits ? Number(digits) : 0
   return Math.min(packs * pack, Math.floor(max / pack) * pack)
 }

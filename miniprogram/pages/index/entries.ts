@@ -38,6 +38,8 @@ export interface AntigenHome {
 const ROUND_READERS: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
 const TABLE_READERS: Role[] = ['groupLead', 'communityLead', 'committee']
 const ROUND_OPENERS: Role[] = ['communityLead', 'committee']
+/** Roles whose 团购 entry is the organiser's (the same list, with 发起团购). */
+const BUY_ORGANISERS: Role[] = ['communityLead', 'committee']
 
 /** Communities whose rounds the home page needs to list: only where a role shows a chain or a table. */
 export function roundCommunities(me: WhoAmI): string[] {
@@ -133,6 +135,19 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
     })
   }
 
+  const householdCommunities = [...new Set(me.households.map((h) => h.communityId))]
+  const runsBuys = (communityId: string) =>
+    me.roles.some((r) => BUY_ORGANISERS.includes(r.role) && r.scope.communityId === communityId)
+  for (const communityId of householdCommunities.filter((c) => !runsBuys(c))) {
+    entries.push({
+      key: `groupbuy-${communityId}`,
+      title: '团购',
+      desc: '接龙买菜、买日用品，查看我的订单',
+      url: `/packageGroupbuy/pages/list?communityId=${communityId}`,
+      primary: false,
+    })
+  }
+
   const leads = uniqueBy(
     me.roles.filter((r) => (r.role === 'buildingLead' || r.role === 'floorLead') && r.scope.buildingId),
     (r) => r.scope.buildingId as string,
@@ -156,6 +171,16 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       title: '楼栋名册',
       desc: `${r.place}：住户、待审核、邀请码`,
       url: `/packageLead/pages/roster?buildingId=${r.scope.buildingId}`,
+      primary: false,
+    })
+  }
+
+  for (const r of leads) {
+    entries.push({
+      key: `groupbuy-lead-${r.scope.buildingId}`,
+      title: '本楼团购',
+      desc: `${r.place}：本楼接龙和分拣单，发到楼栋群`,
+      url: `/packageGroupbuy/pages/list?communityId=${r.scope.communityId}&buildingId=${r.scope.buildingId}`,
       primary: false,
     })
   }
@@ -227,6 +252,25 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       },
     )
   }
+  for (const r of committee) {
+    const q = `communityId=${r.scope.communityId}`
+    entries.push(
+      {
+        key: `groupbuy-manage-${r.scope.communityId}`,
+        title: '团购与发放',
+        desc: '发起团购和物资发放；各楼接龙、汇总、打印',
+        url: `/packageGroupbuy/pages/list?${q}`,
+        primary: false,
+      },
+      {
+        key: `merchants-${r.scope.communityId}`,
+        title: '商家审核',
+        desc: '审核入驻商家的证照，处理居民投诉',
+        url: `/packageGroupbuy/pages/merchants?${q}`,
+        primary: false,
+      },
+    )
+  }
   const isCommittee = (communityId: string) => committee.some((c) => c.scope.communityId === communityId)
   // A 团长 may read the tree and the role list but changes nothing. (A 营长's grant names a 营, which does not
   // cover the community-wide `structure`, so 营长 get no entry here.)
@@ -253,6 +297,45 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
         primary: false,
       },
     )
+  }
+
+  const buyLeads = uniqueBy(
+    me.roles.filter((r) => r.role === 'communityLead' && !isCommittee(r.scope.communityId)),
+    (r) => r.scope.communityId,
+  )
+  for (const r of buyLeads) {
+    entries.push({
+      key: `groupbuy-manage-${r.scope.communityId}`,
+      title: '团购',
+      desc: '发起团购；各楼接龙、汇总、打印',
+      url: `/packageGroupbuy/pages/list?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+
+  const shops = uniqueBy(
+    me.roles.filter((r) => r.role === 'merchant'),
+    (r) => r.scope.communityId,
+  )
+  for (const r of shops) {
+    entries.push({
+      key: `shop-${r.scope.communityId}`,
+      title: '我的店铺',
+      desc: '发起团购，看接龙、记收款、打印分拣单',
+      url: `/packageGroupbuy/pages/merchant?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+  // A shop applies where it lives or sells; the committee also sends the application page as a link.
+  for (const communityId of householdCommunities) {
+    if (shops.some((r) => r.scope.communityId === communityId) || isCommittee(communityId)) continue
+    entries.push({
+      key: `merchant-apply-${communityId}`,
+      title: '申请入驻',
+      desc: '商家：提交证照，居委审核后可以在本小区开团',
+      url: `/packageGroupbuy/pages/merchant?communityId=${communityId}`,
+      primary: false,
+    })
   }
 
   entries.push({

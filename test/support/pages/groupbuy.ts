@@ -58,7 +58,17 @@ export function item(partial: Partial<BuyItemView> & Pick<BuyItemView, 'id' | 'n
 
 /** 土豆 by the bag (limit 4), 鸡蛋 by the case of 12 (limit 24, 36 left), 牛奶 sold out. */
 export const ITEMS: BuyItemView[] = [
-  item({ id: 'i1', name: '土豆', spec: '约2.5斤/袋', unit: '袋', price: 850, stock: 100, limit: 4, sold: 20, remaining: 80 }),
+  item({
+    id: 'i1',
+    name: '土豆',
+    spec: '约2.5斤/袋',
+    unit: '袋',
+    price: 850,
+    stock: 100,
+    limit: 4,
+    sold: 20,
+    remaining: 80,
+  }),
   item({
     id: 'i2',
     name: '鸡蛋',
@@ -71,7 +81,17 @@ export const ITEMS: BuyItemView[] = [
     sold: 84,
     remaining: 36,
   }),
-  item({ id: 'i3', name: '牛奶', spec: '1L/盒', unit: '盒', price: 1200, stock: 10, sold: 10, remaining: 0, soldOut: true }),
+  item({
+    id: 'i3',
+    name: '牛奶',
+    spec: '1L/盒',
+    unit: '盒',
+    price: 1200,
+    stock: 10,
+    sold: 10,
+    remaining: 0,
+    soldOut: true,
+  }),
 ]
 
 export function buyView(partial: Partial<BuyView> = {}): BuyView {
