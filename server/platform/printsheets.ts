@@ -139,6 +139,19 @@ function setUpPage(ws: Worksheet, repeatRows: number, footer?: string) {
   }
 }
 
+/**
+ * How wide text of the body's 12 pt is, in column-width characters (digits of Calibri 11): a CJK character about
+ * 2.5 (measured: LibreOffice wraps 「张三、李四」 in a column of 11), anything else about 1.1.
+ */
+const textWidth = (s: string) => [...s].reduce((w, c) => w + (/[\u2e80-\uffff]/.test(c) ? 2.5 : 1.1), 0)
+
+/** Lines a cell takes: its written lines, each wrapped at the column's width when the column wraps. */
+function linesOf(v: PrintCell, column: PrintColumn | undefined): number {
+  if (typeof v !== 'string') return 1
+  const room = Math.max(1, (column?.width ?? 10) - 1)
+  return v.split('\n').reduce((n, line) => n + (column?.wrap ? Math.max(1, Math.ceil(textWidth(line) / room)) : 1), 0)
+}
+
 function addTable(ws: Worksheet, t: PrintTable) {
   const width = t.columns.length
   ws.columns = t.columns.map((c) => ({
@@ -178,8 +191,9 @@ function addTable(ws: Worksheet, t: PrintTable) {
     } else {
       for (let c = 1; c <= width; c++) row.getCell(c).border = GRID
       if (r.kind === 'total') row.font = { ...BODY_FONT, bold: true }
-      // Rows with several lines of items grow with them (Excel does not measure merged or wrapped rows by itself).
-      const lines = Math.max(1, ...values.map((v) => (typeof v === 'string' ? v.split('\n').length : 1)))
+      // Rows grow with their lines, written or wrapped (a row's height is fixed once set, and the phone's viewer does
+      // not measure wrapped text by itself).
+      const lines = Math.max(1, ...values.map((v, i) => linesOf(v, t.columns[i])))
       row.height = Math.max(22, lines * 17)
     }
     last = row
@@ -212,8 +226,8 @@ const LABEL_EDGE = { style: 'hair' as const, color: { argb: 'FFBFBFBF' } }
 
 /**
  * Labels on an A4 grid of 3 × 5 (LABEL_GRID): each cell exactly one label (column width and row height from the
- * label's size), a page break after every fifth row, no scaling (fitting would shrink the grid off the label sheet),
- * margins that leave exactly the grid (LABEL_MARGINS). A hairline edge lets plain paper be cut along it.
+ * label's size), a page break after every fifth row, margins that leave exactly the grid (LABEL_MARGINS), fitted one
+ * page wide only as a safety net (see below). A hairline edge lets plain paper be cut along it.
  */
 export async function writeLabels(name: string, cells: readonly LabelCell[]): Promise<Buffer> {
   const wb = await newWorkbook()
@@ -244,8 +258,12 @@ export async function writeLabels(name: string, cells: readonly LabelCell[]): Pr
     ...ws.pageSetup,
     paperSize: PAPER_A4,
     orientation: 'portrait',
-    fitToPage: false,
-    scale: 100,
+    // One page wide: at the Normal font's metrics (Calibri, as Excel and WPS measure) the grid is exactly the printable
+    // width and prints at 100 %; a viewer that measures a character wider (LibreOffice draws these columns 7.2 cm)
+    // shrinks it a little instead of pushing the third column onto pages of its own.
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
     horizontalCentered: true,
     verticalCentered: true,
     margins: LABEL_MARGINS,

@@ -114,8 +114,8 @@ function purchaseTable(buy: BuyDoc, orders: OrderDoc[]): PrintTable {
     { header: '每件', width: 10 },
     { header: '数量', width: 9 },
     { header: '件数', width: 8 },
-    { header: '单价（元）', width: 11, money: true },
-    { header: '金额（元）', width: 12, money: true },
+    { header: '单价（元）', width: 13, money: true },
+    { header: '金额（元）', width: 13, money: true },
     { header: '户数', width: 7 },
   ]
   const body: PrintRow[] = rows.map((r, i) => ({
@@ -167,13 +167,13 @@ function sortingTables(
   const columns: PrintColumn[] = [
     { header: '接龙号', width: 7 },
     { header: '楼-室', width: 10, text: true },
-    { header: '收货人', width: 11, wrap: true },
+    { header: '收货人', width: 14, wrap: true },
     ...(phones ? [{ header: '电话', width: 14, text: true, wrap: true }] : []),
-    { header: '商品与数量', width: phones ? 30 : 36, wrap: true },
+    { header: '商品与数量', width: phones ? 30 : 34, wrap: true },
     { header: '件数', width: 6 },
-    { header: '金额（元）', width: 10, money: true },
+    { header: '金额（元）', width: 13, money: true },
     { header: '备注', width: 10, wrap: true },
-    { header: '配送完成', width: 9 },
+    { header: '配送完成', width: 11 },
   ]
   const phone = (s: string) => (phones ? [s] : [])
   const perBuilding = sortingLists(buy, orders, buildings, person).map((b): PrintTable => ({
