@@ -144,6 +144,8 @@ export interface LedgerOrder {
   st: 'a' | 'c' | 'r'
   /** Nonce of the last intake applied for the household: a merge repeated after a crash skips it. */
   n: string
+  /** Why the last intake was refused (sold out, over the limit, too late): the order doc shows it. */
+  refusal?: { itemId?: string; message: string }
 }
 
 /**
@@ -198,6 +200,14 @@ export interface OrderIntakeDoc {
   communityId: string
   householdId: string
   buildingId: string
+  /** The household's place, copied so the sequencer writes the order without reading the structure. */
+  groupId: string
+  room: string
+  floor: number
+  /** 「3号-201」 */
+  label: string
+  /** Who is told of the order's delivery: the household's linked members and the orderer (OrderDoc.notify). */
+  notify: string[]
   lines: OrderLineDoc[]
   cancel: boolean
   note?: string
@@ -226,6 +236,8 @@ export interface PaymentDoc {
   byName?: string
   note?: string
   refunds: RefundDoc[]
+  /** Payments and refunds recorded so far: each record is a compare-and-set on it, so two marks never both count. */
+  marks?: number
 }
 
 /** A household's order of one buy (`_id` = orderId(buyId, householdId)), written by the sequencer. */
@@ -238,6 +250,8 @@ export interface OrderDoc {
   householdId: string
   room: string
   floor: number
+  /** 「3号-201」 as it was when the order was written (views fall back to the room). */
+  label?: string
   no?: number
   status: OrderStatus
   refusal?: { itemId?: string; message: string }
