@@ -40,7 +40,6 @@ export function paymentView(
   payment: PaymentDoc,
   order: Pick<OrderDoc, 'status' | 'total'>,
   buy: Pick<BuyDoc, 'status'>,
-  fields: Fields,
 ): PaymentView {
   const view: PaymentView = {
     status: payment.status,
@@ -49,13 +48,14 @@ export function paymentView(
       amount: r.amount,
       reason: r.reason,
       at: iso(r.at),
-      byName: showName(fields.name, r.byName),
+      byName: r.byName,
     })),
     refundDue: refundDue(payment, order, buy),
   }
   if (payment.method) view.method = payment.method
   if (payment.paidAt) view.paidAt = iso(payment.paidAt)
-  if (payment.byName) view.markedBy = showName(fields.name, payment.byName)
+  // Who recorded it acts for the shop, the organiser or the committee, not as one of the household's people: shown.
+  if (payment.byName) view.markedBy = payment.byName
   return view
 }
 
@@ -100,7 +100,7 @@ export function orderView(doc: OrderDoc, buy: BuyFacts, fields: Fields, label?: 
     status: doc.status,
     lines: lineViews(doc.lines),
     total: doc.total,
-    payment: paymentView(doc.payment, doc, buy, fields),
+    payment: paymentView(doc.payment, doc, buy),
     proxy: doc.proxy,
     placedBy: showName(fields.name, doc.byName),
     placedAt: iso(doc.placedAt),
@@ -134,7 +134,7 @@ export function queuedView(
     status: 'queued',
     lines: lineViews(lines),
     total,
-    payment: paymentView(payment, { status: 'active', total }, buy, fields),
+    payment: paymentView(payment, { status: 'active', total }, buy),
     proxy: intent.proxy,
     placedBy: showName(fields.name, intent.byName),
     placedAt: iso(previous?.placedAt ?? intent.at),
