@@ -232,15 +232,7 @@ export async function sequenceBuy(buyId: string, budgetMs = 12_000): Promise<Buy
       lease: token,
       leaseUntil: new Date(nowMs() + BUY_LEASE_MS),
     })
-    if (took === 0) {
-      // No ledger at all: nothing will ever merge these intents (a buy that was removed); drop them.
-      if (pass === 0 && (await data.count('buyLedgers', { _id: buyId })) === 0) {
-        const gone = await data.removeWhere('orderIntake', { buyId })
-        if (gone) console.warn(`[sequencer] buy ${buyId}: no ledger; ${gone} intents dropped`)
-        return out
-      }
-      return pass === 0 ? { ...out, busy: true } : out
-    }
+    if (took === 0) return pass === 0 ? { ...out, busy: true } : out
     try {
       // A lost update (addStock, or a lease taken over after running out) or a failed database call: read again
       // and redo, a few times.
@@ -269,6 +261,16 @@ export async function sequenceBuy(buyId: string, budgetMs = 12_000): Promise<Buy
 }
 
 /**
+ * A buy whose lease cannot be taken because it has no ledger at all (a buy that was removed): nothing will ever merge
+ * its intents, so they go. The slow paths (a close, the timer) ask, never a kicked sequencer on the burst path.
+ */
+async function dropOrphans(buyId: string): Promise<void> {
+  if ((await data.count('buyLedgers', { _id: buyId })) > 0) return
+  const gone = await data.removeWhere('orderIntake', { buyId })
+  if (gone) console.warn(`[sequencer] buy ${buyId}: no ledger; ${gone} intents dropped`)
+}
+
+/**
  * Merge every intent of the buy waiting now, waiting out another holder's lease (a close calls it before it counts:
  * an order placed before the deadline is in the lists). Returns how many it merged and how many still wait when the
  * budget ran out (0 normally).
@@ -281,7 +283,10 @@ export async function settleBuy(buyId: string, budgetMs = 25_000): Promise<{ mer
     total += r.merged
     const left = await data.count('orderIntake', { buyId })
     if (left === 0 || budget.spent) return { merged: total, left }
-    if (r.busy) await sleep(200)
+    if (r.busy) {
+      await dropOrphans(buyId)
+      await sleep(200)
+    }
   }
 }
 
@@ -306,7 +311,9 @@ export async function sequenceWaitingBuys(budgetMs: number): Promise<number> {
     for (const b of buys) {
       if (budget.spent) return total
       done.add(b)
-      total += (await sequenceBuy(b, Math.max(1000, budgetMs / 4))).merged
+      const r = await sequenceBuy(b, Math.max(1000, budgetMs / 4))
+      if (r.busy) await dropOrphans(b)
+      total += r.merged
     }
   }
 }
