@@ -9,6 +9,7 @@ import { deleteCommunityExports } from '../platform/exports'
 import { deleteExpiredUploads } from '../platform/uploads'
 import { deleteStaleImportRows } from './retention'
 import { deleteCommunityInviteCodes } from './invitecodes'
+import { eraseCommunityGroupBuys } from '../groupbuy/erase'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -60,7 +61,8 @@ async function deleteConsents(communityId: string): Promise<number> {
 /**
  * Delete the community function's part of a closed community's people, step by step (each idempotent, so a run
  * cut short is finished by the next): invites, join requests, phone-reveal logs, imports with their staged rows,
- * exports and uploaded files (storage statuses checked), the households' people and links (rooms stay), consent
+ * exports and uploaded files (storage statuses checked), group buys' people (orders, complaints, merchants and their
+ * photos), the households' people and links (rooms stay), consent
  * records, the roles, and the committee's roles last of all. Returns true once done.
  */
 export async function eraseCommunityData(communityId: string, budget: Budget): Promise<boolean> {
@@ -78,6 +80,8 @@ export async function eraseCommunityData(communityId: string, budget: Budget): P
   await data.removeWhere('imports', { communityId })
   while ((await deleteCommunityExports(communityId)) > 0) if (budget.spent) return false
   while ((await deleteExpiredUploads(nowMs(), 200, communityId)) > 0) if (budget.spent) return false
+  // Group buys: complaints and merchants with their photos, orders, imports, subscriptions (server/groupbuy/erase.ts).
+  if (!(await eraseCommunityGroupBuys(communityId, budget))) return false
   const at = nowDate()
   const withPeople = data._.or([
     { 'members.0': data._.exists(true) },

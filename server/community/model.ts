@@ -19,6 +19,11 @@ export interface CommunityDoc {
     resultRetentionDays?: number
     /** Days after the committee closes the community before every person's data is deleted (default 30). */
     closingDeletionDays?: number
+    /**
+     * Days after a group buy ends (closed, failed or cancelled) before its orders' personal fields go: who placed
+     * each and their note, imported rows' names and phones (default 30, 1–90; server/community/settings.ts).
+     */
+    orderRetentionDays?: number
     /** People per volunteer type; null = unlimited. */
     volunteerCaps: Record<VolunteerType, number | null>
     /** Masked numbers one person may reveal to dial per Shanghai day (default PHONE_REVEALS_PER_DAY, 30). */

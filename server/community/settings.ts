@@ -28,12 +28,18 @@ export const DEFAULT_PHOTO_RETENTION_DAYS = 14
 export const DEFAULT_RESULT_RETENTION_DAYS = 30
 /** Everyone's data after the committee closed the community: days (1–90). */
 export const DEFAULT_CLOSING_DELETION_DAYS = 30
+/**
+ * Group-buy orders' personal fields (who placed an order and their note, names and phones of imported rows):
+ * days after the buy closed, failed or was cancelled (1–90); the rooms, items, amounts and payments stay.
+ */
+export const DEFAULT_ORDER_RETENTION_DAYS = 30
 
 /** The range a committee may set each period in (setRetention); the consent text states the defaults and maxima. */
 export const RETENTION_BOUNDS = {
   photoRetentionDays: { min: 1, max: 30 },
   resultRetentionDays: { min: 1, max: 90 },
   closingDeletionDays: { min: 1, max: 90 },
+  orderRetentionDays: { min: 1, max: 90 },
 } as const
 
 /**
@@ -57,6 +63,16 @@ export const LEDGER_UPLOAD_TTL_DAYS = 1
 export const IMPORT_ROWS_TTL_DAYS = 7
 /** A decided join request (approved or rejected) is kept this long after the decision. */
 export const DECIDED_REQUEST_TTL_DAYS = 30
+/** A rejected merchant application's photos (licence, permit, health certificates) this long after the rejection. */
+export const REJECTED_MERCHANT_PHOTOS_TTL_DAYS = 30
+
+/** A community's group-buy order period in days: its setting within the bounds, or the default. */
+export function orderRetentionDaysOf(settings: Partial<CommunityDoc['settings']> | undefined): number {
+  const set = settings?.orderRetentionDays
+  if (typeof set !== 'number' || !Number.isFinite(set)) return DEFAULT_ORDER_RETENTION_DAYS
+  const { min, max } = RETENTION_BOUNDS.orderRetentionDays
+  return Math.min(max, Math.max(min, Math.round(set)))
+}
 
 export const DAY_MS = 86_400_000
 

@@ -20,6 +20,13 @@ const READ_BY_HAND: Record<string, string[][]> = {
   'server/antigen/sequencer.ts intake find': [[], ['roundId']],
   // The household's open chains of its building, not yet marked erased.
   'server/antigen/erase.ts chains updateWhere': [['communityId', 'buildingId', 'status']],
+  // stripComplaints(where): a person's ({ communityId, by }), a household's ({ communityId, householdId }), a buy's
+  // ({ communityId, buyId }), each not yet stripped.
+  'server/groupbuy/erase.ts complaints find': [
+    ['communityId', 'by', 'strippedAt'],
+    ['communityId', 'householdId', 'strippedAt'],
+    ['communityId', 'buyId', 'strippedAt'],
+  ],
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   eraseSubscription,
 } from '../../../server/antigen/erase'
 import { personErasers } from './erasure'
+import { eraseGroupBuyPerson } from '../../../server/groupbuy/erase'
 import { housekeeping } from './housekeeping'
 import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
@@ -33,6 +34,10 @@ personErasers.push(async (p) => {
   if (p.stopsLeading) await eraseLeadTraces(p.openid, p.communityId)
   return erased
 })
+
+// It reaches their group-buy orders and complaints too (server/groupbuy/erase.ts): their name and notes on orders
+// they placed, the household's whole when they were its last member, their 开团提醒 subscription when they leave.
+personErasers.push(eraseGroupBuyPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')

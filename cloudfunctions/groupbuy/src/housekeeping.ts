@@ -10,6 +10,7 @@ import { data } from '../../../server/platform/cloud'
 import { drainStep } from '../../../server/platform/pushqueue'
 import { sequenceWaitingBuys } from '../../../server/groupbuy/sequencer'
 import { announceBuy, closeBuyDocs } from '../../../server/groupbuy/buys'
+import { groupBuyRetention } from '../../../server/groupbuy/retention'
 
 /** Of the function's 60 s timeout (config.json), how long a run keeps starting work. */
 export const RUN_BUDGET_MS = 40_000
@@ -89,5 +90,7 @@ export async function housekeeping() {
     announced: () => announceMissed(budget),
     opened: () => openDueBuys(),
     closed: () => closeDueBuys(budget),
+    // Orders' personal fields past their period, rejected applications' photos (server/groupbuy/retention.ts).
+    retention: () => groupBuyRetention(budget),
   })
 }

@@ -172,6 +172,9 @@ function decide(
     const last = doc.history[doc.history.length - 1]
     if (doc.status === to && last?.status === to && last.by === by) return { outcome: 'repeat', merchant: doc }
     if (!from.includes(doc.status)) throw new AppError('CONFLICT', REFUSED[decision][doc.status], 'decision')
+    // A rejected application's photos go after their period (server/groupbuy/retention.ts): nothing left to approve.
+    if (to === 'approved' && merchantPhotos(doc).length === 0)
+      throw new AppError('CONFLICT', '这份申请的照片已按期删除，请商家重新提交申请', 'decision')
     const at = nowDate()
     const entry: MerchantHistoryDoc = { status: to, at, by, byName, ...(reason ? { reason } : {}) }
     const history = [...doc.history, entry].slice(-HISTORY_KEPT)
