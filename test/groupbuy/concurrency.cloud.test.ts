@@ -236,4 +236,37 @@ describe('write paths against the sequencer', () => {
     await settled()
     expect(await t.data.get<OrderDoc>('orders', orderId(BUY, H.b1r101._id))).toMatchObject({ no: 1, status: 'active' })
   })
+
+  it('a client cannot start the order sequencer, even naming a waiting intent', async () => {
+    await putSale(t, sale())
+    const nonce = '12'.repeat(12)
+    await t.data.set<OrderIntakeDoc>('orderIntake', {
+      _id: orderId(BUY, H.b1r101._id),
+      buyId: BUY,
+      communityId: C1,
+      householdId: H.b1r101._id,
+      buildingId: 'b1',
+      groupId: 'g1',
+      room: '101',
+      floor: 1,
+      label: '1-101',
+      notify: ['o-zhang'],
+      lines: [{ itemId: 'i1', qty: 1 }],
+      cancel: false,
+      at: new Date(t.now()),
+      by: 'o-zhang',
+      byName: '张三',
+      proxy: false,
+      nonce,
+      requestId: 'req-client-kick',
+    })
+    const r = await t.call(
+      'sequencer',
+      { action: 'sequenceBuy', buyId: BUY, householdId: H.b1r101._id, nonce },
+      WHO.resident,
+    )
+    expect(r).toMatchObject({ ok: false, code: 'UNKNOWN_ACTION' })
+    expect(await t.data.count('orderIntake', { buyId: BUY })).toBe(1)
+    expect((await ledger()).nextNo).toBe(1)
+  })
 })
