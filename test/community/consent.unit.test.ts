@@ -4,6 +4,7 @@ import { CONSENTS, consentHash } from '../../server/community/consent'
 import {
   DECIDED_REQUEST_TTL_DAYS,
   DEFAULT_CLOSING_DELETION_DAYS,
+  DEFAULT_ORDER_RETENTION_DAYS,
   DEFAULT_PHOTO_RETENTION_DAYS,
   DEFAULT_RESULT_RETENTION_DAYS,
   EXPORT_TTL_DAYS,
@@ -36,6 +37,10 @@ describe('the consent texts', () => {
     expect(personal).toContain(`上传的台账文件在读取 ${LEDGER_UPLOAD_TTL_DAYS} 天后删除`)
     expect(personal).toContain(`暂存的名单和出错行 ${IMPORT_ROWS_TTL_DAYS} 天后删除`)
     expect(personal).toContain(`已审核的加入申请 ${DECIDED_REQUEST_TTL_DAYS} 天后删除`)
+    const orders = RETENTION_BOUNDS.orderRetentionDays
+    expect(personal).toContain(
+      `团购结束 ${DEFAULT_ORDER_RETENTION_DAYS} 天后（居委可设为 ${orders.min} 至 ${orders.max} 天），订单上的下单人和备注、导入的姓名电话、投诉的说明和照片自动删除`,
+    )
   })
 
   it('state the reveal-to-dial cap and how long its log is kept', () => {
