@@ -259,6 +259,7 @@ describe('the committee’s schedule', () => {
       resultRetentionDays: 30,
       closingDeletionDays: 30,
       followUpEscalateMinutes: 30,
+      orderRetentionDays: 30,
     })
     const item = (kind: string) => schedule.items.find((i) => i.kind === kind)
     expect(schedule.items.map((i) => i.kind)).toEqual([
@@ -312,6 +313,7 @@ describe('the committee’s schedule', () => {
       resultRetentionDays: 30,
       closingDeletionDays: 30,
       followUpEscalateMinutes: 30,
+      orderRetentionDays: 30,
     })
     expect(
       await ok('community', WHO.committee, 'setRetention', { communityId: C1, followUpEscalateMinutes: 15 }),

@@ -317,6 +317,23 @@ describe('retention', () => {
     expect(await orderOf(H.x1r101, 'buy-x')).toMatchObject({ byName: '' })
   })
 
+  it('takes the committee’s own period (setRetention, 1–90 days)', async () => {
+    await t.data.removeWhere('orderIntake', {})
+    for (const bad of [0, 91, 1.5])
+      expect(
+        await call('community', WHO.committee, 'setRetention', { communityId: C1, orderRetentionDays: bad }),
+      ).toMatchObject({ ok: false, code: 'INVALID_INPUT', field: 'orderRetentionDays' })
+    expect(
+      await ok('community', WHO.committee, 'setRetention', { communityId: C1, orderRetentionDays: 7 }),
+    ).toMatchObject({ orderRetentionDays: 7 })
+    await t.setClock(Date.parse(TEST_NOW) + 7 * DAY - MINUTE)
+    await groupbuyTimer()
+    expect(await orderOf(H.b1r101)).toMatchObject({ byName: '张三' })
+    await t.advanceClock(2 * MINUTE)
+    await groupbuyTimer()
+    expect(await orderOf(H.b1r101)).toMatchObject({ byName: '' })
+  })
+
   it('deletes a rejected application’s photos 30 days after the rejection; pending and approved ones keep theirs', async () => {
     const rejected = await t.data.get<MerchantDoc>('merchants', (await shop(REJECTED, C1, 'reject')).id)
     const pending = await t.data.get<MerchantDoc>('merchants', (await shop(PENDING, C1)).id)

@@ -391,6 +391,8 @@ export interface RetentionSettings {
   closingDeletionDays: number
   /** An abnormal result nobody acknowledged is escalated to the committee after this many minutes (5–240). */
   followUpEscalateMinutes: number
+  /** Days after a group buy ended before its orders lose who placed them, notes, imported names and phones (1–90). */
+  orderRetentionDays?: number
 }
 
 export interface RetentionSchedule {
@@ -619,6 +621,8 @@ export interface CommunityApi {
       resultRetentionDays?: number
       closingDeletionDays?: number
       followUpEscalateMinutes?: number
+      /** Group-buy orders' people after the buy ended (1–90). */
+      orderRetentionDays?: number
     }
     output: RetentionSettings
   }

@@ -19,6 +19,7 @@ import {
   EXPORT_TTL_DAYS,
   FOLLOW_UP_ESCALATE_BOUNDS,
   followUpEscalateMinutesOf,
+  orderRetentionDaysOf,
   IMPORT_ROWS_TTL_DAYS,
   LEDGER_UPLOAD_TTL_DAYS,
   RETENTION_BOUNDS,
@@ -51,6 +52,7 @@ function settingsView(c: CommunityDoc): RetentionSettings {
     resultRetentionDays: r.resultDays,
     closingDeletionDays: r.closingDays,
     followUpEscalateMinutes: followUpEscalateMinutesOf(c.settings),
+    orderRetentionDays: orderRetentionDaysOf(c.settings),
   }
 }
 
@@ -282,6 +284,7 @@ export const lifecycleActions = defineActions('community', {
         photoRetentionDays: days('试剂照片保存天数', RETENTION_BOUNDS.photoRetentionDays),
         resultRetentionDays: days('检测名单保存天数', RETENTION_BOUNDS.resultRetentionDays),
         closingDeletionDays: days('停止使用后保存天数', RETENTION_BOUNDS.closingDeletionDays),
+        orderRetentionDays: days('团购订单保存天数', RETENTION_BOUNDS.orderRetentionDays),
         followUpEscalateMinutes: z
           .number()
           .int('异常上报时间请填写整数分钟')
@@ -300,6 +303,7 @@ export const lifecycleActions = defineActions('community', {
       if (input.resultRetentionDays !== undefined) next.resultRetentionDays = input.resultRetentionDays
       if (input.closingDeletionDays !== undefined) next.closingDeletionDays = input.closingDeletionDays
       if (input.followUpEscalateMinutes !== undefined) next.followUpEscalateMinutes = input.followUpEscalateMinutes
+      if (input.orderRetentionDays !== undefined) next.orderRetentionDays = input.orderRetentionDays
       const r = retentionOf(next)
       if ((next.photoRetentionDays ?? r.photoDays) > r.resultDays)
         throw new AppError(
@@ -313,6 +317,7 @@ export const lifecycleActions = defineActions('community', {
         'resultRetentionDays',
         'closingDeletionDays',
         'followUpEscalateMinutes',
+        'orderRetentionDays',
       ] as const)
         if (input[k] !== undefined) patch[`settings.${k}`] = input[k] as number
       if (Object.keys(patch).length) await data.update('communities', c._id, patch)
