@@ -137,7 +137,33 @@ function itemOrder(buy: Pick<BuyDoc, 'items'>): (a: Line, b: Line) => number {
     naturalCompare(a.itemId, b.itemId)
 }
 
-const piecesOfLine = (l: Pick<Line, 'qty' | 'packSize'>) => packsOf(l.qty, l.packSize)
+/**
+ * Units that measure (斤, 公斤, 克, 升 …) rather than count: a household's 3 斤 of pork is one bag handed over, so one
+ * piece and one label, not three; counted units go by the pack (3 cases, 3 labels).
+ */
+const MEASURES = new Set([
+  '斤',
+  '两',
+  '公斤',
+  '千克',
+  'kg',
+  'KG',
+  'Kg',
+  '克',
+  'g',
+  'G',
+  '升',
+  'L',
+  'l',
+  '毫升',
+  'ml',
+  'mL',
+  'ML',
+])
+export const measured = (unit: string) => MEASURES.has(unit.trim())
+
+const piecesOfLine = (l: Pick<Line, 'qty' | 'packSize' | 'unit'>) =>
+  l.packSize <= 1 && measured(l.unit) ? (l.qty > 0 ? 1 : 0) : packsOf(l.qty, l.packSize)
 const amountOfLine = (l: Pick<Line, 'qty' | 'price'>) => l.qty * l.price
 
 // ---------- purchase list ----------
@@ -420,8 +446,9 @@ export function labels(
       const who = person(o)
       for (const l of [...o.lines].sort(lineOrder)) {
         const pieces = piecesOfLine(l)
+        const whole = pieces === 1 ? l.qty : l.packSize
         for (let k = 0; k < pieces; k++) {
-          const qty = Math.min(l.packSize, l.qty - k * l.packSize)
+          const qty = Math.min(whole, l.qty - k * whole)
           j++
           const index = out.length + 1
           out.push({

@@ -185,3 +185,28 @@ describe('labels', () => {
     expect(gone.at(-1)).toMatchObject({ buildingId: 'bx', numbering: '总12/12(本楼1/1)' })
   })
 })
+
+describe('goods sold by weight', () => {
+  const weighed: Pick<BuyDoc, 'items' | 'shopName' | 'organiser'> = {
+    ...buy,
+    items: [
+      { id: 'w1', name: '猪肉', spec: '前腿肉', unit: '斤', packSize: 1, price: 1500 },
+      { id: 'w2', name: '鸡蛋', spec: '12个/箱', unit: '个', packSize: 12, price: 100 },
+    ],
+  }
+  const line = (itemId: string, qty: number) => {
+    const it = weighed.items.find((i) => i.id === itemId)!
+    return { itemId, qty, name: it.name, spec: it.spec, unit: it.unit, packSize: it.packSize, price: it.price }
+  }
+  const o = { ...order('b1', '201', {}), lines: [line('w1', 3), line('w2', 24)] }
+
+  it('hand over one bag per household whatever the weight; counted goods one piece per pack', () => {
+    const all = labels(weighed, [o], buildings, person)
+    expect(all.map((l) => [l.item, l.piece, l.numbering])).toEqual([
+      ['猪肉 前腿肉', '3斤', '总1/3(本楼1/3)'],
+      ['鸡蛋 12个/箱', '1箱（12个）', '总2/3(本楼2/3)'],
+      ['鸡蛋 12个/箱', '1箱（12个）', '总3/3(本楼3/3)'],
+    ])
+    expect(summarize(weighed, [o], buildings).pieces).toBe(3)
+  })
+})
