@@ -135,7 +135,7 @@ function proxyNotices(buy: BuyDoc, batch: { intent: OrderIntakeDoc; outcome: Out
           purpose: `groupbuy.orderForYou:${intent._id}:${intent.nonce}`,
           touser,
           templateId: TEMPLATES.orderForYou,
-          page: `packageGroupbuy/pages/buy?buyId=${buy._id}`,
+          page: `packageGroupbuy/pages/buy?id=${buy._id}`,
           fields: { thing1: buy.title, thing2: intent.label, name3: intent.byName || '代下单', thing4: content },
         })
   }

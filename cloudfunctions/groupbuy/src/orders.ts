@@ -299,6 +299,7 @@ export const orderActions = defineActions('groupbuy', {
         limit: z.number().int().min(1).max(50).optional().describe('条数'),
         cursor: z
           .string()
+          .max(6)
           .regex(/^\d{1,6}$/)
           .optional()
           .describe('翻页'),
