@@ -10,6 +10,7 @@ const exists = (p: string) => fs.existsSync(path.join(ROOT, p))
 const FEATURES: Record<string, { pages: string[] }> = {
   community: { pages: ['miniprogram/pages', 'miniprogram/packageLead', 'miniprogram/packageCommittee'] },
   antigen: { pages: ['miniprogram/packageAntigen'] },
+  groupbuy: { pages: ['miniprogram/packageGroupbuy'] },
 }
 
 function sources(dir: string): string[] {
