@@ -49,6 +49,8 @@ export interface MerchantDoc {
   history: MerchantHistoryDoc[]
   /** Complaints recorded against it: total and open (handled ones leave `open`), moved with _.inc. */
   complaints: { total: number; open: number }
+  /** A rejected application's photos were deleted after their period (server/groupbuy/retention.ts). */
+  photosDeletedAt?: Date
 }
 
 export interface ComplaintDoc {
@@ -68,6 +70,8 @@ export interface ComplaintDoc {
   handledAt?: Date
   handledBy?: string
   handledNote?: string
+  /** Who filed it, its note and photos were deleted (a data deletion, or its buy's orders reduced). */
+  strippedAt?: Date
 }
 
 export interface BuyItemDoc {
@@ -132,6 +136,8 @@ export interface BuyDoc {
   closedBy?: string
   reason?: string
   summary?: BuySummaryDoc
+  /** The orders' people were removed after settings.orderRetentionDays (server/groupbuy/retention.ts). */
+  ordersReducedAt?: Date
 }
 
 /** A household's order as the ledger keeps it: compact, so one document holds every order of a buy. */

@@ -16,10 +16,7 @@ import { deleteMerchantPhotos, reduceBuyOrders } from './erase'
 /** Buys and merchants handled per community and run. */
 export const RETENTION_BATCH = 20
 
-/** A buy whose orders were reduced carries the time it was done. */
-export type ReducedBuy = Pick<BuyDoc, '_id' | 'communityId' | 'closedAt'> & { ordersReducedAt?: Date }
-/** A merchant application whose photos were deleted carries the time it was done. */
-export type PhotolessMerchant = MerchantDoc & { photosDeletedAt?: Date }
+type DueBuy = Pick<BuyDoc, '_id' | 'communityId' | 'closedAt'>
 
 const ENDED = ['closed', 'failed', 'cancelled']
 
@@ -51,7 +48,7 @@ export async function groupBuyRetention(budget?: Budget, now = nowMs()): Promise
   for (const c of await communities()) {
     if (budget?.spent) break
     const days = orderRetentionDaysOf(c.settings)
-    const due = await data.find<ReducedBuy>(
+    const due = await data.find<DueBuy>(
       'buys',
       {
         communityId: c._id,
@@ -72,7 +69,7 @@ export async function groupBuyRetention(budget?: Budget, now = nowMs()): Promise
         console.error(`[groupbuy.retention] reducing the orders of ${b._id} failed; the next run tries again`, err)
       }
     }
-    const rejected = await data.find<PhotolessMerchant>(
+    const rejected = await data.find<MerchantDoc>(
       'merchants',
       {
         communityId: c._id,

@@ -361,6 +361,17 @@ describe('deciding', () => {
     expect(await snapshot(t)).toBe(before)
   })
 
+  it('lets one of two members deciding at once win; the other is CONFLICT, one grant, one notice', async () => {
+    const [a, b] = await Promise.all([decide('approve', '', WHO.committee), decide('reject', '资质不全', COMMITTEE_B)])
+    const won = [a, b].filter((r) => r.ok)
+    expect(won).toHaveLength(1)
+    expect([a, b].find((r) => !r.ok)).toMatchObject({ ok: false, code: 'CONFLICT' })
+    const doc = (await merchantDoc()) as MerchantDoc
+    expect(doc.history.map((h) => h.status)).toEqual(['pending', doc.status])
+    expect(Boolean(await grantOf())).toBe(doc.status === 'approved')
+    expect((await notices()).map((n) => n.fields.phrase1)).toEqual([doc.status === 'approved' ? '已通过' : '未通过'])
+  })
+
   it('lets only the community’s committee decide or list; an unknown merchant is the same FORBIDDEN; nothing written', async () => {
     const before = await snapshot(t)
     for (const who of [SHOP, WHO.resident, WHO.buildingLead, WHO.communityLead, WHO.groupLead, WHO.otherCommittee]) {
