@@ -7,6 +7,7 @@
 import type { ErrorCode, OrderLineInput } from '../../typings/api'
 import type { BuyDoc, BuyItemDoc, BuyLedgerDoc, LedgerOrder, OrderDoc, OrderIntakeDoc, OrderLineDoc } from './model'
 import { DEFAULT_MESSAGES } from '../kernel/errors'
+import { packWord } from './lists'
 
 /** Largest quantity of one line (units): beyond it is a typo, not an order. */
 export const MAX_QTY = 100_000
@@ -83,14 +84,8 @@ export function orderProblemNow(
 export const saleOpen = (buy: Pick<BuyDoc, 'status' | 'opensAt' | 'closesAt' | 'closedAt'>, now: number) =>
   orderProblemNow(buy, now) === null
 
-/** Words a spec may name its pack by (「30个/箱」 → 箱); 份 otherwise. */
-const PACK_WORDS = ['箱', '盒', '袋', '包', '件', '板', '提', '捆', '桶', '筐', '扎', '瓶', '罐', '份']
-
-export function packWord(item: Pick<BuyItemDoc, 'spec' | 'unit'>): string {
-  const after = /[/每]\s*([\u4e00-\u9fff])\s*$/.exec(item.spec)?.[1]
-  if (after && after !== item.unit) return after
-  return PACK_WORDS.find((w) => item.spec.includes(w) && w !== item.unit) ?? '份'
-}
+// What a pack is called (「30个/箱」 → 箱): one reading for the order messages and the printed lists.
+export { packWord } from './lists'
 
 /** 「60 个」, with the packs when sold by the pack: 「60 个（2 箱）」. */
 export function unitsText(item: Pick<BuyItemDoc, 'spec' | 'unit' | 'packSize'>, units: number): string {
