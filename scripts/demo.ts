@@ -1,6 +1,7 @@
 // npm run demo -- [--localcloud http://127.0.0.1:8787] [--yes] [--print] [--now <ISO time>]
 // Loads the demo communities into a running localcloud (replacing all of its data), or prints what they contain.
 import { demoDataset, type DemoDataset, type DemoIdentity, type DemoRoundSummary } from './demo/generate'
+import type { DemoBuySummary } from './demo/groupbuy'
 import { formatShanghai } from '../server/kernel/time'
 import { demoFor, isEmpty, loadDataset, storageEnv } from './demo/load'
 
@@ -56,6 +57,21 @@ function roundLine(r: DemoRoundSummary): string {
   )
 }
 
+function buyLine(b: DemoBuySummary): string {
+  const state =
+    b.status === 'open'
+      ? `open until ${at(b.closesAt)}`
+      : b.status === 'scheduled'
+        ? `opens ${at(b.opensAt)}, closes ${at(b.closesAt)}`
+        : `${b.status} ${at(b.closesAt)}`
+  const orders =
+    b.kind === 'drop'
+      ? 'orders made at close from the allotment'
+      : `${b.active} orders from ${b.buildings} buildings (接龙号 1–${b.numbered}), ${b.cancelled} cancelled, ${b.paid} paid, ¥${(b.total / 100).toFixed(2)}` +
+        (b.soldOut.length ? `, sold out: ${b.soldOut.join('、')}` : '')
+  return `${b.kind === 'drop' ? 'supply drop' : 'group buy'} 「${b.title}」 (${b.buyId}, ${state}, delivery ${at(b.deliveryAt)}): ${orders}`
+}
+
 function describe(dataset: DemoDataset, url: string): string {
   const lines: string[] = []
   for (const s of dataset.summaries) {
@@ -77,6 +93,9 @@ function describe(dataset: DemoDataset, url: string): string {
       `  volunteers: ${volunteers}`,
       ...(s.inviteCode ? [`  invite code for 1号: ${s.inviteCode}`] : []),
       ...s.rounds.map((r) => `  ${roundLine(r)}`),
+      `  merchants: ${s.groupBuys.merchants.map((m) => `${m.shopName} (${m.openid}, ${m.status})`).join(', ')}`,
+      ...s.groupBuys.buys.map((b) => `  ${buyLine(b)}`),
+      ...(s.groupBuys.complaints ? [`  complaints: ${s.groupBuys.complaints} open`] : []),
     )
   }
   lines.push('', '示范身份 demo identities (header x-wx-openid):')

@@ -27,7 +27,16 @@ import type {
   RoleDoc,
   ZoneDoc,
 } from '../../server/community/model'
+import type {
+  BuyDoc,
+  BuyLedgerDoc,
+  ComplaintDoc,
+  DeliveryDoc,
+  MerchantDoc,
+  OrderDoc,
+} from '../../server/groupbuy/model'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
+import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
 import { givenName, surname, type Sex } from './names'
 import { createRng, hashInt, type Rng } from './random'
 
@@ -53,6 +62,11 @@ export interface DemoOptions {
    * 示范二村 stays a community without rounds.
    */
   antigen?: boolean
+  /**
+   * Group buys (an open sale, yesterday's closed one with a complaint, a drop opening tomorrow, a second shop's
+   * application waiting); default: for 钟楼新村 only. Every community's merchant has its approved application.
+   */
+  groupBuys?: boolean
   /** The localcloud environment the photos are stored in (their fileIDs name it); default `local`. */
   storageEnv?: string
 }
@@ -122,13 +136,19 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   rounds: RoundDoc[]
   chains: ChainDoc[]
   followUps: FollowUpDoc[]
+  merchants: MerchantDoc[]
+  complaints: ComplaintDoc[]
+  buys: BuyDoc[]
+  buyLedgers: BuyLedgerDoc[]
+  orders: OrderDoc[]
+  deliveries: DeliveryDoc[]
 }
 
 export interface DemoIdentity {
   openid: string
   communityId: string
   communityName: string
-  /** `applicant`: has asked to join and holds no grant yet. */
+  /** `applicant`: has asked to join (or, a shop, to sell) and holds no grant yet. */
   role: Role | 'applicant'
   volunteerType?: VolunteerType
   /** 「楼组长」-style label. */
@@ -169,10 +189,12 @@ export interface DemoSummary {
   roles: Record<Role, number>
   volunteers: Record<VolunteerType, number>
   documents: Record<CollectionName, number>
-  /** Kit photos in storage. */
+  /** Photos in storage (kits, licences and certificates, a complaint's). */
   files: number
   /** The antigen rounds: the live one first, then yesterday's closed one; empty without rounds. */
   rounds: DemoRoundSummary[]
+  /** Merchants, and the buys with their orders (none but the merchant's application without group buys). */
+  groupBuys: DemoGroupBuySummary
 }
 
 export interface DemoData {
@@ -190,7 +212,7 @@ export interface DemoDataset {
   summaries: DemoSummary[]
 }
 
-export type { DemoFile, DemoRoundSummary }
+export type { DemoFile, DemoRoundSummary, DemoGroupBuySummary }
 
 interface Person {
   sex: Sex
@@ -605,6 +627,25 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     consent(applicantOpenid, 'personal', at(13 * DAY - 2 * MINUTE))
   }
 
+  // ---------- group buys: the merchant's approval (its grant as approval writes it), and 钟楼新村's buys ----------
+  const merchantOpenid = friendly('merchant-1')
+  const groupBuys = demoGroupBuys({
+    rng: root.fork('groupbuy'),
+    now: datedFrom,
+    env: options.storageEnv ?? 'local',
+    community,
+    buildings,
+    households,
+    roles,
+    committeeOpenid: committeeOpenid(1),
+    merchantOpenid,
+    ...((options.groupBuys ?? isDefault)
+      ? { full: { applicantOpenid: friendly('merchant-2'), noOrder: resident1 ? [resident1.home.id] : [] } }
+      : {}),
+  })
+  const merchantAt = roles.findIndex((r) => r.openid === merchantOpenid && r.role === 'merchant')
+  roles[merchantAt] = groupBuys.merchantRole
+
   const collections = emptyCollections()
   collections.communities.push(community)
   collections.groups.push(...groups)
@@ -641,6 +682,13 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     files.push(...antigen.files)
     rounds = antigen.summaries
   }
+  collections.merchants.push(...groupBuys.merchants)
+  collections.complaints.push(...groupBuys.complaints)
+  collections.buys.push(...groupBuys.buys)
+  collections.buyLedgers.push(...groupBuys.buyLedgers)
+  collections.orders.push(...groupBuys.orders)
+  collections.deliveries.push(...groupBuys.deliveries)
+  files.push(...groupBuys.files)
 
   // ---------- identities ----------
   const identities: DemoIdentity[] = []
@@ -779,15 +827,27 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       try: `不住在本小区，替 ${buildingOf(elderlyProxied).name}-${elderlyProxied.room} 家中老人报抗原、看通知（家里没有人用微信）`,
       example: { action: 'myHousehold', payload: { householdId: elderlyProxied.id } },
     })
+  const [openSale] = groupBuys.summary.buys
   identities.push({
     ...base1,
-    openid: friendly('merchant-1'),
+    openid: merchantOpenid,
     role: 'merchant',
     label: '商家',
     place: '全小区',
-    try: '核查准入的商家：whoami 看到「商家」岗位；团购开团、采购单和分楼道分拣单由它发起',
+    try: `核查准入的商家（${groupBuys.merchantRole.holderName}）：whoami 看到「商家」岗位；${openSale ? `「${openSale.title}」正在接龙，` : ''}团购开团、采购单和分楼道分拣单由它发起`,
     example: { action: 'whoami', payload: {} },
   })
+  const applicant = groupBuys.merchants.find((m) => m.status === 'pending')
+  if (applicant)
+    identities.push({
+      ...base1,
+      openid: applicant.openid,
+      role: 'applicant',
+      label: '申请入驻的商家',
+      place: '全小区',
+      try: `「${applicant.shopName}」已提交入驻申请（营业执照、食品经营许可证、健康证照片），等居委在「商家审核」页通过或退回`,
+      example: { action: 'whoami', payload: {} },
+    })
   const request = joinRequests[0]
   if (request)
     identities.push({
@@ -811,6 +871,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     inviteCode: invite._id,
     files: files.length,
     rounds,
+    groupBuys: groupBuys.summary,
   })
   return { collections, files, identities, summary }
 }
@@ -837,7 +898,10 @@ export function emptyCollections(): DemoCollections {
 
 export function summarise(
   collections: DemoCollections,
-  about: Pick<DemoSummary, 'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode' | 'files' | 'rounds'>,
+  about: Pick<
+    DemoSummary,
+    'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode' | 'files' | 'rounds' | 'groupBuys'
+  >,
 ): DemoSummary {
   const members = collections.households.flatMap((h) => h.members)
   const flags = Object.fromEntries(FLAGS.map((f) => [f, members.filter((m) => m.flags.includes(f)).length])) as Record<

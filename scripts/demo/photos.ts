@@ -43,7 +43,8 @@ function crc32(bytes: Buffer): number {
   return (c ^ 0xffffffff) >>> 0
 }
 
-function chunk(type: string, body: Buffer): Buffer {
+/** One PNG chunk: length, type, body and its CRC (the demo's other generated pictures use it too). */
+export function chunk(type: string, body: Buffer): Buffer {
   const length = Buffer.alloc(4)
   length.writeUInt32BE(body.length)
   const typed = Buffer.concat([Buffer.from(type, 'ascii'), body])
