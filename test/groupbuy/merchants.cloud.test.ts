@@ -361,8 +361,11 @@ describe('deciding', () => {
     expect(await snapshot(t)).toBe(before)
   })
 
+  // Both approve: whichever commits first wins, and the other finds an approved shop (approving it again is refused
+  // to another member). Approve against reject would not do: a rejection committed first may rightly be overturned
+  // by the approval that retries after it.
   it('lets one of two members deciding at once win; the other is CONFLICT, one grant, one notice', async () => {
-    const [a, b] = await Promise.all([decide('approve', '', WHO.committee), decide('reject', '资质不全', COMMITTEE_B)])
+    const [a, b] = await Promise.all([decide('approve', '', WHO.committee), decide('approve', '', COMMITTEE_B)])
     const won = [a, b].filter((r) => r.ok)
     expect(won).toHaveLength(1)
     expect([a, b].find((r) => !r.ok)).toMatchObject({ ok: false, code: 'CONFLICT' })
