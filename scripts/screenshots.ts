@@ -47,12 +47,15 @@ const LEAD = 'demo-lead-1'
 const RESIDENT = 'demo-resident-1'
 /** Someone who has not joined any household yet. */
 const NEWCOMER = 'screenshots-newcomer'
+/** The demo's approved shop, which runs the open sale and yesterday's (docs/demo.md, 团购). */
+const SHOP = 'demo-merchant-1'
 
 const PEOPLE: Record<string, string> = {
   [COMMITTEE]: '居委 committee',
   [LEAD]: '1号楼组长 lead of 1号',
   [RESIDENT]: '1号居民 resident of 1号',
   [NEWCOMER]: '新用户 newcomer',
+  [SHOP]: '商家 the approved shop',
 }
 
 interface Shot {
@@ -164,6 +167,15 @@ async function main() {
 
     const csv = path.join(tmp, '钟楼新村台账.csv')
     fs.writeFileSync(csv, ledgerCsv())
+
+    // The demo's group buys: today's open sale, yesterday's closed one (with a complaint), tomorrow's drop.
+    const [sale, closedSale, drop] = dataset.summaries[0]?.groupBuys.buys ?? []
+    if (!sale || !closedSale || !drop) throw new Error('the demo has no group buys in 钟楼新村')
+    const complainer = dataset.collections.complaints[0]?.by
+    if (!complainer) throw new Error('the demo has no complaint')
+    PEOPLE[complainer] = '投诉过的居民 a resident who complained'
+    const shopId = dataset.collections.merchants.find((m) => m.openid === SHOP)?._id
+    const eggs = `#line-${householdId}-i2`
 
     const scenes: Scene[] = [
       {
@@ -359,6 +371,111 @@ async function main() {
         at: `packageCommittee/pages/retention?communityId=${COMMUNITY}`,
         run: (_p, snap) =>
           snap('retention', '数据保存：保存期限和下一次删除', 'Retention: how long data is kept, what goes next'),
+      },
+      {
+        who: RESIDENT,
+        at: `packageGroupbuy/pages/list?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'groupbuy-list',
+            '团购：正在接龙的团购和明天的物资发放，卖家已通过居委审核',
+            'Group buys: the open sale and tomorrow’s drop, the seller approved',
+          ),
+      },
+      {
+        who: RESIDENT,
+        at: `packageGroupbuy/pages/buy?id=${sale.buyId}`,
+        async run(phone, snap) {
+          await snap(
+            'groupbuy-buy',
+            '团购：已通过居委审核的商家、截单和送达时间、成团金额',
+            'A sale: the approved shop, deadline, delivery, minimum',
+          )
+          await phone.tap(`${eggs} .plus`)
+          await scrollTo(phone, `#form-${householdId}`)
+          await snap(
+            'groupbuy-buy-form',
+            '团购：这一户的接龙，鸡蛋按箱加减，大米已售罄',
+            'A sale: the household’s order, eggs by the case, rice sold out',
+          )
+        },
+      },
+      {
+        who: complainer,
+        at: `packageGroupbuy/pages/orders?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap('groupbuy-orders', '我的订单：接龙号、付款、投诉', 'My orders: numbers, payments, a complaint'),
+      },
+      {
+        who: NEWCOMER,
+        at: `packageGroupbuy/pages/merchant?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'groupbuy-apply',
+            '商家入驻：为什么要证照、谁能看到，填写申请',
+            'A shop applies: why the licences, who sees them',
+          ),
+      },
+      {
+        who: SHOP,
+        at: `packageGroupbuy/pages/merchant?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap('groupbuy-shop', '我的店铺：审核记录和我的团购', 'The shop: its approval and its sales'),
+      },
+      {
+        who: SHOP,
+        at: `packageGroupbuy/pages/edit?communityId=${COMMUNITY}&kind=sale${shopId ? `&merchantId=${shopId}` : ''}`,
+        run: (_p, snap) =>
+          snap(
+            'groupbuy-edit',
+            '发起团购：商品、单位、整箱数、单价、库存和限购',
+            'A new sale: item, unit, pack size, price, stock, limit',
+          ),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageGroupbuy/pages/edit?id=${drop.buyId}`,
+        run: (_p, snap) =>
+          snap(
+            'groupbuy-edit-drop',
+            '物资发放：每户10公斤大米，明天开始',
+            'A supply drop: 10 kg of rice per household',
+          ),
+      },
+      {
+        who: SHOP,
+        at: `packageGroupbuy/pages/manage?id=${sale.buyId}`,
+        run: (_p, snap) =>
+          snap('groupbuy-manage', '管理团购：接龙、收款、截单', 'Running a sale: the chain, payments, closing'),
+      },
+      {
+        who: SHOP,
+        at: `packageGroupbuy/pages/manage?id=${closedSale.buyId}`,
+        async run(phone, snap) {
+          await phone.tap('#tab-summary')
+          await phone.$('#purchase').waitFor()
+          await snap(
+            'groupbuy-summary',
+            '昨天的团购：采购单和各楼栋件数',
+            'Yesterday’s sale: the purchase list and pieces per building',
+          )
+          await phone.tap('#tab-files')
+          await snap(
+            'groupbuy-files',
+            '昨天的团购：打印采购单、分拣单和标签',
+            'Yesterday’s sale: the purchase list, sorting lists, labels',
+          )
+        },
+      },
+      {
+        who: COMMITTEE,
+        at: `packageGroupbuy/pages/merchants?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'groupbuy-merchants',
+            '商家审核：待审核的申请和证照照片',
+            'Vetting shops: a pending application and its photos',
+          ),
       },
     ]
 
