@@ -130,7 +130,11 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'buys', fields: ['status', 'opensAt'], why: 'timer: scheduled buys due to open' },
   { collection: 'buySubscribers', fields: ['communityId'], why: 'opening notices' },
   { collection: 'orders', fields: ['buyId', 'no'], why: 'a buy’s chain in 接龙 order, closing, totals' },
-  { collection: 'orders', fields: ['householdId', '-placedAt'], why: 'myOrders: a caller’s households’ orders, newest first' },
+  {
+    collection: 'orders',
+    fields: ['householdId', '-placedAt'],
+    why: 'myOrders: a caller’s households’ orders, newest first',
+  },
   // Order intake: intents waiting for the buy's order sequencer, merged oldest first (server/groupbuy/sequencer.ts).
   { collection: 'orderIntake', fields: ['buyId', 'at'], why: 'the order sequencer’s merge of a buy, waiting counts' },
   { collection: 'orderIntake', fields: ['at'], why: 'timer: intents a lost kick left waiting, oldest first' },
@@ -141,7 +145,11 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'complaints', fields: ['communityId', '-at'], why: 'listComplaints: the committee’s, newest first' },
   // Deleting group-buy data (server/groupbuy/erase.ts): a person's or household's, a buy's after its period, a
   // closed community's.
-  { collection: 'orders', fields: ['communityId', 'by'], why: 'erasure: orders a person placed or is told of; closing' },
+  {
+    collection: 'orders',
+    fields: ['communityId', 'by'],
+    why: 'erasure: orders a person placed or is told of; closing',
+  },
   { collection: 'orderIntake', fields: ['communityId', 'by'], why: 'erasure, retention, closing: waiting orders' },
   { collection: 'orderImports', fields: ['communityId', 'buyId'], why: 'erasure, retention, closing: imported rows' },
   { collection: 'buyLedgers', fields: ['communityId'], why: 'closing: the ledgers lose their per-household orders' },

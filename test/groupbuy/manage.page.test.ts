@@ -375,13 +375,11 @@ describe('managing a buy', () => {
       }),
     })
     spies.push(
-      jest
-        .spyOn(wx, 'chooseMessageFile')
-        .mockImplementation(((o: WechatMiniprogram.ChooseMessageFileOption) =>
-          o.success?.({
-            tempFiles: [{ name: 'a.xlsx', path: 'wxfile://tmp_a', size: 10, time: 0, type: 'file' }],
-            errMsg: 'ok',
-          })) as never),
+      jest.spyOn(wx, 'chooseMessageFile').mockImplementation(((o: WechatMiniprogram.ChooseMessageFileOption) =>
+        o.success?.({
+          tempFiles: [{ name: 'a.xlsx', path: 'wxfile://tmp_a', size: 10, time: 0, type: 'file' }],
+          errMsg: 'ok',
+        })) as never),
     )
     const comp = mount(PAGE, { id: 'buy_1' })
     await settleAll()
