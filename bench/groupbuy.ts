@@ -6,7 +6,7 @@
 // order as the client sees it (p50/p95) and inside the function, DB round trips per order (the call's own, from the
 // emulator's call log, source wx_client; and the sequencers' and push drains' it set off, per order), and how long
 // after the last reply the last intent was merged. Closing a 1,506-household buy with its lists and labels (time and
-// memory) is `npm run bench -- groupbuy-lists`.
+// memory) follows, from bench/groupbuy-lists.ts (`npm run bench -- groupbuy-lists` runs it alone).
 import { freePort, spawnLocalCloud, useLocalCloudSdk } from '../localcloud/spawn'
 import { bundleFunctions } from '../scripts/lib/functions'
 import { FUNCTIONS_ROOT } from '../scripts/lib/paths'
@@ -17,6 +17,7 @@ import { newLedger } from '../server/groupbuy/rules'
 import type { BuyDoc, BuyLedgerDoc, MerchantDoc, OrderDoc } from '../server/groupbuy/model'
 import type { HouseholdDoc } from '../server/community/model'
 import type { Envelope, OrderView } from '../typings/api'
+import closing from './groupbuy-lists'
 import { defineBench, percentile, type Figure } from './lib'
 
 import type * as WxServerSdkModule from 'wx-server-sdk'
@@ -32,7 +33,7 @@ interface CallRecord {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export default defineBench({
+const bench = defineBench({
   description:
     '500 concurrent orders (distinct households) against a stock of 200, numbered by the order sequencer: units sold, oversold, 接龙号 gaps, time and DB round trips per order',
   defaults: { orders: 500, stock: 200, maxInstances: 16, warm: true, single: 20 },
@@ -345,5 +346,22 @@ export default defineBench({
     } finally {
       await server.stop()
     }
+  },
+})
+
+/**
+ * The issue's figures in one command: the order burst above, then closing a 1,506-household buy with its lists and
+ * labels (time and memory: bench/groupbuy-lists.ts, also runnable alone). `--lists=false` skips the second part.
+ */
+const orders = bench
+export default defineBench({
+  description: `${orders.description}; then ${closing.description}`,
+  defaults: { ...orders.defaults, lists: true },
+  async run(params, log) {
+    const figures = await orders.run(params, log)
+    if (!params.lists) return figures
+    log(`-- ${closing.description}`)
+    const more = await closing.run({ ...closing.defaults }, log)
+    return [...figures, ...more.map((f) => ({ ...f, name: `close.${f.name}` }))]
   },
 })
