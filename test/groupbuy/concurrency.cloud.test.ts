@@ -41,6 +41,16 @@ async function settled(): Promise<void> {
   throw new Error('intents still waiting after 20 s')
 }
 
+/** Nothing waits and the sequencer let go of the ledger (it removes the merged intents before it lets go). */
+async function idle(): Promise<void> {
+  await settled()
+  for (let i = 0; i < 400; i++) {
+    if ((await ledger()).lease === undefined) return
+    await sleep(50)
+  }
+  throw new Error('the ledger is still leased after 20 s')
+}
+
 /** Stock 25 of 土豆, no per-household limit. */
 const sale = () =>
   saleDoc(t.now(), { items: ITEMS.map((i) => (i.id === 'i1' ? { ...i, stock: 25, limit: undefined } : { ...i })) })
@@ -58,7 +68,7 @@ describe('many households, the last of an item', () => {
     // Every call is answered (with a number, or queued, or refused there when the ledger already showed none left).
     const failed = replies.filter((r) => !r.ok)
     expect(failed.every((r) => !r.ok && r.code === 'SOLD_OUT')).toBe(true)
-    await settled()
+    await idle()
     const docs = await orders()
     const active = docs.filter((d) => d.status === 'active')
     expect(active).toHaveLength(25)
