@@ -9,7 +9,13 @@ const q = { communityId: 'c_sunny' }
 function schedule(partial: Partial<RetentionSchedule> = {}): RetentionSchedule {
   return {
     communityId: 'c_sunny',
-    settings: { photoRetentionDays: 14, resultRetentionDays: 30, closingDeletionDays: 30, followUpEscalateMinutes: 30 },
+    settings: {
+      photoRetentionDays: 14,
+      resultRetentionDays: 30,
+      closingDeletionDays: 30,
+      followUpEscalateMinutes: 30,
+      orderRetentionDays: 30,
+    },
     items: [
       {
         kind: 'kitPhotos',
@@ -30,6 +36,17 @@ function schedule(partial: Partial<RetentionSchedule> = {}): RetentionSchedule {
         unit: '个文件',
         due: [],
         overdue: 0,
+        failed: 0,
+      },
+      {
+        kind: 'buyOrders',
+        label: '团购订单上的下单人和备注',
+        rule: '团购结束 30 天后删除订单上的下单人和备注、导入的姓名电话，只保留房号、商品、金额和付款记录',
+        days: 30,
+        unit: '单',
+        due: [{ date: '2026-12-24', count: 3 }],
+        overdue: 0,
+        waiting: 12,
         failed: 0,
       },
     ],
@@ -100,7 +117,11 @@ describe('data kept and ending the service', () => {
     expect(text(comp, '#item-kitPhotos .failed')).toBe('2 个文件删除失败，系统会自动重试，直到删除为止')
     expect(texts(comp, '#item-exports .due')).toEqual(['目前没有要删除的'])
     expect(comp.querySelector('#item-exports .failed')).toBeUndefined()
+    // A group buy's orders wait for the buy to end, not for a round.
+    expect(text(comp, '#item-buyOrders')).toContain('团购结束 30 天后删除订单上的下单人和备注')
+    expect(texts(comp, '#item-buyOrders .due')).toEqual(['12月24日 删除 3 单', '进行中的 12 单：团购结束后开始计算'])
     expect(comp.data.photoText).toBe('14')
+    expect(comp.data.orderText).toBe('30')
   })
 
   it('saves the periods, and shows the function’s refusal next to them', async () => {
@@ -117,6 +138,7 @@ describe('data kept and ending the service', () => {
               resultRetentionDays: 20,
               closingDeletionDays: 30,
               followUpEscalateMinutes: 30,
+              orderRetentionDays: 30,
             })),
     })
     const comp = mount(PAGE, q)
@@ -144,8 +166,45 @@ describe('data kept and ending the service', () => {
       photoRetentionDays: 7,
       resultRetentionDays: 20,
       closingDeletionDays: 30,
+      orderRetentionDays: 30,
       followUpEscalateMinutes: 15,
     })
+  })
+
+  it('saves the group-buy order period with the others, and shows the function’s refusal of one out of range', async () => {
+    community({
+      retentionSchedule: () => ok(schedule()),
+      closingStatus: () => ok(status()),
+      setRetention: (p) =>
+        (p.orderRetentionDays ?? 0) > 90
+          ? fail('INVALID_INPUT', '团购订单保存天数最多 90 天', 'orderRetentionDays')
+          : ok({ ...schedule().settings, orderRetentionDays: p.orderRetentionDays ?? 30 }),
+    })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    for (const bad of ['0', '1.5', '']) {
+      await type(comp, bad, '#order-input')
+      await tap(comp, '#save-settings')
+      expect(text(comp, '#settings-error')).toBe('请填写天数（整数，至少 1 天）')
+    }
+    expect(sent('setRetention')).toEqual([])
+
+    await type(comp, '91', '#order-input')
+    await tap(comp, '#save-settings')
+    expect(text(comp, '#settings-error')).toBe('团购订单保存天数最多 90 天')
+
+    await type(comp, '7', '#order-input')
+    expect(comp.querySelector('#settings-error')).toBeUndefined()
+    await tap(comp, '#save-settings')
+    expect(sent('setRetention').at(-1)).toEqual({
+      communityId: 'c_sunny',
+      photoRetentionDays: 14,
+      resultRetentionDays: 30,
+      closingDeletionDays: 30,
+      orderRetentionDays: 7,
+      followUpEscalateMinutes: 30,
+    })
+    expect(sent('retentionSchedule')).toHaveLength(2)
   })
 
   it('closes only with the name typed and the dialog confirmed, then shows the hand-over and what is left', async () => {

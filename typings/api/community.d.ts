@@ -356,7 +356,17 @@ export interface MyAntigenRecord {
 
 /** What personal data the committee's schedule lists. */
 export type RetentionKind =
-  'kitPhotos' | 'results' | 'reminders' | 'phoneReveals' | 'exports' | 'ledgerUploads' | 'importRows' | 'joinRequests'
+  | 'kitPhotos'
+  | 'results'
+  | 'reminders'
+  | 'phoneReveals'
+  | 'exports'
+  | 'ledgerUploads'
+  | 'importRows'
+  | 'joinRequests'
+  | 'buyOrders'
+  | 'buyComplaints'
+  | 'merchantPhotos'
 
 /** Deletions due on one Shanghai day. */
 export interface RetentionDue {
@@ -379,7 +389,7 @@ export interface RetentionItem {
   due: RetentionDue[]
   /** Due already: the next timer run deletes them. */
   overdue: number
-  /** Not scheduled yet: their period starts when the round they belong to closes. */
+  /** Not scheduled yet: their period starts when the round (or group buy) they belong to ends. */
   waiting?: number
   /** Files whose deletion failed: retried on every timer run until they go. */
   failed: number
@@ -392,7 +402,7 @@ export interface RetentionSettings {
   /** An abnormal result nobody acknowledged is escalated to the committee after this many minutes (5–240). */
   followUpEscalateMinutes: number
   /** Days after a group buy ended before its orders lose who placed them, notes, imported names and phones (1–90). */
-  orderRetentionDays?: number
+  orderRetentionDays: number
 }
 
 export interface RetentionSchedule {

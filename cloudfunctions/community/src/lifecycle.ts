@@ -11,6 +11,7 @@ import type {
 import type { CommunityDoc, PhoneRevealDoc, RoleDoc } from '../../../server/community/model'
 import { action, AppError, defineActions, nowDate, nowMs, z } from '../../../server/kernel'
 import { antigenSchedule, closeCommunityRounds } from '../../../server/antigen/retention'
+import { groupBuySchedule } from '../../../server/groupbuy/retention'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
 import {
@@ -22,6 +23,7 @@ import {
   orderRetentionDaysOf,
   IMPORT_ROWS_TTL_DAYS,
   LEDGER_UPLOAD_TTL_DAYS,
+  REJECTED_MERCHANT_PHOTOS_TTL_DAYS,
   RETENTION_BOUNDS,
   retentionOf,
 } from '../../../server/community/settings'
@@ -60,9 +62,11 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 
 async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   const { photoDays, resultDays } = retentionOf(c.settings)
-  const [antigen, due, failed, reveals] = await Promise.all([
+  const orderDays = orderRetentionDaysOf(c.settings)
+  const [antigen, due, groupBuy, failed, reveals] = await Promise.all([
     antigenSchedule(c),
     communityDue(c),
+    groupBuySchedule(c),
     failedDeletions(c._id),
     data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
   ])
@@ -164,6 +168,44 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
         days: DECIDED_REQUEST_TTL_DAYS,
         unit: '条',
         items: due.joinRequests,
+      },
+      now,
+    ),
+    // Group buys (server/groupbuy/retention.ts), in the consent text's words.
+    retentionItem(
+      {
+        kind: 'buyOrders',
+        label: '团购订单上的下单人和备注',
+        rule: `团购结束 ${orderDays} 天后删除订单上的下单人和备注、导入的姓名电话，只保留房号、商品、金额和付款记录`,
+        days: orderDays,
+        unit: '单',
+        items: groupBuy.orders.due,
+        waiting: groupBuy.orders.waiting,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'buyComplaints',
+        label: '团购投诉的说明和照片',
+        rule: `随团购订单一起，团购结束 ${orderDays} 天后删除说明和照片，投诉的问题和处理状态仍保留`,
+        days: orderDays,
+        unit: '条',
+        items: groupBuy.complaints.due,
+        waiting: groupBuy.complaints.waiting,
+        failed: failed.complaintPhoto.count,
+      },
+      now,
+    ),
+    retentionItem(
+      {
+        kind: 'merchantPhotos',
+        label: '未通过审核的商家申请的资质照片',
+        rule: `未通过审核 ${REJECTED_MERCHANT_PHOTOS_TTL_DAYS} 天后删除；待审核和已准入商家的照片保留`,
+        days: REJECTED_MERCHANT_PHOTOS_TTL_DAYS,
+        unit: '张照片',
+        items: groupBuy.merchantPhotos,
+        failed: failed.merchantPhoto.count,
       },
       now,
     ),

@@ -1,6 +1,6 @@
 // Data kept and ending the service, for the committee: how long each kind of personal data is kept with the next
 // deletions and any that failed, the community's periods, and closing the community (hand-over files, progress).
-import type { ClosingStatus, RetentionItem, RetentionSchedule } from '../../../typings/api'
+import type { ClosingStatus, RetentionItem, RetentionKind, RetentionSchedule } from '../../../typings/api'
 import { call, CloudError, showError } from '../../services/cloud'
 import { confirm, toast } from '../../utils/dialog'
 import { openXlsx } from '../../utils/document'
@@ -30,10 +30,16 @@ const STATE_TEXT: Record<ClosingStatus['state'], string> = {
   erased: '全部个人信息已删除',
 }
 
+/** When the period of what is still in progress starts (antigen rounds unless named here). */
+const WAITING_STARTS: Partial<Record<RetentionKind, string>> = {
+  buyOrders: '团购结束后开始计算',
+  buyComplaints: '团购结束后开始计算',
+}
+
 function itemRow(i: RetentionItem): ItemRow {
   const lines = i.due.map((d) => `${formatDay(d.date)} 删除 ${d.count} ${i.unit}`)
   if (i.overdue) lines.unshift(`已到期 ${i.overdue} ${i.unit}，下次定时清理时删除`)
-  if (i.waiting) lines.push(`进行中的 ${i.waiting} ${i.unit}：检测结束后开始计算`)
+  if (i.waiting) lines.push(`进行中的 ${i.waiting} ${i.unit}：${WAITING_STARTS[i.kind] ?? '检测结束后开始计算'}`)
   if (lines.length === 0) lines.push('目前没有要删除的')
   return {
     kind: i.kind,
@@ -79,6 +85,7 @@ Component({
     photoText: '',
     resultText: '',
     closingText: '',
+    orderText: '',
     escalateText: '',
     settingsError: '',
     closed: false,
@@ -125,6 +132,7 @@ Component({
         photoText: String(schedule.settings.photoRetentionDays),
         resultText: String(schedule.settings.resultRetentionDays),
         closingText: String(schedule.settings.closingDeletionDays),
+        orderText: String(schedule.settings.orderRetentionDays),
         escalateText: String(schedule.settings.followUpEscalateMinutes),
         ...closingData(closing),
       })
@@ -143,6 +151,9 @@ Component({
     onClosingInput(e: WechatMiniprogram.Input) {
       this.setData({ closingText: e.detail.value, settingsError: '' })
     },
+    onOrderInput(e: WechatMiniprogram.Input) {
+      this.setData({ orderText: e.detail.value, settingsError: '' })
+    },
     onEscalateInput(e: WechatMiniprogram.Input) {
       this.setData({ escalateText: e.detail.value, settingsError: '' })
     },
@@ -152,8 +163,9 @@ Component({
       const photo = Number(this.data.photoText)
       const result = Number(this.data.resultText)
       const closing = Number(this.data.closingText)
+      const order = Number(this.data.orderText)
       const escalate = Number(this.data.escalateText)
-      if (![photo, result, closing].every((n) => Number.isInteger(n) && n >= 1)) {
+      if (![photo, result, closing, order].every((n) => Number.isInteger(n) && n >= 1)) {
         this.setData({ settingsError: '请填写天数（整数，至少 1 天）' })
         return
       }
@@ -171,6 +183,7 @@ Component({
             photoRetentionDays: photo,
             resultRetentionDays: result,
             closingDeletionDays: closing,
+            orderRetentionDays: order,
             followUpEscalateMinutes: escalate,
           },
           { silent: true },
