@@ -2,7 +2,9 @@
 import { startTestCloud, type TestCloud } from '../support/localcloud'
 
 let t: TestCloud
-const TTL_MS = 400
+// The emulator's default time to live; expiry is tested by moving the platform clock past it, so a slow machine
+// never expires a transaction that a test is still using.
+const TTL_MS = 30_000
 
 beforeAll(async () => {
   t = await startTestCloud({ collections: ['accounts', 'counters'], transactionTtlMs: TTL_MS })
@@ -330,7 +332,7 @@ describe('limits of transactions', () => {
       .collection('accounts')
       .doc('a')
       .update({ data: { balance: 0 } })
-    await new Promise((r) => setTimeout(r, TTL_MS + 150))
+    await t.advanceClock(TTL_MS + 1000)
     await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_FAIL' })
     expect(await balance('a')).toBe(100)
   })
