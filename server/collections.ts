@@ -58,6 +58,17 @@ export const COLLECTIONS = [
   'orderImports',
   /** What a closed buy hands to the delivery relay: per building, households and pieces. */
   'deliveries',
+  // The delivery relay (server/delivery/model.ts, docs/delivery.md)
+  /** One per household and delivery: its bag, who delivered it and when, its receipt. */
+  'deliveryStops',
+  /** One per building and delivery: stage, counters, door team, transport. */
+  'deliveryBuildings',
+  /** Transport trips: a volunteer's tricycle load of neighbouring buildings. */
+  'deliveryTrips',
+  /** Who carries a building's bags to its doors, when the committee or its leads chose (default: every eligible). */
+  'doorTeams',
+  /** Problems with bags (wrong, missing, damaged, nobody home), waiting until handled. */
+  'deliveryProblems',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -156,6 +156,9 @@ export const INDEXES: readonly IndexSpec[] = [
 
   // Communities are few: only the closing timer's query is worth one.
   { collection: 'communities', fields: ['closing.deleteAfter'], why: 'timer: closed communities due for erasure' },
+
+  // Delivery relay: a delivery's building parts in order (plan, board, housekeeping).
+  { collection: 'deliveryBuildings', fields: ['deliveryId', 'order'], why: 'plan, board, sheets, housekeeping' },
 ]
 
 /** Field and direction of an index key. */

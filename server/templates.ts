@@ -11,6 +11,11 @@
 // - buyUpdate (to households with an order): thing1 团购, phrase2 状态, thing3 说明
 // - orderForYou (to the household's members): thing1 团购, thing2 住户, name3 下单人, thing4 内容
 // - merchantResult (to the applicant): phrase1 审核结果, thing2 商家, thing3 说明
+// - relayTasks (to a volunteer): thing1 配送, thing2 任务, time3 时间, thing4 说明
+// - relayArrived (to a building's door team): thing1 配送, thing2 楼栋, time3 到达时间, thing4 说明
+// - delivered (to the household and its orderer): thing1 物资, thing2 送达情况, time3 送达时间
+// - relayAlert (to the committee and leads): thing1 配送, thing2 提醒, time3 时间
+// - relayProblem (to the building's leads and the merchant): thing1 配送, thing2 住户, phrase3 问题, thing4 说明
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
 // Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
 // message it is handed (checkFields in server/platform/pushqueue.ts).

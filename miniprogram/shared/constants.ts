@@ -78,6 +78,16 @@ export const TEMPLATE_IDS = {
   orderForYou: 'TPL_ORDER_FOR_YOU',
   /** To a shop that applied: the committee approved, rejected or suspended it. */
   merchantResult: 'TPL_MERCHANT_RESULT',
+  /** To a volunteer: their task list of a delivery (buildings, bags, when), and when the goods reached the gate. */
+  relayTasks: 'TPL_RELAY_TASKS',
+  /** To a building's door team: the building's bags are at its entrance. */
+  relayArrived: 'TPL_RELAY_ARRIVED',
+  /** To the household and whoever ordered for it: 「3-201 的物资已送到门口」. */
+  delivered: 'TPL_DELIVERED',
+  /** To the committee and the leads: goods waiting too long, a building unassigned or late, bags not received. */
+  relayAlert: 'TPL_RELAY_ALERT',
+  /** To the building's leads and the merchant: a problem with a bag. */
+  relayProblem: 'TPL_RELAY_PROBLEM',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

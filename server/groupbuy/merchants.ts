@@ -6,7 +6,8 @@ import type { MerchantHistoryView, MerchantStatus, MerchantView, SellerView } fr
 import type { MerchantDoc } from './model'
 import { AppError } from '../kernel'
 import { roleId } from '../community/ids'
-import { cloud, data } from '../platform/cloud'
+import { data } from '../platform/cloud'
+import { photoUrls } from '../platform/photos'
 import { iso } from '../platform/places'
 
 export { merchantId } from './ids'
@@ -77,18 +78,8 @@ export async function approvedSellers(communityId: string): Promise<SellerView[]
 }
 
 /** Temporary URLs of merchant photos (10 minutes), 50 per storage call. */
-export async function merchantPhotoUrls(fileIds: readonly string[]): Promise<Map<string, string>> {
-  const map = new Map<string, string>()
-  const unique = [...new Set(fileIds)]
-  for (let i = 0; i < unique.length; i += 50) {
-    const fileList = unique.slice(i, i + 50).map((fileID) => ({ fileID, maxAge: MERCHANT_PHOTO_URL_MAX_AGE_S }))
-    const res = (await cloud.getTempFileURL({ fileList })) as {
-      fileList: { fileID: string; tempFileURL: string; status: number }[]
-    }
-    for (const f of res.fileList) if (f.tempFileURL && f.status === 0) map.set(f.fileID, f.tempFileURL)
-  }
-  return map
-}
+export const merchantPhotoUrls = (fileIds: readonly string[]): Promise<Map<string, string>> =>
+  photoUrls(fileIds, MERCHANT_PHOTO_URL_MAX_AGE_S)
 
 /** Who reads a merchant view: the committee (decision makers named), or the shop itself (「居委」 decided). */
 export type MerchantReader = 'committee' | 'self'

@@ -51,6 +51,11 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   SOLD_OUT: '这件商品已售罄',
   PAYMENT_INVALID: '金额不对，请核对后再记录',
   IMPORT_UNRESOLVED: '还有地址没有对应到住户，请逐条处理后再导入',
+  NOT_PLANNED: '这次配送还没有安排，请等居委安排好再来',
+  DELIVERY_NOT_STARTED: '物资还没有到，或还在消毒静置，请等通知再送',
+  DELIVERY_DONE: '这次配送已经全部完成，不能再修改',
+  NOT_YOUR_TASK: '这不在您的配送任务里',
+  ALREADY_MARKED: '已经有人标记过了',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -34,6 +34,11 @@ export const TEMPLATE_LABELS: Readonly<Record<TemplateKey, string>> = {
   buyUpdate: '团购截单与取消',
   orderForYou: '代下单通知',
   merchantResult: '商家审核结果',
+  relayTasks: '配送任务通知',
+  relayArrived: '物资到楼通知',
+  delivered: '物资送达通知',
+  relayAlert: '配送异常提醒',
+  relayProblem: '配送问题通知',
 }
 
 /** Whether a message with this template can reach anyone here: an empty id never, a placeholder on localcloud only. */

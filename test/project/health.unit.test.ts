@@ -16,6 +16,11 @@ const REAL: Record<TemplateKey, string> = {
   buyUpdate: 'Gh7Ij8Kl9Mn0Op1Qr2St3Uv4Wx5Yz6Ab7Cd8Ef9Gh0I',
   orderForYou: 'Tu1Vw2Xy3Za4Bc5De6Fg7Hi8Jk9Lm0No1Pq2Rs3Tu4V',
   merchantResult: 'Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4St5Uv6Wx7Yz8A',
+  relayTasks: 'Rl1Ta2Sk3Sx4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
+  relayArrived: 'Ra1Rr2Iv3Ed4Xy5Za6Bc7De8Fg9Hi0Jk1Lm2No3Pq4R',
+  delivered: 'De1Li2Ve3Re4Dx5Yz6Ab7Cd8Ef9Gh0Ij1Kl2Mn3Op4Q',
+  relayAlert: 'Al1Er2Tx3Yz4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
+  relayProblem: 'Pr1Ob2Le3Mx4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
 }
 
 // As constants.ts ships them (a deployment replaces them, so they are written out here).
@@ -30,6 +35,11 @@ const PLACEHOLDERS: Record<TemplateKey, string> = {
   buyUpdate: 'TPL_BUY_UPDATE',
   orderForYou: 'TPL_ORDER_FOR_YOU',
   merchantResult: 'TPL_MERCHANT_RESULT',
+  relayTasks: 'TPL_RELAY_TASKS',
+  relayArrived: 'TPL_RELAY_ARRIVED',
+  delivered: 'TPL_DELIVERED',
+  relayAlert: 'TPL_RELAY_ALERT',
+  relayProblem: 'TPL_RELAY_PROBLEM',
 }
 
 const check = (id: string, input: Parameters<typeof configChecks>[0]) => configChecks(input).find((c) => c.id === id)
@@ -59,7 +69,7 @@ describe('template ids', () => {
   it('real ids are fine anywhere; an empty one is a problem even locally; one id for two templates too', () => {
     expect(check('templates', { templates: REAL, env: 'prod-1a2b', local: false })).toMatchObject({
       ok: true,
-      message: '10 个模板 ID 都已填写。',
+      message: '15 个模板 ID 都已填写。',
     })
     const empty = check('templates', { templates: { ...REAL, antigenReminder: '' }, env: 'local', local: true })
     expect(empty?.ok).toBe(false)

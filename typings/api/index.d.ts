@@ -4,11 +4,13 @@
  */
 import type { AntigenApi } from './antigen'
 import type { CommunityApi } from './community'
+import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
 export * from './community'
+export * from './delivery'
 export * from './groupbuy'
 export * from './sheets'
 
@@ -87,6 +89,17 @@ export type ErrorCode =
   | 'PAYMENT_INVALID'
   /** A staged order import still has rows no person resolved. */
   | 'IMPORT_UNRESOLVED'
+  // Delivery relay
+  /** The delivery has no plan yet: nobody has tasks in it. */
+  | 'NOT_PLANNED'
+  /** The goods have not reached the gate, or are still resting: nothing goes to the buildings yet. */
+  | 'DELIVERY_NOT_STARTED'
+  /** Every bag of the delivery is delivered: nothing changes any more. */
+  | 'DELIVERY_DONE'
+  /** A trip, building or bag that is not on the caller's list. */
+  | 'NOT_YOUR_TASK'
+  /** Already marked by someone else (the message says who and when). */
+  | 'ALREADY_MARKED'
 
 export interface Ok<T> {
   ok: true
@@ -116,6 +129,8 @@ export interface Api {
   antigen: AntigenApi
   /** Group buys and supply drops: merchants, buys, orders, payments. */
   groupbuy: GroupBuyApi
+  /** The delivery relay: plans, stages, marks, the live board, problems. */
+  delivery: DeliveryApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }

@@ -1,0 +1,123 @@
+// What every action of the delivery function shares: loading a delivery and its buildings, who manages which part
+// (committee and 团长 all of it; 营长, building and floor leads their buildings), the people a plan can use (their
+// grants and names), names as the one visibility policy lets the caller see them, and transactions retried when two
+// marks of one building collide.
+import type { RoleGrant } from '../../../typings/api'
+import type { BuildingDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
+import type { DeliveryBuildingDoc, RelayDeliveryDoc } from '../../../server/delivery/model'
+import { AppError, hasRole, isAppError, z, type ActionContext } from '../../../server/kernel'
+import type { RawTransaction } from '../../../server/kernel/db'
+import type { CollectionName } from '../../../server/collections'
+import { data } from '../../../server/platform/cloud'
+import { fieldsForCommunityPerson, leadsPartOf, showName } from '../../../server/platform/visibility'
+
+export const id = (label: string) => z.string().min(1).max(120).describe(label)
+
+/** The page a volunteer's notices open, and a household's. */
+export const TASKS_PAGE = 'packageDelivery/pages/tasks'
+export const MINE_PAGE = 'packageDelivery/pages/mine'
+export const BOARD_PAGE = 'packageDelivery/pages/board'
+export const PROBLEMS_PAGE = 'packageDelivery/pages/problems'
+
+export const stopId = (deliveryId: string, householdId: string) => `${deliveryId}:${householdId}`
+export const buildingPartId = (deliveryId: string, buildingId: string) => `${deliveryId}:${buildingId}`
+
+export async function loadDelivery(ctx: ActionContext, deliveryId: string): Promise<RelayDeliveryDoc> {
+  return ctx.memo(`delivery:${deliveryId}`, async () => {
+    const doc = await data.get<RelayDeliveryDoc>('deliveries', deliveryId)
+    if (!doc) throw new AppError('NOT_FOUND', '找不到这次配送', 'deliveryId')
+    return doc
+  })
+}
+
+/** Committee or 团长 of the community: the whole delivery is theirs to plan and run. */
+export const runsCommunity = (grants: readonly RoleGrant[], communityId: string): boolean =>
+  hasRole(grants, ['committee', 'communityLead'], { communityId })
+
+export const isCommittee = (grants: readonly RoleGrant[], communityId: string): boolean =>
+  hasRole(grants, ['committee'], { communityId })
+
+/** Whether the caller manages this building's part (committee, 团长, its 营长, its building or floor leads). */
+export const managesBuilding = (
+  grants: readonly RoleGrant[],
+  b: { communityId: string; groupId: string; buildingId: string },
+): boolean => leadsPartOf(grants, b)
+
+/** A person's name as this caller may see it: full to the committee, masked to everyone else. */
+export const nameFor = (grants: readonly RoleGrant[], communityId: string, name: string): string =>
+  showName(fieldsForCommunityPerson(grants, communityId).name, name)
+
+export const txGet = async <T>(tx: RawTransaction, coll: CollectionName, docId: string): Promise<T | null> =>
+  ((await tx.collection(coll).doc(docId).get()) as { data: T | null }).data
+
+/**
+ * Run a transaction, again (up to 4 times, with a short random wait) when it failed for another reason than an
+ * AppError: two marks of the same building at the same moment conflict on its counters, and one of them retries.
+ */
+export async function inTransaction<T>(fn: (tx: RawTransaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await data.raw.runTransaction(fn)
+    } catch (err) {
+      if (isAppError(err) || attempt >= 4) throw err
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 60 * attempt))
+    }
+  }
+}
+
+/** A role holder: openid, the grant and the name the ledger (or the grant) knows them by. */
+export interface Person {
+  openid: string
+  name: string
+  grant: RoleDoc
+}
+
+/** Names of role holders: the household member behind the grant, else the grant's holder name. */
+export async function namedPeople(roles: readonly RoleDoc[]): Promise<Person[]> {
+  const households = await data.byIds<HouseholdDoc>(
+    'households',
+    roles.flatMap((r) => (r.householdId ? [r.householdId] : [])),
+  )
+  return roles.map((r) => {
+    const member = r.householdId ? households.get(r.householdId)?.members.find((m) => m.id === r.memberId) : undefined
+    return { openid: r.openid, name: member?.name ?? r.holderName ?? '志愿者', grant: r }
+  })
+}
+
+/** The community's buildings in its order. */
+export async function communityBuildings(communityId: string): Promise<BuildingDoc[]> {
+  return (await data.findAll<BuildingDoc>('buildings', { communityId }, { orderBy: [['order', 'asc']] })).sort(
+    (a, b) => a.order - b.order,
+  )
+}
+
+/** A delivery's building parts, in the community's building order. */
+export async function deliveryBuildings(deliveryId: string): Promise<DeliveryBuildingDoc[]> {
+  return (await data.findAll<DeliveryBuildingDoc>('deliveryBuildings', { deliveryId })).sort(
+    (a, b) => a.order - b.order,
+  )
+}
+
+/** Openids of the role holders who hear of the whole community's problems: the committee and 团长. */
+export async function communityManagers(communityId: string, groupId?: string): Promise<string[]> {
+  const roles = await data.findAll<RoleDoc>('roles', {
+    communityId,
+    role: data._.in(groupId ? ['committee', 'communityLead', 'groupLead'] : ['committee', 'communityLead']),
+  })
+  return [...new Set(roles.filter((r) => r.role !== 'groupLead' || r.scope.groupId === groupId).map((r) => r.openid))]
+}
+
+/** Openids of a building's leads (building leads; floor leads of it too). */
+export async function buildingLeads(communityId: string, buildingId: string): Promise<string[]> {
+  const roles = await data.findAll<RoleDoc>('roles', {
+    communityId,
+    role: data._.in(['buildingLead', 'floorLead']),
+    'scope.buildingId': buildingId,
+  })
+  return [...new Set(roles.map((r) => r.openid))]
+}
+
+/** Refuse changes to a delivery that is finished. */
+export function notDone(d: RelayDeliveryDoc): void {
+  if (d.status === 'done') throw new AppError('DELIVERY_DONE')
+}
