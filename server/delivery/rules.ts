@@ -63,18 +63,18 @@ export function resolveSettings(
 
 // ---------- shifts ----------
 
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
 const minutesOf = (hhmm: string): number => {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm.trim())
-  if (!m) return Number.NaN
-  const h = Number(m[1])
-  const min = Number(m[2])
-  return h <= 24 && min < 60 ? Math.min(h * 60 + min, 24 * 60) : Number.NaN
+  const m = HHMM.exec(hhmm)
+  return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN
 }
 
 /**
- * Whether a volunteer is on shift at `at` (Shanghai time). No shifts: on call at any hour. A shift whose `to` is
- * earlier than its `from` runs past midnight, its hours after midnight belonging to the day it started on (a
- * Friday 22:00–06:00 shift covers Saturday 03:00); `from` equal to `to` is the whole day.
+ * Whether a volunteer is on shift at `at` (Shanghai time), as server/community/shifts.ts `onShift` reads shifts
+ * (the same rules, kept here so the relay's rules stand alone). No shifts: on call at any hour. `from` inclusive,
+ * `to` exclusive; a shift whose `to` is earlier than its `from` runs past midnight, its hours after midnight
+ * belonging to the day it started on (a Monday 22:00–06:00 shift covers Tuesday 03:00). A shift with `from` equal
+ * to `to`, or a time that is not 'HH:mm', covers no time.
  */
 export function onShift(shifts: readonly VolunteerShift[] | undefined, at: Date): boolean {
   if (!shifts || shifts.length === 0) return true
@@ -85,9 +85,8 @@ export function onShift(shifts: readonly VolunteerShift[] | undefined, at: Date)
   return shifts.some((s) => {
     const from = minutesOf(s.from)
     const to = minutesOf(s.to)
-    if (Number.isNaN(from) || Number.isNaN(to)) return false
+    if (Number.isNaN(from) || Number.isNaN(to) || from === to) return false
     const on = (d: number) => !s.days || s.days.length === 0 || s.days.includes(d)
-    if (from === to) return on(day)
     if (from < to) return on(day) && now >= from && now < to
     return (now >= from && on(day)) || (now < to && on(before))
   })

@@ -159,6 +159,20 @@ describe('shifts', () => {
     expect(onShift([{ from: '22:00', to: '06:00', days: [1] }], wed3)).toBe(false)
     expect(onShift([{ from: '22:00', to: '06:00' }], AT)).toBe(false)
   })
+
+  it('reads a shift with no length or an unreadable time as covering no time', () => {
+    expect(onShift([{ from: '14:00', to: '14:00' }], AT)).toBe(false)
+    expect(onShift([{ from: '1pm', to: '17:00' }], AT)).toBe(false)
+    expect(
+      onShift(
+        [
+          { from: '1pm', to: '17:00' },
+          { from: '13:30', to: '14:30' },
+        ],
+        AT,
+      ),
+    ).toBe(true)
+  })
 })
 
 describe('transport trips', () => {
@@ -270,6 +284,35 @@ describe('transport trips', () => {
     checkPlan(bs, trips, 40)
     expect(buildingsOf(trips, 'x')).toEqual(['b1', 'b2'])
     expect(buildingsOf(trips, 'y')).toEqual(['b3', 'b4', 'b5'])
+  })
+
+  it('honours posts and carries everything someone may take (random cases)', () => {
+    const r = rng(12)
+    for (let round = 0; round < 200; round++) {
+      const n = r.int(1, 40)
+      const bs = Array.from({ length: n }, (_, i) => building(i + 1, r.int(0, 70)))
+      const vs = Array.from({ length: r.int(0, 5) }, (_, i) =>
+        volunteer(
+          `v${i}`,
+          r.next() < 0.6 ? Array.from({ length: r.int(1, 6) }, () => `b${r.int(1, n + 2)}`) : [],
+          r.next() < 0.2 ? { shifts: [{ from: '08:00', to: '12:00' }] } : {},
+        ),
+      )
+      const capacity = r.int(5, 50)
+      const { trips, unassigned } = planTrips(bs, vs, { capacity, at: AT })
+      checkPlan(bs, trips, capacity)
+      const onDuty = vs.filter((v) => !v.shifts)
+      for (const t of trips) {
+        const v = onDuty.find((x) => x.openid === t.openid) as TransportVolunteer
+        expect(v).toBeDefined()
+        if (v.posts.length) for (const s of t.stops) expect(v.posts).toContain(s.buildingId)
+      }
+      const anyone = onDuty.some((v) => v.posts.length === 0)
+      const takable = (b: PlanBuilding) => anyone || onDuty.some((v) => v.posts.includes(b.buildingId))
+      expect(unassigned).toEqual(bs.filter((b) => b.bags > 0 && !takable(b)).map((b) => b.buildingId))
+      const got = carried(trips)
+      for (const b of bs.filter((x) => x.bags > 0 && takable(x))) expect(got.get(b.buildingId)?.bags).toBe(b.bags)
+    }
   })
 
   it('returns the buildings nobody may take, and skips buildings with no bags', () => {
