@@ -159,6 +159,18 @@ export const INDEXES: readonly IndexSpec[] = [
 
   // Delivery relay: a delivery's building parts in order (plan, board, housekeeping).
   { collection: 'deliveryBuildings', fields: ['deliveryId', 'order'], why: 'plan, board, sheets, housekeeping' },
+  { collection: 'deliveries', fields: ['communityId', '-deliveryAt'], why: 'listDeliveries, myDeliveries' },
+  { collection: 'deliveries', fields: ['status', 'deliveryAt'], why: 'the timer: rests ended, auto-receive, alerts' },
+  { collection: 'deliveryStops', fields: ['deliveryId', 'buildingId'], why: 'a door team’s stops, sheets' },
+  {
+    collection: 'deliveryStops',
+    fields: ['deliveryId', 'status', 'delivered.at'],
+    why: 'the timer: bags delivered long enough ago to count as received',
+  },
+  { collection: 'deliveryStops', fields: ['householdId', '-updatedAt'], why: 'householdDeliveries' },
+  { collection: 'deliveryTrips', fields: ['deliveryId', 'openid'], why: 'plan, a volunteer’s trips, arrival' },
+  { collection: 'deliveryProblems', fields: ['communityId', '-at'], why: 'listProblems' },
+  { collection: 'deliveryProblems', fields: ['deliveryId', 'status'], why: 'the board’s open problems' },
 ]
 
 /** Field and direction of an index key. */

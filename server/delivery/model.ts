@@ -44,14 +44,19 @@ export interface DeliveryRelayFields {
     /** Transport volunteers who dropped out of this delivery. */
     dropped: { openid: string; reason: string; at: Date; by: string }[]
   }
+  /** The lease of a planning under way (one planning of a delivery at a time). */
+  planning?: { token: string; until: Date }
   arrival?: StepDoc & { check: ArrivalCheck; note?: string; photo?: string }
   restUntil?: Date
   restEndedAt?: Date
   doneAt?: Date
+  /** Done and every bag confirmed (or received automatically): the timer looks at it no more. */
+  settledAt?: Date
   /** Alerts already pushed (kind:buildingId), so each is pushed once. */
   alerted?: string[]
   /** Community-wide counts kept by the timer from the building documents (the list reads these). */
   totals?: { delivered: number; received: number; problems: number }
+  updatedAt?: Date
 }
 
 /** A `deliveries` document as the relay reads and writes it. */

@@ -180,6 +180,19 @@ export function fieldsForCommunityPerson(grants: readonly RoleGrant[], community
 }
 
 /**
+ * Whether the caller is a lead of some part of the community, or its committee: who sees a delivery's board and its
+ * photos (photos go to leads and above only).
+ */
+export function isLeadOrAbove(grants: readonly RoleGrant[], communityId: string): boolean {
+  return grants.some(
+    (g) =>
+      (g.role === 'committee' || (LEAD_ROLES as readonly Role[]).includes(g.role)) &&
+      g.scope.communityId === communityId &&
+      g.scope.householdId === undefined,
+  )
+}
+
+/**
  * Whether the caller leads some or all of a building (building or floor lead, 营长, 团长, committee): the building's
  * chain is then detailed for the households their grants cover.
  */

@@ -4,7 +4,8 @@
 // marks of one building collide.
 import type { RoleGrant } from '../../../typings/api'
 import type { BuildingDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
-import type { DeliveryBuildingDoc, RelayDeliveryDoc } from '../../../server/delivery/model'
+import type { DeliveryBuildingDoc, DeliveryStopDoc, RelayDeliveryDoc } from '../../../server/delivery/model'
+import type { Grant } from '../../../server/platform/grants'
 import { AppError, hasRole, isAppError, z, type ActionContext } from '../../../server/kernel'
 import type { RawTransaction } from '../../../server/kernel/db'
 import type { CollectionName } from '../../../server/collections'
@@ -120,4 +121,62 @@ export async function buildingLeads(communityId: string, buildingId: string): Pr
 /** Refuse changes to a delivery that is finished. */
 export function notDone(d: RelayDeliveryDoc): void {
   if (d.status === 'done') throw new AppError('DELIVERY_DONE')
+}
+
+/** The caller's name in the community (a household member behind one of their grants, else a grant's name). */
+export async function callerName(ctx: ActionContext, communityId: string): Promise<string> {
+  const grants = (ctx.grants as unknown as readonly Grant[]).filter((g) => g.scope.communityId === communityId)
+  const people = await namedPeople(grants.map((g) => ({ ...g, openid: ctx.caller.openid }) as unknown as RoleDoc))
+  return (people.find((p) => p.grant.householdId) ?? people[0])?.name ?? '志愿者'
+}
+
+/** What a bag's status counts for in its building's counters (received bags count as delivered too). */
+export function counts(status: DeliveryStopDoc['status']): { delivered: number; received: number; problems: number } {
+  return {
+    delivered: status === 'delivered' || status === 'received' ? 1 : 0,
+    received: status === 'received' ? 1 : 0,
+    problems: status === 'problem' ? 1 : 0,
+  }
+}
+
+/** The counter moves of a set of status changes. */
+export function deltas(changes: readonly (readonly [DeliveryStopDoc['status'], DeliveryStopDoc['status']])[]) {
+  const d = { delivered: 0, received: 0, problems: 0 }
+  for (const [from, to] of changes) {
+    const a = counts(from)
+    const b = counts(to)
+    d.delivered += b.delivered - a.delivered
+    d.received += b.received - a.received
+    d.problems += b.problems - a.problems
+  }
+  return d
+}
+
+/** Where the relay of a delivery is: `resting` past its rest's end counts as relaying. */
+export function relaying(d: RelayDeliveryDoc, now: Date): boolean {
+  return d.status === 'relaying' || (d.status === 'resting' && !!d.restUntil && new Date(d.restUntil) <= now)
+}
+
+/** Move a delivery whose rest is over to relaying (a compare-and-set; idempotent). */
+export async function advanceRest(d: RelayDeliveryDoc, now: Date): Promise<RelayDeliveryDoc> {
+  if (d.status !== 'resting' || !d.restUntil || new Date(d.restUntil) > now) return d
+  await data.updateWhere(
+    'deliveries',
+    { _id: d._id, status: 'resting' },
+    { status: 'relaying', restEndedAt: new Date(d.restUntil), updatedAt: now },
+  )
+  return { ...d, status: 'relaying', restEndedAt: new Date(d.restUntil) }
+}
+
+/** The delivery is done once every building part is; then its status says so (once). */
+export async function finishIfDone(deliveryId: string, now: Date): Promise<boolean> {
+  const left = await data.count('deliveryBuildings', { deliveryId, stage: data._.neq('done') })
+  if (left > 0) return false
+  return (
+    (await data.updateWhere(
+      'deliveries',
+      { _id: deliveryId, status: data._.in(['resting', 'relaying']) },
+      { status: 'done', doneAt: now, updatedAt: now },
+    )) > 0
+  )
 }
