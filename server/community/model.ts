@@ -1,6 +1,6 @@
 // The community's documents as stored in the database (structure, households, roles, invites, join requests,
 // consents). Views sent to clients are in typings/api; these never leave the server.
-import type { ConsentKind, JoinStatus, ResidentFlag, RevealReason, Role, Scope, VolunteerType } from '../../typings/api'
+import type { ConsentKind, JoinStatus, ResidentFlag, RevealReason, Role, Scope, VolunteerShift, VolunteerType } from '../../typings/api'
 
 export interface CommunityDoc {
   _id: string
@@ -117,6 +117,8 @@ export interface RoleDoc {
   scope: Scope
   volunteerType?: VolunteerType
   posts?: string[]
+  /** A volunteer's shifts (server/community/shifts.ts); absent: on call at any hour. */
+  shifts?: VolunteerShift[]
   proxy?: boolean
   /** Who this grant is for, when it came from a household member. */
   householdId?: string

@@ -62,6 +62,7 @@ export function toGrant(d: RoleDoc): Grant {
   const g: Grant = { id: d._id, role: d.role, scope: d.scope }
   if (d.volunteerType) g.volunteerType = d.volunteerType
   if (d.posts) g.posts = d.posts
+  if (d.shifts && d.shifts.length > 0) g.shifts = d.shifts
   if (d.proxy) g.proxy = true
   if (d.householdId) g.householdId = d.householdId
   if (d.memberId) g.memberId = d.memberId

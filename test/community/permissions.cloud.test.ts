@@ -189,6 +189,11 @@ const MATRIX: Record<
     }),
     allowed: ['committee', 'communityLead'],
   },
+  // The fixture's volunteers are community-wide (运输, 应急): their building's lead may not change their post.
+  setVolunteerPost: {
+    payload: (p) => ({ roleId: p.roleId, shifts: [{ from: '08:00', to: '12:00' }] }),
+    allowed: ['committee', 'communityLead'],
+  },
   revokeRole: { payload: (p) => ({ roleId: p.roleId }), allowed: ['committee', 'communityLead'] },
   // The community's committee member made without a household: named on the role.
   setRoleHolderName: {

@@ -8,6 +8,17 @@ export type Role =
 export type VolunteerType = 'online' | 'testing' | 'building' | 'patrol' | 'transport' | 'emergency'
 
 /**
+ * A volunteer's shift (班次): daily hours in Shanghai time, 「08:00」–「12:00」; `to` earlier than `from` runs past
+ * midnight. `days` (1 = Monday … 7 = Sunday) limits it to those weekdays; absent: every day. No task reaches a
+ * volunteer outside their shifts (a volunteer with no shifts set is on call at any hour).
+ */
+export interface VolunteerShift {
+  from: string
+  to: string
+  days?: number[]
+}
+
+/**
  * A place in the tree: the more levels named, the narrower the scope. A grant covers a target when every level
  * the grant names equals the target's; targets are always fully qualified.
  */
@@ -25,6 +36,8 @@ export interface RoleGrant {
   volunteerType?: VolunteerType
   /** Buildings a volunteer covers (定岗). */
   posts?: string[]
+  /** A volunteer's hours (at most 4 shifts). */
+  shifts?: VolunteerShift[]
   /** A resident grant held by someone managing a household for its members (代管). */
   proxy?: boolean
 }
@@ -47,6 +60,8 @@ export interface RoleView extends RoleGrant {
    * 「未登记姓名」 and the committee can set one (setRoleHolderName). Absent with no `holder`: hidden from the caller.
    */
   unnamed?: true
+  /** A volunteer's shifts in words: 「每天 08:00–12:00；周六、周日 18:00–22:00」. */
+  shiftsText?: string
 }
 
 export interface HouseholdRef {
@@ -602,9 +617,15 @@ export interface CommunityApi {
       floor?: number
       volunteerType?: VolunteerType
       posts?: string[]
+      shifts?: VolunteerShift[]
     }
     output: RoleView
   }
+  /**
+   * Change a volunteer's post (定岗): the buildings they cover and their shifts (committee, 团长; a building lead for
+   * a 楼栋 volunteer of their building).
+   */
+  setVolunteerPost: { input: { roleId: string; posts?: string[]; shifts?: VolunteerShift[] }; output: RoleView }
   revokeRole: { input: { roleId: string }; output: { revoked: boolean } }
   /**
    * The name shown for a role holder no member record names (a committee member made at bootstrap, a merchant):

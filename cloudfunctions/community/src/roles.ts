@@ -1,12 +1,24 @@
 // Granting and revoking roles. A role is held by a WeChat user at a place; the committee grants them to residents
 // who have joined their household.
-import type { RoleGrant, RoleView, VolunteerType } from '../../../typings/api'
-import type { BuildingDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
-import { action, AppError, defineActions, hasRole, isDuplicateKey, nameText, nowDate, z } from '../../../server/kernel'
+import type { RoleGrant, RoleView, Scope, VolunteerShift, VolunteerType } from '../../../typings/api'
+import type { BuildingDoc, CommunityDoc, GroupDoc, HouseholdDoc, RoleDoc } from '../../../server/community/model'
+import {
+  action,
+  AppError,
+  defineActions,
+  hasRole,
+  isAppError,
+  isDuplicateKey,
+  nameText,
+  nowDate,
+  z,
+  type ActionContext,
+} from '../../../server/kernel'
 import { roleId } from '../../../server/community/ids'
+import { normalShifts, shiftsSchema } from '../../../server/community/shifts'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
-import { loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/platform/places'
+import { buildingScope, loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/platform/places'
 import { toGrant, trusted } from '../../../server/platform/grants'
 import { fieldsFor, fieldsForCommunityPerson, householdTarget, showName } from '../../../server/platform/visibility'
 import { communityView, DEFAULT_CAPS } from './structure'
@@ -15,6 +27,101 @@ import { roleViews } from './views'
 const id = (label: string) => z.string().min(1).max(64).describe(label)
 const VOLUNTEER = z.enum(['online', 'testing', 'building', 'patrol', 'transport', 'emergency']).describe('志愿者类型')
 const communityScope = (i: { communityId: string }) => ({ communityId: i.communityId })
+const POSTS = z.array(id('岗位楼栋')).max(50).describe('负责楼栋')
+
+/**
+ * The place a volunteer grant or post change targets: a 楼栋 volunteer's one building (so that building's lead is
+ * covered as well as the committee and 团长), else the community. A building that cannot be found, or is another
+ * community's, leaves the community: the committee then hears why from the handler, a building lead is refused.
+ */
+async function postTarget(ctx: ActionContext, communityId: string, building: string | undefined): Promise<Scope> {
+  if (building === undefined) return { communityId }
+  try {
+    const b = await loadBuilding(ctx, building)
+    if (b.communityId === communityId) return buildingScope(b)
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'NOT_FOUND') throw err
+  }
+  return { communityId }
+}
+
+/** The one building of a 楼栋 volunteer's posts, when the posts are exactly one building. */
+const onlyPost = (type: VolunteerType | undefined, posts: readonly string[] | undefined): string | undefined =>
+  type === 'building' && posts?.length === 1 ? posts[0] : undefined
+
+/**
+ * A volunteer's posts checked: each a building of the community, duplicates dropped; a 楼栋 volunteer helps the
+ * households of exactly one building. Returns the buildings found.
+ */
+async function checkPosts(
+  communityId: string,
+  type: VolunteerType,
+  given: readonly string[],
+): Promise<{ posts: string[]; buildings: Map<string, BuildingDoc> }> {
+  const posts = [...new Set(given)]
+  if (type === 'building' && posts.length !== 1)
+    throw new AppError('INVALID_INPUT', '楼栋志愿者只负责一栋楼：请选且只选一栋', 'posts')
+  const buildings = posts.length ? await data.byIds<BuildingDoc>('buildings', posts) : new Map<string, BuildingDoc>()
+  if (posts.some((p) => buildings.get(p)?.communityId !== communityId))
+    throw new AppError('NOT_FOUND', '负责楼栋中有不属于本小区的楼栋', 'posts')
+  return { posts, buildings }
+}
+
+/**
+ * A volunteer type's cap and where its slots are. The community-wide kinds count across the community; 楼栋
+ * volunteers are counted per building, each building having up to `cap` of its own.
+ */
+function capOf(
+  community: CommunityDoc,
+  type: VolunteerType,
+  posts: readonly string[],
+  names: Map<string, BuildingDoc>,
+) {
+  const cap = { ...DEFAULT_CAPS, ...community.settings.volunteerCaps }[type] ?? null
+  if (cap === null) return null
+  const where: Record<string, unknown> = { communityId: community._id, role: 'volunteer', volunteerType: type }
+  if (type === 'building') {
+    const building = posts[0] as string
+    where.posts = building
+    return {
+      cap,
+      where,
+      slot: (n: number) => `vol_${community._id}_building_${building}_${n}`,
+      full: `${names.get(building)?.name ?? '这栋楼'}的楼栋志愿者已满 ${cap} 人`,
+    }
+  }
+  return {
+    cap,
+    where,
+    slot: (n: number) => `vol_${community._id}_${type}_${n}`,
+    full: `${VOLUNTEER_LABELS[type]}志愿者已满 ${cap} 人`,
+  }
+}
+
+/**
+ * Writes a capped volunteer grant into the first free slot 1..cap: an insert on a taken slot fails atomically, so
+ * two grants at the same moment can never exceed the cap. Grants from before the cap was set sit outside the
+ * slots: a count after the insert sees them, and a grant that finds the cap exceeded takes itself back. (The last
+ * grant to count sees every other that stayed, so the cap holds however they interleave.) Returns the slot's id.
+ */
+async function insertInSlot(doc: RoleDoc, capped: NonNullable<ReturnType<typeof capOf>>): Promise<string> {
+  if ((await data.count('roles', capped.where)) >= capped.cap) throw new AppError('VOLUNTEER_CAP_REACHED', capped.full)
+  for (let n = 1; n <= capped.cap; n++) {
+    const slot = capped.slot(n)
+    try {
+      await data.insert('roles', { ...doc, _id: slot })
+    } catch (err) {
+      if (isDuplicateKey(err)) continue
+      throw err
+    }
+    if ((await data.count('roles', capped.where)) > capped.cap) {
+      await data.remove('roles', slot)
+      break
+    }
+    return slot
+  }
+  throw new AppError('VOLUNTEER_CAP_REACHED', capped.full)
+}
 
 /** The member of a household a role is for, when there is one still: their record names them. */
 function memberOf(d: RoleDoc, households: ReadonlyMap<string, HouseholdDoc>) {
@@ -94,12 +201,15 @@ export const rolesActions = defineActions('community', {
         buildingId: id('楼栋').optional(),
         floor: z.number().int().min(-5).max(200).optional().describe('楼层'),
         volunteerType: VOLUNTEER.optional(),
-        posts: z.array(id('岗位楼栋')).max(50).optional().describe('负责楼栋'),
+        posts: POSTS.optional(),
+        shifts: shiftsSchema.optional(),
       })
       .strict(),
+    // A building lead may make a 楼栋 volunteer for their own building, that building as the post.
     access: {
-      roles: ['committee', 'communityLead'],
-      scope: communityScope,
+      roles: ['committee', 'communityLead', 'buildingLead'],
+      scope: (i, ctx) =>
+        postTarget(ctx, i.communityId, i.role === 'volunteer' ? onlyPost(i.volunteerType, i.posts) : undefined),
     },
     handler: async (input, ctx): Promise<RoleView> => {
       const community = await loadCommunity(ctx, input.communityId)
@@ -140,18 +250,19 @@ export const rolesActions = defineActions('community', {
         place = g._id
       }
       let posts: string[] | undefined
+      let postBuildings = new Map<string, BuildingDoc>()
+      let shifts: VolunteerShift[] | undefined
       const type: VolunteerType | undefined = input.volunteerType
       if (input.role === 'volunteer') {
         if (!type) throw new AppError('INVALID_INPUT', '请选择志愿者类型', 'volunteerType')
-        posts = [...new Set(input.posts ?? [])]
-        if (posts.length) {
-          const found = await data.byIds<BuildingDoc>('buildings', posts)
-          if (posts.some((p) => found.get(p)?.communityId !== community._id))
-            throw new AppError('NOT_FOUND', '负责楼栋中有不属于本小区的楼栋', 'posts')
-        }
+        const checked = await checkPosts(community._id, type, input.posts ?? [])
+        posts = checked.posts
+        postBuildings = checked.buildings
+        if (input.shifts?.length) shifts = normalShifts(input.shifts)
         place = type
-      } else if (type || input.posts) {
-        throw new AppError('INVALID_INPUT', '只有志愿者需要类型和负责楼栋', type ? 'volunteerType' : 'posts')
+      } else if (type || input.posts || input.shifts) {
+        const field = type ? 'volunteerType' : input.posts ? 'posts' : 'shifts'
+        throw new AppError('INVALID_INPUT', '只有志愿者需要类型、负责楼栋和班次', field)
       }
 
       const doc: RoleDoc = {
@@ -167,6 +278,7 @@ export const rolesActions = defineActions('community', {
       }
       if (type) doc.volunteerType = type
       if (posts) doc.posts = posts
+      if (shifts) doc.shifts = shifts
       const same = type
         ? await data.count('roles', {
             communityId: community._id,
@@ -179,32 +291,71 @@ export const rolesActions = defineActions('community', {
           : 0
       if (same > 0) throw new AppError('ROLE_EXISTS')
 
-      const cap = type ? ({ ...DEFAULT_CAPS, ...community.settings.volunteerCaps }[type] ?? null) : null
-      if (
-        cap !== null &&
-        (await data.count('roles', { communityId: community._id, role: 'volunteer', volunteerType: type })) >= cap
-      ) {
-        throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
-      }
-      if (cap === null) {
-        await data.set('roles', doc)
-      } else {
-        // Capped types use slot ids 1..cap: an insert on a taken slot fails atomically, so two committee members
-        // granting at the same moment can never exceed the cap.
-        let placed = false
-        for (let slot = 1; slot <= cap && !placed; slot++) {
-          try {
-            await data.insert('roles', { ...doc, _id: `vol_${community._id}_${type}_${slot}` })
-            doc._id = `vol_${community._id}_${type}_${slot}`
-            placed = true
-          } catch (err) {
-            if (!isDuplicateKey(err)) throw err
-          }
-        }
-        if (!placed)
-          throw new AppError('VOLUNTEER_CAP_REACHED', `${VOLUNTEER_LABELS[type as VolunteerType]}志愿者已满 ${cap} 人`)
-      }
+      const capped = type ? capOf(community, type, posts ?? [], postBuildings) : null
+      if (capped) doc._id = await insertInSlot(doc, capped)
+      else await data.set('roles', doc)
       const [view] = await namedViews([doc], ctx.grants)
+      return view as RoleView
+    },
+  }),
+
+  setVolunteerPost: action({
+    input: z
+      .object({ roleId: id('角色'), posts: POSTS.optional(), shifts: shiftsSchema.optional() })
+      .strict()
+      .refine((i) => i.posts !== undefined || i.shifts !== undefined, {
+        message: '请修改负责楼栋或班次',
+        path: ['posts'],
+      }),
+    // A building lead: only a 楼栋 volunteer of their building, who stays there.
+    access: {
+      roles: ['committee', 'communityLead', 'buildingLead'],
+      scope: async (i, ctx) => {
+        const role = await ctx.memo('role', () => data.get<RoleDoc>('roles', i.roleId))
+        if (!role || trusted([role]).length === 0) throw new AppError('NOT_FOUND', '找不到这个角色', 'roleId')
+        const own = role.role === 'volunteer' ? onlyPost(role.volunteerType, role.posts) : undefined
+        const stays = i.posts === undefined || (i.posts.length > 0 && i.posts.every((p) => p === own))
+        return postTarget(ctx, role.communityId, stays ? own : undefined)
+      },
+    },
+    handler: async (input, ctx): Promise<RoleView> => {
+      const role = (await ctx.memo('role', () => data.get<RoleDoc>('roles', input.roleId))) as RoleDoc
+      const type = role.volunteerType
+      if (role.role !== 'volunteer' || !type)
+        throw new AppError('INVALID_INPUT', '只有志愿者有负责楼栋和班次', 'roleId')
+      const community = await loadCommunity(ctx, role.communityId)
+      const next: RoleDoc = { ...role }
+      let buildings = new Map<string, BuildingDoc>()
+      if (input.posts !== undefined) {
+        const checked = await checkPosts(community._id, type, input.posts)
+        buildings = checked.buildings
+        next.posts = checked.posts
+      }
+      if (input.shifts !== undefined) {
+        if (input.shifts.length) next.shifts = normalShifts(input.shifts)
+        else delete next.shifts
+      }
+
+      // A 楼栋 volunteer moving to another building takes a slot of that building, within its cap.
+      const moved = type === 'building' && onlyPost(type, role.posts) !== onlyPost(type, next.posts)
+      const capped = moved ? capOf(community, type, next.posts ?? [], buildings) : null
+      if (capped) {
+        const oldId = role._id
+        const newId = await insertInSlot(next, capped)
+        // Someone else moved or revoked it meanwhile: undo ours rather than leave the volunteer twice.
+        if ((await data.remove('roles', oldId)) === 0) {
+          await data.remove('roles', newId)
+          throw new AppError('CONFLICT', '这位志愿者刚被别人修改过，请刷新后再试', 'roleId')
+        }
+        next._id = newId
+      } else {
+        const patch: Record<string, unknown> = {}
+        if (input.posts !== undefined) patch.posts = next.posts
+        if (input.shifts !== undefined) patch.shifts = next.shifts ?? data._.remove()
+        if ((await data.update('roles', role._id, patch)) === 0 && !(await data.get<RoleDoc>('roles', role._id)))
+          throw new AppError('NOT_FOUND', '找不到这个角色', 'roleId')
+      }
+      const [view] = await namedViews([next], ctx.grants)
       return view as RoleView
     },
   }),

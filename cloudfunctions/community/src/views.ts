@@ -7,8 +7,12 @@ import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { iso } from '../../../server/platform/places'
 import { showName, type Level } from '../../../server/platform/visibility'
+import { shiftText } from '../../../server/community/shifts'
 
-/** Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」. */
+/**
+ * Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」; a volunteer's shifts in words
+ * beside (`shiftsText`).
+ */
 export async function roleViews(grants: Grant[], holders?: Map<string, string>): Promise<RoleView[]> {
   const [communities, buildings, groups, households] = await Promise.all([
     data.byIds<CommunityDoc>(
@@ -58,6 +62,10 @@ export async function roleViews(grants: Grant[], holders?: Map<string, string>):
     const view: RoleView = { id: g.id, role: g.role, scope: g.scope, place: `${place} ${ROLE_LABELS[g.role]}`.trim() }
     if (g.volunteerType) view.volunteerType = g.volunteerType
     if (g.posts) view.posts = g.posts
+    if (g.shifts) {
+      view.shifts = g.shifts
+      view.shiftsText = shiftText(g.shifts)
+    }
     if (g.proxy) view.proxy = true
     const holder = holders?.get(g.id)
     if (holder) view.holder = holder
