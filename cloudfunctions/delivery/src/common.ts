@@ -168,15 +168,25 @@ export async function advanceRest(d: RelayDeliveryDoc, now: Date): Promise<Relay
   return { ...d, status: 'relaying', restEndedAt: new Date(d.restUntil) }
 }
 
-/** The delivery is done once every building part is; then its status says so (once). */
+/**
+ * The delivery is done once every building part is; then its status says so (once), done when its last building
+ * was (a mark synced late carries its own time).
+ */
 export async function finishIfDone(deliveryId: string, now: Date): Promise<boolean> {
   const left = await data.count('deliveryBuildings', { deliveryId, stage: data._.neq('done') })
   if (left > 0) return false
+  const parts = await data.findAll<Pick<DeliveryBuildingDoc, 'doneAt'>>(
+    'deliveryBuildings',
+    { deliveryId },
+    { fields: { doneAt: true } },
+  )
+  const last = Math.max(...parts.map((p) => (p.doneAt ? new Date(p.doneAt).getTime() : 0)))
+  const doneAt = last > 0 ? new Date(Math.min(last, now.getTime())) : now
   return (
     (await data.updateWhere(
       'deliveries',
       { _id: deliveryId, status: data._.in(['resting', 'relaying']) },
-      { status: 'done', doneAt: now, updatedAt: now },
+      { status: 'done', doneAt, updatedAt: now },
     )) > 0
   )
 }

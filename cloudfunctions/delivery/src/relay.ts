@@ -341,6 +341,8 @@ export async function moveCounters(
   part: DeliveryBuildingDoc,
   changes: readonly (readonly [DeliveryStopDoc['status'], DeliveryStopDoc['status']])[],
   now: Date,
+  /** When the last of these changes happened (a synced mark's own time): the building's done time. */
+  lastAt: Date = now,
 ): Promise<DeliveryBuildingDoc> {
   const d = deltas(changes)
   const next = {
@@ -354,7 +356,7 @@ export async function moveCounters(
   if (d.delivered) patch.delivered = data._.inc(d.delivered)
   if (d.received) patch.received = data._.inc(d.received)
   if (d.problems) patch.problems = data._.inc(d.problems)
-  if (stage === 'done' && !part.doneAt) patch.doneAt = now
+  if (stage === 'done' && !part.doneAt) patch.doneAt = lastAt
   if (stage !== 'done' && part.doneAt) patch.doneAt = data._.remove()
   await tx.collection('deliveryBuildings').doc(part._id).update({ data: patch })
   return { ...next, stage }
@@ -485,7 +487,8 @@ export async function markStops(
           fresh.push({ ...s, _id: m.stopId, status: 'delivered', delivered })
           local.set(m.stopId, { stopId: m.stopId, markId: m.markId, result: 'marked' })
         }
-        const after = changes.length ? await moveCounters(tx, part, changes, now) : part
+        const lastAt = new Date(Math.max(...fresh.map((f) => new Date(f.delivered?.at ?? now).getTime())))
+        const after = changes.length ? await moveCounters(tx, part, changes, now, lastAt) : part
         return { local, fresh, done: after.stage === 'done' && part.stage !== 'done' }
       }).catch((err: unknown) => {
         const code = isAppError(err) ? err.code : 'INTERNAL'
