@@ -33,6 +33,8 @@ const listed: RoleView[] = [
     posts: ['b_1', 'b_12'],
     place: '运输 · 1号、12号 志愿者',
     holder: '孙强',
+    shifts: [{ from: '18:00', to: '22:00', days: [1, 3] }],
+    shiftsText: '周一、周三 18:00–22:00',
   }),
 ]
 
@@ -72,6 +74,10 @@ function committee() {
         }),
       ),
     revokeRole: () => ok({ revoked: true }),
+    setVolunteerPost: (p) => {
+      const v = listed[2] as RoleView
+      return ok({ ...v, shifts: p.shifts, shiftsText: p.shifts?.length ? '每天 07:00–09:00' : undefined })
+    },
     setVolunteerCaps: (p) =>
       ok({ ...structureView().community, volunteerCaps: { ...structureView().community.volunteerCaps, ...p.caps } }),
   })
@@ -152,6 +158,94 @@ describe('role management', () => {
       { ...person, role: 'floorLead', buildingId: 'b_12', floor: 4 },
       { communityId: 'c_sunny', householdId: 'hh_201', memberId: 'm_2', role: 'groupLead', groupId: 'g_1' },
     ])
+  })
+
+  it('grants a 楼栋 volunteer for one building with shifts: times picked, weekdays ticked', async () => {
+    committee()
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await pickPerson(comp, 1)
+    await fire(comp, 'change', { value: 2 }, '#pick-role') // 志愿者
+    await fire(comp, 'change', { value: 2 }, '#pick-type') // 楼栋
+    // One building only: the one picked above, and tapping another moves the tick.
+    expect(comp.data.posts.filter((p: { on: boolean }) => p.on).map((p: { id: string }) => p.id)).toEqual(['b_12'])
+    await tap(comp, '#post-b_1')
+    expect(comp.data.posts.filter((p: { on: boolean }) => p.on).map((p: { id: string }) => p.id)).toEqual(['b_1'])
+
+    await tap(comp, '#grant-shifts .add-shift')
+    await fire(comp, 'change', { value: '22:00' }, '#grant-shift-0 .shift-from')
+    await fire(comp, 'change', { value: '22:00' }, '#grant-shift-0 .shift-to')
+    await tap(comp, '#grant-button')
+    expect(text(comp, '#grant-error')).toBe('第 1 个班次的开始和结束时间相同，请改一下')
+    expect(sent('grantRole')).toEqual([])
+
+    await fire(comp, 'change', { value: '06:00' }, '#grant-shift-0 .shift-to')
+    await tap(comp, '#grant-shift-0 .day-1')
+    await tap(comp, '#grant-shift-0 .day-3')
+    await tap(comp, '#grant-shifts .add-shift')
+    await tap(comp, '#grant-shifts .add-shift')
+    await tap(comp, '#grant-shift-1 .remove-shift')
+    expect(texts(comp, '#grant-shift-0 .day-on')).toEqual(['一', '三'])
+    for (let i = 0; i < 2; i++) await tap(comp, '#grant-shifts .add-shift')
+    expect(comp.data.grantShifts).toHaveLength(4)
+    expect(comp.querySelector('#grant-shifts .add-shift')).toBeUndefined()
+    for (const i of [3, 2, 1]) await tap(comp, `#grant-shift-${i} .remove-shift`)
+    await tap(comp, '#grant-button')
+    expect(sent('grantRole')).toEqual([
+      {
+        communityId: 'c_sunny',
+        householdId: 'hh_302',
+        memberId: 'm_3',
+        role: 'volunteer',
+        volunteerType: 'building',
+        posts: ['b_1'],
+        shifts: [{ from: '22:00', to: '06:00', days: [1, 3] }],
+      },
+    ])
+  })
+
+  it('shows a volunteer’s shifts and changes them with setVolunteerPost', async () => {
+    committee()
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#role-role_v1 .shifts')).toBe('班次：周一、周三 18:00–22:00')
+    expect(comp.querySelector('#edit-role_bl1')).toBeUndefined()
+
+    await tap(comp, '#edit-role_v1')
+    expect(texts(comp, '#edit-shift-0 .picker')).toEqual(['从 18:00', '到 22:00'])
+    expect(texts(comp, '#edit-shift-0 .day-on')).toEqual(['一', '三'])
+    await fire(comp, 'change', { value: '07:00' }, '#edit-shift-0 .shift-from')
+    await fire(comp, 'change', { value: '09:00' }, '#edit-shift-0 .shift-to')
+    await tap(comp, '#edit-shift-0 .day-1')
+    await tap(comp, '#edit-shift-0 .day-3')
+    await tap(comp, '#edit-save')
+    expect(sent('setVolunteerPost')).toEqual([{ roleId: 'role_v1', shifts: [{ from: '07:00', to: '09:00' }] }])
+    expect(text(comp, '#role-role_v1 .shifts')).toBe('班次：每天 07:00–09:00')
+    expect(comp.querySelector('#edit-form')).toBeUndefined()
+
+    // No shifts at all: on call at any hour.
+    await tap(comp, '#edit-role_v1')
+    await tap(comp, '#edit-shift-0 .remove-shift')
+    await tap(comp, '#edit-save')
+    expect(sent('setVolunteerPost')[1]).toEqual({ roleId: 'role_v1', shifts: [] })
+    expect(text(comp, '#role-role_v1 .shifts')).toBe('班次：未设定，随时可联系')
+  })
+
+  it('shows the function’s refusal of a shift change beside the form', async () => {
+    committee()
+    community({
+      whoami: () => ok(me({ roles: [committeeRole] })),
+      listRoles: () => ok(listed),
+      structure: () => ok(structureView()),
+      setVolunteerPost: () => fail('INVALID_INPUT', '班次的开始和结束时间不能相同', 'shifts') as never,
+    })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    await tap(comp, '#edit-role_v1')
+    await tap(comp, '#edit-save')
+    expect(text(comp, '#edit-error')).toBe('班次的开始和结束时间不能相同')
+    await tap(comp, '#edit-cancel')
+    expect(comp.querySelector('#edit-form')).toBeUndefined()
   })
 
   it('shows a full volunteer type from the function in a dialog', async () => {
@@ -236,6 +330,8 @@ describe('role management', () => {
     expect(comp.querySelector('#grant')).toBeUndefined()
     expect(comp.querySelector('.revoke')).toBeUndefined()
     expect(comp.querySelector('#save-caps')).toBeUndefined()
+    expect(comp.querySelector('.shift-link')).toBeUndefined()
+    expect(text(comp, '#role-role_v1 .shifts')).toBe('班次：周一、周三 18:00–22:00')
     expect(text(comp, '#role-role_bl1')).toContain('陈*伟')
   })
 

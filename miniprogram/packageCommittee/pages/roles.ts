@@ -1,7 +1,7 @@
 // Roles in the community: who holds what (grouped by role), granting a role to a resident who has linked WeChat,
-// revoking, the per-type volunteer caps, and a name for a holder no household record names (「未登记姓名」: a
-// committee member made at bootstrap without one). A 团长 sees the lists only.
-import type { CommunityApi, Role, RoleView, StructureView, VolunteerType } from '../../../typings/api'
+// revoking, a volunteer's posts and shifts (班次), the per-type volunteer caps, and a name for a holder no household
+// record names (「未登记姓名」: a committee member made at bootstrap without one). A 团长 sees the lists only.
+import type { CommunityApi, Role, RoleView, StructureView, VolunteerShift, VolunteerType } from '../../../typings/api'
 import { call, CloudError } from '../../services/cloud'
 import { currentMe, holds } from '../../services/session'
 import { confirm, toast } from '../../utils/dialog'
@@ -35,7 +35,38 @@ const GRANTABLE: GrantRole[] = [
 interface Section {
   role: string
   title: string
-  rows: { id: string; place: string; holder: string; unnamed: boolean }[]
+  rows: { id: string; place: string; holder: string; unnamed: boolean; volunteer: boolean; shifts: string }[]
+}
+
+/** One shift being entered: times from the time pickers, the weekdays ticked (none ticked: every day). */
+interface ShiftRow {
+  /** Tells rows apart in the list (wx:key). */
+  key: number
+  from: string
+  to: string
+  days: { day: number; label: string; on: boolean }[]
+}
+type ShiftList = 'grantShifts' | 'editShifts'
+
+const MAX_SHIFTS = 4
+const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日']
+let shiftKeys = 0
+const shiftRow = (s?: VolunteerShift): ShiftRow => ({
+  key: ++shiftKeys,
+  from: s?.from ?? '08:00',
+  to: s?.to ?? '12:00',
+  days: WEEKDAYS.map((label, i) => ({ day: i + 1, label, on: s?.days?.includes(i + 1) ?? false })),
+})
+
+/** The rows as the function takes them, or what is wrong with one. */
+function shiftsOf(rows: ShiftRow[]): { shifts?: VolunteerShift[]; error?: string } {
+  const shifts: VolunteerShift[] = []
+  for (const [i, r] of rows.entries()) {
+    if (r.from === r.to) return { error: `第 ${i + 1} 个班次的开始和结束时间相同，请改一下` }
+    const days = r.days.filter((d) => d.on).map((d) => d.day)
+    shifts.push(days.length > 0 && days.length < 7 ? { from: r.from, to: r.to, days } : { from: r.from, to: r.to })
+  }
+  return { shifts }
 }
 
 const UNNAMED = '未登记姓名'
@@ -66,6 +97,8 @@ function sections(roles: RoleView[]): Section[] {
         place: r.place,
         holder: r.holder ?? (r.unnamed ? UNNAMED : NAME_HIDDEN),
         unnamed: r.unnamed === true,
+        volunteer: r.role === 'volunteer',
+        shifts: r.role !== 'volunteer' ? '' : r.shiftsText ? `班次：${r.shiftsText}` : '班次：未设定，随时可联系',
       })),
   })).filter((s) => s.rows.length > 0)
 }
@@ -100,12 +133,18 @@ Component({
     typeNames: VOLUNTEER_TYPES.map((t) => VOLUNTEER_LABELS[t]),
     typeIndex: -1,
     posts: [] as PostRow[],
+    grantShifts: [] as ShiftRow[],
     grantError: '',
     granting: false,
     // caps
     caps: [] as { type: VolunteerType; label: string; value: string }[],
     capsError: '',
     savingCaps: false,
+    // a volunteer's shifts, changed
+    editing: '',
+    editShifts: [] as ShiftRow[],
+    editError: '',
+    savingShifts: false,
     // naming an unnamed holder
     naming: '',
     nameText: '',
@@ -210,13 +249,47 @@ Component({
     },
 
     onType(e: WechatMiniprogram.PickerChange) {
-      this.setData({ typeIndex: Number(e.detail.value), grantError: '' })
+      const typeIndex = Number(e.detail.value)
+      const building = store(this).buildings[this.data.buildingIndex]
+      // A 楼栋 volunteer helps one building: the one picked above.
+      const posts =
+        VOLUNTEER_TYPES[typeIndex] === 'building'
+          ? this.data.posts.map((p) => ({ ...p, on: p.id === building?.id }))
+          : this.data.posts
+      this.setData({ typeIndex, posts, grantError: '' })
     },
 
     onTogglePost(e: WechatMiniprogram.TouchEvent) {
       const index = (e.currentTarget.dataset as { index: number }).index
       const post = this.data.posts[index]
-      if (post) this.setData({ [`posts[${index}].on`]: !post.on })
+      if (!post) return
+      if (VOLUNTEER_TYPES[this.data.typeIndex] === 'building')
+        this.setData({ posts: this.data.posts.map((p, i) => ({ ...p, on: i === index })) })
+      else this.setData({ [`posts[${index}].on`]: !post.on })
+    },
+
+    onAddShift(e: WechatMiniprogram.TouchEvent) {
+      const { list } = e.currentTarget.dataset as { list: ShiftList }
+      const rows = this.data[list]
+      if (rows.length >= MAX_SHIFTS) return
+      this.setData({ [list]: [...rows, shiftRow()], grantError: '', editError: '' })
+    },
+
+    onRemoveShift(e: WechatMiniprogram.TouchEvent) {
+      const { list, index } = e.currentTarget.dataset as { list: ShiftList; index: number }
+      this.setData({ [list]: this.data[list].filter((_, i) => i !== index), grantError: '', editError: '' })
+    },
+
+    onShiftTime(e: WechatMiniprogram.PickerChange) {
+      const { list, index, end } = e.currentTarget.dataset as { list: ShiftList; index: number; end: 'from' | 'to' }
+      this.setData({ [`${list}[${index}].${end}`]: String(e.detail.value), grantError: '', editError: '' })
+    },
+
+    onToggleDay(e: WechatMiniprogram.TouchEvent) {
+      const { list, index, day } = e.currentTarget.dataset as { list: ShiftList; index: number; day: number }
+      const row = this.data[list][index]
+      if (!row) return
+      this.setData({ [`${list}[${index}].days[${day - 1}].on`]: !row.days[day - 1]?.on })
     },
 
     /** The grantRole payload for the form, or the first thing still missing. */
@@ -250,7 +323,11 @@ Component({
         case 'volunteer': {
           const type = VOLUNTEER_TYPES[d.typeIndex]
           if (!type) return { error: '请选择志愿者类型' }
-          return { input: { ...base, volunteerType: type, posts: d.posts.filter((p) => p.on).map((p) => p.id) } }
+          const posts = d.posts.filter((p) => p.on).map((p) => p.id)
+          if (type === 'building' && posts.length !== 1) return { error: '楼栋志愿者请选一栋负责的楼' }
+          const { shifts, error } = shiftsOf(d.grantShifts)
+          if (!shifts) return { error }
+          return { input: { ...base, volunteerType: type, posts, ...(shifts.length ? { shifts } : {}) } }
         }
         default:
           return { input: base }
@@ -269,12 +346,55 @@ Component({
         const granted = await call('community', 'grantRole', input)
         const s = store(this)
         s.roles = [...s.roles.filter((r) => r.id !== granted.id), granted]
-        this.setData({ sections: sections(s.roles), memberIndex: -1, roleIndex: -1, role: '', typeIndex: -1 })
+        this.setData({
+          sections: sections(s.roles),
+          memberIndex: -1,
+          roleIndex: -1,
+          role: '',
+          typeIndex: -1,
+          grantShifts: [],
+        })
         toast('已授予')
       } catch {
         // VOLUNTEER_CAP_REACHED, ROLE_EXISTS, NOT_LINKED…: shown in a dialog
       } finally {
         this.setData({ granting: false })
+      }
+    },
+
+    onEditShifts(e: WechatMiniprogram.TouchEvent) {
+      const { id } = e.currentTarget.dataset as { id: string }
+      const role = store(this).roles.find((r) => r.id === id)
+      this.setData({ editing: id, editShifts: (role?.shifts ?? []).map(shiftRow), editError: '' })
+    },
+
+    onEditCancel() {
+      this.setData({ editing: '', editShifts: [], editError: '' })
+    },
+
+    async onSaveShifts() {
+      if (this.data.savingShifts || !this.data.editing) return
+      const { shifts, error } = shiftsOf(this.data.editShifts)
+      if (!shifts) {
+        this.setData({ editError: error ?? '' })
+        return
+      }
+      this.setData({ savingShifts: true, editError: '' })
+      try {
+        const changed = await call(
+          'community',
+          'setVolunteerPost',
+          { roleId: this.data.editing, shifts },
+          { silent: true },
+        )
+        const s = store(this)
+        s.roles = s.roles.map((r) => (r.id === this.data.editing ? changed : r))
+        this.setData({ sections: sections(s.roles), editing: '', editShifts: [] })
+        toast('已保存')
+      } catch (err) {
+        this.setData({ editError: err instanceof CloudError ? err.message : '没有保存成功，请稍后再试' })
+      } finally {
+        this.setData({ savingShifts: false })
       }
     },
 
