@@ -2,6 +2,7 @@
 // balanced by bags within the tricycle's capacity) and their re-plan, a building's door team and stage, the live
 // board's alerts, what a household's bag holds, and the notices' fields. No I/O: the delivery function brings the
 // documents and writes what these return.
+import { onShift } from '../community/shifts'
 import type {
   BuildingStage,
   DeliveryAlert,
@@ -12,7 +13,7 @@ import type {
 } from '../../typings/api'
 import type { OrderDoc } from '../groupbuy/model'
 import type { DeliveryBuildingDoc, DeliverySettingsDoc, DeliveryStopDoc, RelayDeliveryDoc } from './model'
-import { formatShanghai, inShanghai } from '../kernel/time'
+import { formatShanghai } from '../kernel/time'
 import { measured, packsOf } from '../groupbuy/lists'
 
 const HOUR_MS = 3_600_000
@@ -63,34 +64,8 @@ export function resolveSettings(
 
 // ---------- shifts ----------
 
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/
-const minutesOf = (hhmm: string): number => {
-  const m = HHMM.exec(hhmm)
-  return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN
-}
-
-/**
- * Whether a volunteer is on shift at `at` (Shanghai time), as server/community/shifts.ts `onShift` reads shifts
- * (the same rules, kept here so the relay's rules stand alone). No shifts: on call at any hour. `from` inclusive,
- * `to` exclusive; a shift whose `to` is earlier than its `from` runs past midnight, its hours after midnight
- * belonging to the day it started on (a Monday 22:00–06:00 shift covers Tuesday 03:00). A shift with `from` equal
- * to `to`, or a time that is not 'HH:mm', covers no time.
- */
-export function onShift(shifts: readonly VolunteerShift[] | undefined, at: Date): boolean {
-  if (!shifts || shifts.length === 0) return true
-  const t = inShanghai(at)
-  const now = t.hour() * 60 + t.minute()
-  const day = t.day() === 0 ? 7 : t.day()
-  const before = day === 1 ? 7 : day - 1
-  return shifts.some((s) => {
-    const from = minutesOf(s.from)
-    const to = minutesOf(s.to)
-    if (Number.isNaN(from) || Number.isNaN(to) || from === to) return false
-    const on = (d: number) => !s.days || s.days.length === 0 || s.days.includes(d)
-    if (from < to) return on(day) && now >= from && now < to
-    return (now >= from && on(day)) || (now < to && on(before))
-  })
-}
+/** Whether a volunteer is on shift: one reading of shifts for every feature (server/community/shifts.ts). */
+export { onShift }
 
 // ---------- transport trips ----------
 
