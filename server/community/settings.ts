@@ -5,7 +5,10 @@ import type { CommunityDoc } from './model'
 /** Buildings per 营 when 营 are formed automatically (autoGroup, a ledger import's new buildings). */
 export const DEFAULT_GROUP_SIZE = 20
 
-/** People per volunteer type; null = unlimited (云上 volunteers work from home and are never capped). */
+/**
+ * People per volunteer type; null = unlimited (云上 volunteers work from home and are never capped). The 楼栋 cap is
+ * per building (each building may have that many), the others count across the community.
+ */
 export const DEFAULT_VOLUNTEER_CAPS: Record<VolunteerType, number | null> = {
   online: null,
   testing: 5,
