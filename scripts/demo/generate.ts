@@ -417,7 +417,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
       const resident = pick(residents, (r) => posts.includes(r.home.building) && working(r))
       if (!resident) continue
       if (type === 'transport' && j === 0) rename(resident, 'volunteer-transport-1')
-      volunteers.push({ type, resident, posts })
+      // A 楼栋 volunteer helps the doors of one building: their own.
+      volunteers.push({ type, resident, posts: type === 'building' ? [resident.home.building] : posts })
     }
   }
 
