@@ -113,6 +113,18 @@ describe('a volunteer’s own tasks', () => {
     })
     expect(team).toMatchObject({ isDefault: false, members: [{ openid: PEOPLE.lead1 }] })
   })
+
+  it('hands a building’s bags to its new door team at once, and tells the newcomer', async () => {
+    await t.data.insertMany('roles', [volunteer('o-bv1', 'building', ['b1'])])
+    await t.admin('outbox', { method: 'DELETE' })
+    await r.ok(WHO.buildingLead, 'setDoorTeam', { buildingId: 'b1', openids: ['o-bv1'] })
+    expect(await t.data.get<DeliveryBuildingDoc>('deliveryBuildings', `${DELIVERY}:b1`)).toMatchObject({
+      door: ['o-bv1'],
+    })
+    const told = (await settledOutbox(t)).filter((m) => m.touser === 'o-bv1')
+    expect(told.map((m) => m.data.thing2?.value)).toEqual(['1号 送到门口 3户'])
+    expect(await r.ok(PEOPLE.lead1, 'myTasks', { deliveryId: DELIVERY })).toBeNull()
+  })
 })
 
 describe('bad input', () => {

@@ -20,6 +20,7 @@ import {
   AppError,
   defineActions,
   hasRole,
+  isAppError,
   instant,
   nowDate,
   nowMs,
@@ -670,6 +671,7 @@ export const planActions = defineActions('delivery', {
           by: ctx.caller.openid,
           at: now,
         })
+      await replanOpen(building, ctx.caller.openid, openids)
       return teamView(
         ctx.grants,
         building.communityId,
@@ -681,6 +683,28 @@ export const planActions = defineActions('delivery', {
     },
   }),
 })
+
+/**
+ * A door team changed: the deliveries under way that reach the building are planned again, so that its bags go to
+ * the new team (who are told their tasks), and a building left with nobody is a gap at once. A planning another
+ * call holds is left to finish; the next planning reads the new team.
+ */
+async function replanOpen(building: BuildingDoc, by: string, openids: readonly string[]): Promise<void> {
+  const open = await data.find<RelayDeliveryDoc>(
+    'deliveries',
+    { communityId: building.communityId, status: data._.in(['awaiting', 'resting', 'relaying']) },
+    { limit: 20, orderBy: [['deliveryAt', 'desc']] },
+  )
+  for (const d of open) {
+    if (!d.plan || !d.buildings.some((b) => b.buildingId === building._id)) continue
+    try {
+      await planDocs(d._id, { by, requestId: `team:${building._id}:${digest(openids)}:${nowMs()}` })
+    } catch (err) {
+      if (isAppError(err) && err.code === 'CONFLICT') continue
+      throw err
+    }
+  }
+}
 
 /** Who may be in a building's door team at all, whatever the hour: its leads and the volunteers paired with it. */
 export const pairedWith = (buildingId: string, pool: readonly DoorCandidate[]): DoorCandidate[] =>
