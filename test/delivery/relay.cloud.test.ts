@@ -114,6 +114,17 @@ describe('planning', () => {
     )
   })
 
+  it('reminds the committee and 团长 once, two hours before the goods arrive, when nobody planned the delivery', async () => {
+    await r.timer()
+    expect((await settledOutbox(t)).filter((m) => m.templateId === TEMPLATES.relayAlert)).toEqual([])
+    await t.advanceClock(3_600_000 + 60_000)
+    await r.timer()
+    await r.timer()
+    const alerts = (await settledOutbox(t)).filter((m) => m.templateId === TEMPLATES.relayAlert)
+    expect(alerts.map((m) => m.touser).sort()).toEqual([WHO.committee, WHO.communityLead].sort())
+    expect(alerts[0]?.data.thing2?.value).toMatch(/还没有安排配送$/)
+  })
+
   it('re-plans a dropped transport volunteer’s trips to the others', async () => {
     const p = await plan()
     const victim = p.trips.find((x) => x.openid !== PEOPLE.transport1)?.openid as string

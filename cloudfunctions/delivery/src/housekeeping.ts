@@ -1,10 +1,11 @@
 // The delivery function's timer (every 5 minutes, 60 s limit): send the push queue's leftovers, start the relay of
 // deliveries whose rest ended, count bags nobody confirmed as received after the delivery's autoReceiveHours, and
 // push each board alert once (goods waiting at the gate or an entrance, buildings late at the deadline, bags not
-// received) to the committee, 团长 and the building's 营长 and leads. Every step is bounded and idempotent.
+// received) to the committee, 团长 and the building's 营长 and leads, and remove the people of deliveries past their
+// period (server/delivery/retention.ts). Every step is bounded and idempotent.
 import type { DeliveryBuildingDoc, DeliveryStopDoc, RelayDeliveryDoc } from '../../../server/delivery/model'
 import type { BuildingDoc } from '../../../server/community/model'
-import { nowDate } from '../../../server/kernel'
+import { formatShanghai, nowDate } from '../../../server/kernel'
 import { Budget, steps } from '../../../server/platform/budget'
 import { data } from '../../../server/platform/cloud'
 import { notify, type PushMessage } from '../../../server/platform/notify'
@@ -22,6 +23,7 @@ import {
   txGet,
 } from './common'
 import { moveCounters } from './relay'
+import { deliveryRetention } from '../../../server/delivery/retention'
 
 /** Of the function's 60 s timeout (config.json), how long a run keeps starting work. */
 export const RUN_BUDGET_MS = 40_000
@@ -158,12 +160,48 @@ export async function pushAlerts(budget: Budget, now = nowDate()): Promise<numbe
   return pushed
 }
 
+/** How long before the expected arrival a delivery nobody planned, or one with gaps, is pushed again. */
+export const BEFORE_ARRIVAL_MS = 2 * 3_600_000
+
+/**
+ * Before the goods arrive: a delivery expected within BEFORE_ARRIVAL_MS that nobody planned yet, or whose plan
+ * still has buildings nobody takes, is pushed to the committee and 团长 (once each), so no building learns at the gate.
+ */
+export async function remindBeforeArrival(now = nowDate()): Promise<number> {
+  const soon = await data.find<RelayDeliveryDoc>(
+    'deliveries',
+    { status: 'awaiting', deliveryAt: data._.lte(new Date(now.getTime() + BEFORE_ARRIVAL_MS)) },
+    { limit: DELIVERIES_PER_RUN, orderBy: [['deliveryAt', 'asc']] },
+  )
+  let n = 0
+  for (const d of soon) {
+    const key = !d.plan ? 'unplanned:' : d.plan.gaps.length ? `gaps:${d.plan.version}` : ''
+    if (!key || (d.alerted ?? []).includes(key)) continue
+    const text = !d.plan
+      ? `${formatShanghai(d.deliveryAt, 'HH:mm')}到货，还没有安排配送`
+      : `到货前还有${d.plan.gaps.length}处没人负责`
+    const messages: PushMessage[] = (await communityManagers(d.communityId)).map((touser) => ({
+      purpose: `delivery.soon:${d._id}:${key}`,
+      touser,
+      templateId: TEMPLATES.relayAlert,
+      page: `${BOARD_PAGE}?id=${encodeURIComponent(d._id)}`,
+      fields: alertNotice(d.title, { message: text }, now),
+    }))
+    await notify('delivery', messages)
+    await data.update('deliveries', d._id, { alerted: [...(d.alerted ?? []), key] })
+    n++
+  }
+  return n
+}
+
 export async function housekeeping() {
   const budget = new Budget(RUN_BUDGET_MS)
   return steps('delivery.housekeeping', {
     pushes: () => drainStep(PUSH_BUDGET_MS),
+    reminders: () => remindBeforeArrival(),
     relays: () => startRelays(),
     received: () => autoReceive(budget),
     alerts: () => pushAlerts(budget),
+    retention: () => deliveryRetention(budget),
   })
 }
