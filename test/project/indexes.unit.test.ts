@@ -27,6 +27,11 @@ const READ_BY_HAND: Record<string, string[][]> = {
     ['communityId', 'householdId', 'strippedAt'],
     ['communityId', 'buyId', 'strippedAt'],
   ],
+  // A capped volunteer type's holders (capOf's where): the community-wide kinds, and 楼栋 volunteers of a building.
+  'cloudfunctions/community/src/roles.ts roles count': [
+    ['communityId', 'role', 'volunteerType'],
+    ['communityId', 'role', 'volunteerType', 'posts'],
+  ],
 }
 
 /**
