@@ -13,8 +13,11 @@ export type HandoverKind = 'ledger' | 'antigen'
 export interface ExportDoc {
   _id: string
   communityId: string
-  /** groupbuy: a closed buy's purchase list, sorting lists or labels (sheets `exportBuy`). */
-  kind: HandoverKind | 'groupbuy'
+  /**
+   * groupbuy: a closed buy's purchase list, sorting lists or labels (sheets `exportBuy`); delivery: a delivery's
+   * printable lists per building or per volunteer (sheets `exportDelivery`).
+   */
+  kind: HandoverKind | 'groupbuy' | 'delivery'
   fileID: string
   by: string
   createdAt: Date

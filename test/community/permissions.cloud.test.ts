@@ -132,10 +132,12 @@ interface Rule {
 const consent = { personalConsent: CONSENTS.personal.version }
 /**
  * Typed against the contract: leaving out an action of the community function fails the type check. The sheets
- * function's group-buy files are a buy's (test/groupbuy/sheets.cloud.test.ts).
+ * function's group-buy files are a buy's (test/groupbuy/sheets.cloud.test.ts), a delivery's lists a delivery's
+ * (test/delivery/sheets.cloud.test.ts).
  */
 const MATRIX: Record<
-  ActionName<'community'> | Exclude<ActionName<'sheets'>, 'exportTable' | 'exportBuy' | 'importOrders'>,
+  | ActionName<'community'>
+  | Exclude<ActionName<'sheets'>, 'exportTable' | 'exportBuy' | 'importOrders' | 'exportDelivery'>,
   Rule
 > = {
   whoami: { payload: () => ({}), allowed: ANYONE },

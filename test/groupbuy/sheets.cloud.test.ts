@@ -2,8 +2,7 @@
 // (and its sheet XML where exceljs does not read a setting back) against the orders: rooms in walking order, totals,
 // one label per piece numbered 总i/N(本楼j/M), A4 page setup, print titles, row breaks, the label grid's sizes;
 // who may print what, phones only for the committee on request, a buy not closed refused, every file recorded.
-import ExcelJS from 'exceljs'
-import JSZip from 'jszip' // exceljs's own zip library (its dependency): reads what exceljs does not parse back
+import type ExcelJS from 'exceljs'
 import type { Envelope, ExportFile } from '../../typings/api'
 import type { ExportDoc } from '../../server/platform/exports'
 import { startTestCloud, type TestCloud } from '../support/localcloud'
@@ -11,6 +10,7 @@ import { B, H, loadFixture, manyHouseholds, snapshot, WHO } from '../support/com
 import { addShops, SHOPS } from '../support/buys'
 import { buyDoc, orderDoc, putBuy } from '../support/closedbuy'
 import { LABEL_COLUMN_WIDTH, LABEL_HEIGHT_PT, LABEL_MARGINS } from '../../server/platform/printsheets'
+import { cellText as text, openExport, rowBreaks, rowsOf } from '../support/printfiles'
 
 let t: TestCloud
 beforeAll(async () => {
@@ -42,31 +42,7 @@ beforeEach(async () => {
 const exportBuy = (openid: string, payload: object) =>
   t.call<Envelope<ExportFile>>('sheets', { action: 'exportBuy', payload: { buyId: BUY, ...payload } }, openid)
 
-async function fetchFile(openid: string, payload: object) {
-  const out = await exportBuy(openid, payload)
-  if (!out.ok) throw new Error(`${out.code} ${out.message}`)
-  const file = (await t.sdk.downloadFile({ fileID: out.data.fileID })) as { fileContent: Buffer }
-  const wb = new ExcelJS.Workbook()
-  await wb.xlsx.load(file.fileContent as never)
-  const zip = await JSZip.loadAsync(file.fileContent)
-  /** The XML of the n-th worksheet (1-based). */
-  const xml = (n: number) => zip.file(`xl/worksheets/sheet${n}.xml`)?.async('string') as Promise<string>
-  return { out: out.data, wb, xml }
-}
-
-const text = (v: ExcelJS.CellValue): string =>
-  v && typeof v === 'object' && 'richText' in v
-    ? v.richText.map((r) => r.text).join('')
-    : v === null || v === undefined
-      ? ''
-      : String(v)
-/** Every row as the text of each of the sheet's columns ('' for an empty cell). */
-const rowsOf = (ws: ExcelJS.Worksheet) => {
-  const out: string[][] = []
-  ws.eachRow((r) => out.push(Array.from({ length: ws.columnCount }, (_, c) => text(r.getCell(c + 1).value))))
-  return out
-}
-const rowBreaks = (xml: string) => [...xml.matchAll(/<brk id="(\d+)"/g)].map((m) => Number(m[1]))
+const fetchFile = (openid: string, payload: object) => openExport(t, exportBuy(openid, payload))
 
 describe('sorting lists', () => {
   it('one A4 worksheet per building in the community’s order, rooms in walking order, a 合计 and a tick column', async () => {

@@ -4,6 +4,7 @@
  */
 import type { ImportPreview } from './community'
 import type { GroupBuySheetsApi } from './groupbuy'
+import type { DeliverySheetsApi } from './delivery'
 
 /** An export made for the caller: recorded, and deleted with the exports' retention (docs/community.md). */
 export interface ExportFile {
@@ -15,7 +16,7 @@ export interface ExportFile {
   fileName: string
 }
 
-export interface SheetsApi extends GroupBuySheetsApi {
+export interface SheetsApi extends GroupBuySheetsApi, DeliverySheetsApi {
   /** The round's table, its abnormal and its unreported households as an .xlsx (committee). */
   exportTable: { input: { roundId: string }; output: ExportFile }
   /** Read an uploaded ledger (.xlsx or .csv), check it and stage the import (committee). */

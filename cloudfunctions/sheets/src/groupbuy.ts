@@ -8,9 +8,7 @@ import type { BuildingDoc, HouseholdDoc } from '../../../server/community/model'
 import type { BuyDoc, OrderDoc, OrderImportDoc } from '../../../server/groupbuy/model'
 import { action, AppError, defineActions, formatShanghai, hasRole, z, type ActionContext } from '../../../server/kernel'
 import { data } from '../../../server/platform/cloud'
-import { uploadExport } from '../../../server/platform/exports'
-import { fieldsFor, householdTarget, showName, showPhone } from '../../../server/platform/visibility'
-import { randomId } from '../../../server/community/ids'
+import { fieldsFor, householdTarget, showName } from '../../../server/platform/visibility'
 import {
   labels,
   organiserText,
@@ -36,6 +34,7 @@ import { readTable } from '../../../server/ledger/parse'
 import { recordUpload } from '../../../server/platform/uploads'
 import { currentEnv, fileInFolder } from '../../../server/platform/files'
 import { download, fileNameOf } from './ledger'
+import { householdPhones, isCommittee, loadBuilding, printFileName, uploadPrintFile } from './print'
 
 const SHEET_NAMES: Record<BuySheet, string> = { purchase: '采购单', sorting: '分拣单', labels: '标签' }
 
@@ -46,9 +45,6 @@ export const loadBuy = (ctx: ActionContext, buyId: string) =>
     if (!buy) throw new AppError('NOT_FOUND', '找不到这个团购，可能已被删除')
     return buy
   })
-
-const loadBuilding = (ctx: ActionContext, id: string) =>
-  ctx.memo(`building:${id}`, () => data.get<BuildingDoc>('buildings', id))
 
 /**
  * Whether the caller runs this buy: whoever created it (while holding the role they created it as), or the owner of
@@ -63,11 +59,6 @@ export function isOrganiser(ctx: ActionContext, buy: BuyDoc): boolean {
     hasRole(ctx.grants, ['merchant'], here),
   )
 }
-
-const isCommittee = (ctx: ActionContext, communityId: string) => hasRole(ctx.grants, ['committee'], { communityId })
-
-/** A file's name without characters a phone's file system or the document viewer refuses. */
-const safeFileName = (s: string) => s.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40)
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
 
@@ -92,12 +83,7 @@ function peopleOf(
       names.length > 2
         ? `${names.slice(0, 2).join('、')}等`
         : names.join('、') || (imported ? showName(f.name, imported.name) : '')
-    if (!phones) return { name, phone: '' }
-    const numbers = [
-      ...(imported?.phone ? [imported.phone] : []),
-      ...h.members.flatMap((m) => showPhone('full', m.phone) ?? []),
-    ]
-    return { name, phone: [...new Set(numbers)].slice(0, 2).join('、') }
+    return { name, phone: phones ? householdPhones(h.members, f, imported?.phone) : '' }
   }
 }
 
@@ -333,16 +319,8 @@ export const groupbuyActions = defineActions('sheets', {
             .map(labelCell),
         )
       const building = i.buildingId ? lists.buildings.find((b) => b.id === i.buildingId)?.name : undefined
-      const fileName = `${SHEET_NAMES[i.sheet]}-${safeFileName(buy.title)}${building ? `-${safeFileName(building)}` : ''}${phones ? '-含电话' : ''}.xlsx`
-      const file = await uploadExport(
-        buy.communityId,
-        'groupbuy',
-        `exports/${buy.communityId}/${randomId('buy', 16)}.xlsx`,
-        buffer,
-        ctx.caller.openid,
-        { fileName },
-      )
-      return { ...file, fileName }
+      const fileName = printFileName([SHEET_NAMES[i.sheet], buy.title, building], phones)
+      return uploadPrintFile(buy.communityId, 'groupbuy', buffer, ctx.caller.openid, fileName)
     },
   }),
 

@@ -1,5 +1,6 @@
 // Cloud function `sheets`: every spreadsheet job. Reading an uploaded ledger (.xlsx or .csv) and writing the
-// exports (a round's table, the household ledger, a closed community's hand-over, a closed buy's lists and labels)
+// exports (a round's table, the household ledger, a closed community's hand-over, a closed buy's lists and labels,
+// a delivery's lists per building and per volunteer)
 // and reading a 快团团 / 群接龙 export load exceljs, most of a bundle:
 // here alone, so the functions on the burst path (`antigen`: hundreds of submissions in minutes; `community`:
 // whoami on every launch) start cold without it. The exports are recorded in the same `exports` collection, and the
@@ -7,6 +8,7 @@
 import { contractActions, defineFunction } from '../../../server/kernel'
 import { cloud } from '../../../server/platform/cloud'
 import { loadGrants } from '../../../server/platform/grants'
+import { deliveryActions } from './delivery'
 import { groupbuyActions } from './groupbuy'
 import { handoverActions } from './handover'
 import { ledgerActions } from './ledger'
@@ -21,5 +23,6 @@ export const main = defineFunction({
     ...ledgerActions,
     ...handoverActions,
     ...groupbuyActions,
+    ...deliveryActions,
   }),
 })
