@@ -171,6 +171,7 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'deliveryTrips', fields: ['deliveryId', 'openid'], why: 'plan, a volunteer’s trips, arrival' },
   { collection: 'deliveryProblems', fields: ['communityId', '-at'], why: 'listProblems' },
   { collection: 'deliveryProblems', fields: ['deliveryId', 'status'], why: 'the board’s open problems' },
+  { collection: 'doorTeams', fields: ['communityId'], why: 'a person’s and a closed community’s data deletion' },
 ]
 
 /** Field and direction of an index key. */

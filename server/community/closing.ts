@@ -10,6 +10,7 @@ import { deleteExpiredUploads } from '../platform/uploads'
 import { deleteStaleImportRows } from './retention'
 import { deleteCommunityInviteCodes } from './invitecodes'
 import { eraseCommunityGroupBuys } from '../groupbuy/erase'
+import { eraseCommunityDeliveries } from '../delivery/erase'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -62,7 +63,7 @@ async function deleteConsents(communityId: string): Promise<number> {
  * Delete the community function's part of a closed community's people, step by step (each idempotent, so a run
  * cut short is finished by the next): invites, join requests, phone-reveal logs, imports with their staged rows,
  * exports and uploaded files (storage statuses checked), group buys' people (orders, complaints, merchants and their
- * photos), the households' people and links (rooms stay), consent
+ * photos), the deliveries with their photos, the households' people and links (rooms stay), consent
  * records, the roles, and the committee's roles last of all. Returns true once done.
  */
 export async function eraseCommunityData(communityId: string, budget: Budget): Promise<boolean> {
@@ -82,6 +83,8 @@ export async function eraseCommunityData(communityId: string, budget: Budget): P
   while ((await deleteExpiredUploads(nowMs(), 200, communityId)) > 0) if (budget.spent) return false
   // Group buys: complaints and merchants with their photos, orders, imports, subscriptions (server/groupbuy/erase.ts).
   if (!(await eraseCommunityGroupBuys(communityId, budget))) return false
+  // Deliveries: every document of the relay with its photos, and the door teams (server/delivery/erase.ts).
+  if (!(await eraseCommunityDeliveries(communityId, budget))) return false
   const at = nowDate()
   const withPeople = data._.or([
     { 'members.0': data._.exists(true) },

@@ -56,6 +56,8 @@ export interface DeliveryRelayFields {
   alerted?: string[]
   /** Community-wide counts kept by the timer from the building documents (the list reads these). */
   totals?: { delivered: number; received: number; problems: number }
+  /** Its people removed at the end of the period (server/delivery/retention.ts): rooms, items, counts, times stay. */
+  reducedAt?: Date
   updatedAt?: Date
 }
 

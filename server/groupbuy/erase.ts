@@ -176,8 +176,8 @@ export async function deleteMerchantPhotos(merchant: MerchantDoc): Promise<{ fai
  * The group-buy part of a closed community's deletion, step by step (each idempotent, so a run cut short is finished
  * by the next): complaints with their photos, merchants with their licences and certificates, waiting orders,
  * orders, order imports (their uploaded files go with the community's uploads), 开团提醒 subscriptions, the
- * ledgers' per-household orders, and the organisers' names on the buys. The buys' totals and the deliveries'
- * counts stay. Returns true once done.
+ * ledgers' per-household orders, and the organisers' names on the buys. The buys' totals stay (the deliveries go
+ * with server/delivery/erase.ts). Returns true once done.
  */
 export async function eraseCommunityGroupBuys(communityId: string, budget: Budget): Promise<boolean> {
   for (;;) {

@@ -7,9 +7,11 @@ import { cloud, data } from './cloud'
 
 /**
  * What a stored file was: a kit photo, an exported spreadsheet, a ledger file the import page uploaded, an invite's
- * 小程序码, a merchant's licence, permit or health certificate, a complaint's photo.
+ * 小程序码, a merchant's licence, permit or health certificate, a complaint's photo, a delivery's photo (the goods at
+ * the gate, a bag on a door handle, a problem with a bag).
  */
-export type FileKind = 'photo' | 'export' | 'upload' | 'inviteCode' | 'merchantPhoto' | 'complaintPhoto'
+export type FileKind =
+  'photo' | 'export' | 'upload' | 'inviteCode' | 'merchantPhoto' | 'complaintPhoto' | 'deliveryPhoto'
 
 export interface FileRef {
   fileID: string
@@ -149,6 +151,7 @@ export async function failedDeletions(communityId: string): Promise<Record<FileK
     inviteCode: { count: 0 },
     merchantPhoto: { count: 0 },
     complaintPhoto: { count: 0 },
+    deliveryPhoto: { count: 0 },
   }
   for (const d of docs) {
     const slot = out[d.kind]

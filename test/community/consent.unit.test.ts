@@ -41,6 +41,9 @@ describe('the consent texts', () => {
     expect(personal).toContain(
       `团购结束 ${DEFAULT_ORDER_RETENTION_DAYS} 天后（居委可设为 ${orders.min} 至 ${orders.max} 天），订单上的下单人和备注、导入的姓名电话、投诉的说明和照片自动删除`,
     )
+    expect(personal).toContain(
+      `配送结束 ${DEFAULT_ORDER_RETENTION_DAYS} 天后（与团购订单相同，居委可设为 ${orders.min} 至 ${orders.max} 天；没有完成的配送从预计送达的时间算起）`,
+    )
   })
 
   it('state the reveal-to-dial cap and how long its log is kept', () => {

@@ -382,6 +382,7 @@ export type RetentionKind =
   | 'buyOrders'
   | 'buyComplaints'
   | 'merchantPhotos'
+  | 'deliveries'
 
 /** Deletions due on one Shanghai day. */
 export interface RetentionDue {

@@ -11,6 +11,7 @@ import {
 } from '../../../server/antigen/erase'
 import { personErasers } from './erasure'
 import { eraseGroupBuyPerson } from '../../../server/groupbuy/erase'
+import { eraseDeliveryPerson } from '../../../server/delivery/erase'
 import { housekeeping } from './housekeeping'
 import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
@@ -38,6 +39,10 @@ personErasers.push(async (p) => {
 // It reaches their group-buy orders and complaints too (server/groupbuy/erase.ts): their name and notes on orders
 // they placed, the household's whole when they were its last member, their 开团提醒 subscription when they leave.
 personErasers.push(eraseGroupBuyPerson)
+
+// And the delivery relay (server/delivery/erase.ts): their name and photos on the marks they made, the problems
+// they reported, the notices of bags they were told of, their place in trips and door teams.
+personErasers.push(eraseDeliveryPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')

@@ -12,6 +12,7 @@ import type { CommunityDoc, PhoneRevealDoc, RoleDoc } from '../../../server/comm
 import { action, AppError, defineActions, nowDate, nowMs, z } from '../../../server/kernel'
 import { antigenSchedule, closeCommunityRounds } from '../../../server/antigen/retention'
 import { groupBuySchedule } from '../../../server/groupbuy/retention'
+import { deliverySchedule } from '../../../server/delivery/retention'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
 import {
@@ -63,10 +64,11 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   const { photoDays, resultDays } = retentionOf(c.settings)
   const orderDays = orderRetentionDaysOf(c.settings)
-  const [antigen, due, groupBuy, failed, reveals] = await Promise.all([
+  const [antigen, due, groupBuy, deliveries, failed, reveals] = await Promise.all([
     antigenSchedule(c),
     communityDue(c),
     groupBuySchedule(c),
+    deliverySchedule(c),
     failedDeletions(c._id),
     data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
   ])
@@ -206,6 +208,19 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
         unit: '张照片',
         items: groupBuy.merchantPhotos,
         failed: failed.merchantPhoto.count,
+      },
+      now,
+    ),
+    // The delivery relay (server/delivery/retention.ts), with the group buys' period.
+    retentionItem(
+      {
+        kind: 'deliveries',
+        label: '物资配送记录',
+        rule: `配送结束 ${orderDays} 天后删除送达和签收的人、照片、问题的说明和照片、通知名单和送货安排上的姓名，只保留房号、物资和各楼的数量与时间`,
+        days: orderDays,
+        unit: '户',
+        items: deliveries,
+        failed: failed.deliveryPhoto.count,
       },
       now,
     ),

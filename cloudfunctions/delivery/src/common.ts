@@ -120,7 +120,8 @@ export async function buildingLeads(communityId: string, buildingId: string): Pr
 
 /** Refuse changes to a delivery that is finished. */
 export function notDone(d: RelayDeliveryDoc): void {
-  if (d.status === 'done') throw new AppError('DELIVERY_DONE')
+  // A reduced delivery (past its period, server/delivery/retention.ts) takes no more marks either.
+  if (d.status === 'done' || d.reducedAt) throw new AppError('DELIVERY_DONE')
 }
 
 /** The caller's name in the community (a household member behind one of their grants, else a grant's name). */

@@ -136,6 +136,8 @@ export const problemActions = defineActions('delivery', {
       if (earlier) return (await problemViews(ctx, [earlier]))[0] as ProblemView
       const d = await loadDelivery(ctx, input.deliveryId)
       if (d.status === 'awaiting') throw new AppError('DELIVERY_NOT_STARTED', '物资还没有到，到了以后再报告问题')
+      // Past its period the delivery keeps no notes or photos (server/delivery/retention.ts).
+      if (d.reducedAt) throw new AppError('DELIVERY_DONE')
       if (input.kind === 'other' && !input.note) throw new AppError('INVALID_INPUT', '请写明是什么问题', 'note')
       if (stop.status === 'problem')
         throw new AppError('CONFLICT', '这一户已经有一个问题在处理了，请等处理后再报告', 'stopId')
