@@ -101,7 +101,6 @@ describe('volunteer tasks', () => {
 
     // The page closed and opened again (the app restarted): the marks are still there, shown as marked.
     ;(comp.instance as { onUnload(): void }).onUnload()
-    comp.detach()
     comp = mount(PAGE, q)
     await settleAll()
     expect(text(comp, '#pending')).toBe('2 条待同步')

@@ -157,7 +157,9 @@ Component({
 
     onUnload() {
       const s = store(this)
-      if (s.onNetwork && typeof wx.offNetworkStatusChange === 'function') wx.offNetworkStatusChange(s.onNetwork)
+      if (s.onNetwork && typeof wx.offNetworkStatusChange === 'function')
+        // The typings give the listener another argument type; WeChat removes the very function it was given.
+        wx.offNetworkStatusChange(s.onNetwork as unknown as WechatMiniprogram.OffNetworkStatusChangeCallback)
       s.onNetwork = null
     },
 
@@ -178,7 +180,7 @@ Component({
         this.setData({ state: 'empty', trips: [], doors: [] })
         return
       }
-      const queued = new Map((s.outbox?.list() ?? []).map((m) => [m.stopId, m]))
+      const queued = new Map((s.outbox?.list() ?? []).map((m): [string, QueuedMark] => [m.stopId, m]))
       s.where = new Map()
       const doors = view.doors.map((b, i) => {
         b.stops.forEach((st, j) => s.where.set(st.id, [i, j]))
