@@ -274,6 +274,7 @@ describe('the committee’s schedule', () => {
       'buyOrders',
       'buyComplaints',
       'merchantPhotos',
+      'deliveries',
     ])
     // Closed on 24 November (Shanghai): photos on 8 December, names on 24 December; 2 households submitted.
     expect(item('kitPhotos')).toMatchObject({ days: 14, due: [{ date: '2026-12-08', count: 2 }], overdue: 0 })
