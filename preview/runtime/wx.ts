@@ -177,6 +177,25 @@ export function navigateFromNavigator(openType: string, url: string, delta: numb
   }
 }
 
+// ---------- network status ----------
+
+type NetworkListener = (res: { isConnected: boolean; networkType: string }) => void
+const networkListeners = new Set<NetworkListener>()
+let watchingNetwork = false
+
+/** The browser's online / offline events, told to the page's listeners as WeChat tells them. */
+function watchNetwork(): void {
+  if (watchingNetwork) return
+  watchingNetwork = true
+  const tell = () => {
+    const res = { isConnected: navigator.onLine, networkType: navigator.onLine ? 'wifi' : 'none' }
+    record('api', `网络${res.isConnected ? '已连接' : '已断开'}`)
+    for (const cb of [...networkListeners]) cb(res)
+  }
+  window.addEventListener('online', tell)
+  window.addEventListener('offline', tell)
+}
+
 // ---------- the object ----------
 
 function build(): Record<string, unknown> {
@@ -462,6 +481,17 @@ function build(): Record<string, unknown> {
       ui.toast({ title: '内容已复制', icon: 'none' })
     }),
     getClipboardData: api('getClipboardData', () => ({ data: lastClipboard })),
+
+    // network: the browser's own state (a test takes the phone offline with the browser context's setOffline)
+    getNetworkType: api('getNetworkType', () => ({ networkType: navigator.onLine ? 'wifi' : 'none' })),
+    onNetworkStatusChange: (cb: NetworkListener) => {
+      watchNetwork()
+      networkListeners.add(cb)
+    },
+    offNetworkStatusChange: (cb?: NetworkListener) => {
+      if (cb) networkListeners.delete(cb)
+      else networkListeners.clear()
+    },
 
     // environment
     getSystemInfoSync: () => systemInfo(),
