@@ -114,6 +114,10 @@ export interface DeliveryBuildingDoc {
   /** Trip stops that carry its bags, and how many of them were dropped at its entrance (its stage follows). */
   dropsTotal: number
   dropsDone: number
+  /** Door team members who opened their task list (myTasks). */
+  doorSeen?: string[]
+  /** Transport volunteers carrying it who opened theirs. */
+  transportSeen?: string[]
   loaded?: StepDoc
   atEntrance?: StepDoc & { markId: string }
   doneAt?: Date
@@ -132,6 +136,8 @@ export interface DeliveryTripDoc {
   stops: { buildingId: string; bags: number; pieces: number; dropped?: StepDoc & { markId: string } }[]
   bags: number
   status: 'planned' | 'done'
+  /** When its volunteer first opened their task list (myTasks). */
+  seenAt?: Date
   /** The plan version that made it; a re-plan replaces the trips not started. */
   version: number
   updatedAt: Date

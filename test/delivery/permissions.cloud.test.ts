@@ -44,6 +44,20 @@ describe('a volunteer’s own tasks', () => {
     // Rooms and items only: no names or phones on a volunteer's list.
     expect(JSON.stringify(b2)).not.toMatch(/钱七|138/)
     expect(await r.ok(WHO.resident, 'myTasks', { deliveryId: DELIVERY })).toBeNull()
+    // The board says who has opened their list: 2号's door team has, 1号's has not (nor its transport).
+    const board = await r.ok<BoardView>(WHO.committee, 'board', { deliveryId: DELIVERY })
+    const seen = Object.fromEntries(board.buildings.map((b) => [b.buildingId, [b.doorSeen, b.transportSeen]]))
+    expect(seen).toEqual({ b1: [false, false], b2: [true, false], b3: [false, false] })
+    const plan = await r.ok<PlanView>(WHO.committee, 'getPlan', { deliveryId: DELIVERY })
+    const trip = plan.trips.find((x) => x.stops.some((st) => st.buildingId === 'b1')) as PlanView['trips'][number]
+    expect(trip.seenAt).toBeUndefined()
+    await r.ok<MyTasksView>(trip.openid, 'myTasks', { deliveryId: DELIVERY })
+    const after = await r.ok<BoardView>(WHO.committee, 'board', { deliveryId: DELIVERY })
+    expect(after.buildings.find((b) => b.buildingId === 'b1')?.transportSeen).toBe(true)
+    expect(
+      (await r.ok<PlanView>(WHO.committee, 'getPlan', { deliveryId: DELIVERY })).trips.find((x) => x.id === trip.id)
+        ?.seenAt,
+    ).toBeTruthy()
     expect(await r.call(WHO.otherCommittee, 'myTasks', { deliveryId: DELIVERY })).toMatchObject({
       ok: false,
       code: 'FORBIDDEN',

@@ -112,6 +112,8 @@ export interface TripView {
   stops: { buildingId: string; buildingName: string; bags: number; pieces: number; droppedAt?: string }[]
   bags: number
   status: 'planned' | 'done'
+  /** When its volunteer first opened their task list (absent: not yet: the board says so). */
+  seenAt?: string
 }
 
 /** The people who carry a building's bags to its doors. */
@@ -157,6 +159,10 @@ export interface BoardBuildingView {
   doorTeam: string[]
   /** Who takes them from the gate. */
   transport?: string
+  /** Whether someone of its door team has opened their task list. */
+  doorSeen: boolean
+  /** Whether every transport volunteer carrying it has opened their task list. */
+  transportSeen: boolean
 }
 
 export interface BoardView {

@@ -469,6 +469,7 @@ export function tripView(t: DeliveryTripDoc, names: ReadonlyMap<string, string>,
     }),
     bags: t.bags,
     status: t.status,
+    ...(t.seenAt ? { seenAt: iso(t.seenAt) } : {}),
   }
 }
 

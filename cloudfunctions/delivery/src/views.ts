@@ -107,6 +107,8 @@ export async function boardView(ctx: ActionContext, given: RelayDeliveryDoc): Pr
       received: p.received,
       problems: p.problems,
       doorTeam: p.doorNames.map(show),
+      doorSeen: p.door.some((o) => p.doorSeen?.includes(o)),
+      transportSeen: p.transport.every((o) => p.transportSeen?.includes(o)),
     }
     if (p.transportNames.length) v.transport = p.transportNames.map(show).join('、')
     if (p.loaded) v.loadedAt = iso(p.loaded.at)
@@ -203,6 +205,47 @@ function stopView(s: DeliveryStopDoc, show: (n: string) => string): StopView {
 
 const ACTIVE: RelayDeliveryDoc['status'][] = ['awaiting', 'resting', 'relaying']
 
+/**
+ * The caller opened their task list: their trips and the buildings they carry (or take from the gate) say so, for the
+ * board's 「未查看任务」. Written once per person and building; a read of a list already seen writes nothing.
+ */
+async function markSeen(
+  deliveryId: string,
+  openid: string,
+  trips: DeliveryTripDoc[],
+  doors: DeliveryBuildingDoc[],
+  now: Date,
+): Promise<void> {
+  const unseenTrips = trips.filter((t) => !t.seenAt)
+  const writes: Promise<unknown>[] = []
+  if (unseenTrips.length) {
+    writes.push(
+      data.updateWhere('deliveryTrips', { deliveryId, openid, seenAt: data._.exists(false) }, { seenAt: now }),
+    )
+    const carried = [...new Set(unseenTrips.flatMap((t) => t.stops.map((s) => s.buildingId)))]
+    writes.push(
+      data.updateWhere(
+        'deliveryBuildings',
+        { _id: data._.in(carried.map((b) => `${deliveryId}:${b}`)) },
+        { transportSeen: data._.addToSet(openid) },
+      ),
+    )
+    for (const t of unseenTrips) t.seenAt = now
+  }
+  const unseenDoors = doors.filter((p) => !p.doorSeen?.includes(openid))
+  if (unseenDoors.length) {
+    writes.push(
+      data.updateWhere(
+        'deliveryBuildings',
+        { _id: data._.in(unseenDoors.map((p) => p._id)) },
+        { doorSeen: data._.addToSet(openid) },
+      ),
+    )
+    for (const p of unseenDoors) p.doorSeen = [...(p.doorSeen ?? []), openid]
+  }
+  await Promise.all(writes)
+}
+
 export const viewActions = defineActions('delivery', {
   listDeliveries: action({
     input: z.object({ communityId: id('小区') }).strict(),
@@ -272,6 +315,7 @@ export const viewActions = defineActions('delivery', {
         data.findAll<DeliveryBuildingDoc>('deliveryBuildings', { deliveryId: d._id, door: openid }),
       ])
       if (trips.length === 0 && doorParts.length === 0) return null
+      await markSeen(d._id, openid, trips, doorParts, now)
       const buildings = await namesOf(d.communityId)
       const names = new Map([...buildings.values()].map((b) => [b._id, b.name]))
       const stops = doorParts.length

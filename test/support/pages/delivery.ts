@@ -77,6 +77,8 @@ export function boardBuilding(partial: Partial<BoardBuildingView> = {}): BoardBu
     buildingName: '12号',
     groupId: 'g_1',
     stage: 'atEntrance',
+    doorSeen: true,
+    transportSeen: true,
     households: 24,
     pieces: 24,
     delivered: 10,
