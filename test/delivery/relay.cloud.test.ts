@@ -318,6 +318,29 @@ describe('the relay', () => {
     expect(new Set(toCommittee.map((m) => m.data.thing2?.value)).size).toBe(toCommittee.length)
   })
 
+  it('counts a bag nobody was home for as received once the household confirms it has it', async () => {
+    await plan()
+    await arriveAndRest()
+    await dropAll()
+    await r.ok(PEOPLE.building2, 'reportProblem', {
+      deliveryId: DELIVERY,
+      stopId: stopOf(H.b2r101._id),
+      kind: 'nobodyHome',
+      note: '',
+      requestId: freshId(),
+    })
+    await r.ok('o-qian', 'confirmReceived', { deliveryId: DELIVERY, householdId: H.b2r101._id })
+    const stop = await t.data.get<DeliveryStopDoc>('deliveryStops', stopOf(H.b2r101._id))
+    expect(stop).toMatchObject({ status: 'received', received: { by: 'o-qian', auto: false } })
+    expect(stop?.problem).toBeUndefined()
+    expect(await t.data.get<DeliveryBuildingDoc>('deliveryBuildings', `${DELIVERY}:b2`)).toMatchObject({
+      delivered: 1,
+      received: 1,
+      problems: 0,
+      stage: 'done',
+    })
+  })
+
   it('queues a problem for the building’s leads and the merchant until it is handled', async () => {
     await plan()
     await arriveAndRest()

@@ -303,6 +303,9 @@ export const relayActions = defineActions('delivery', {
         const patch: Record<string, unknown> = { status: 'received', received, updatedAt: now }
         // Confirmed without a door mark (the volunteer forgot to tap): it was delivered too, now.
         if (!s.delivered) patch.delivered = { at: now, by: ctx.caller.openid, byName, markId: `confirm:${sid}` }
+        // A bag with a problem (nobody home, then found) that the household has now: the problem waits in the queue
+        // to be marked handled, the bag no longer counts as one.
+        if (s.problem) patch.problem = data._.remove()
         await tx.collection('deliveryStops').doc(sid).update({ data: patch })
         await moveCounters(tx, part, [[s.status, 'received']], now)
         return { ...s, ...patch, _id: sid } as DeliveryStopDoc
