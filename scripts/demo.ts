@@ -2,6 +2,7 @@
 // Loads the demo communities into a running localcloud (replacing all of its data), or prints what they contain.
 import { demoDataset, type DemoDataset, type DemoIdentity, type DemoRoundSummary } from './demo/generate'
 import type { DemoBuySummary } from './demo/groupbuy'
+import type { DemoRelaySummary } from './demo/delivery'
 import { formatShanghai } from '../server/kernel/time'
 import { demoFor, isEmpty, loadDataset, storageEnv } from './demo/load'
 
@@ -72,6 +73,16 @@ function buyLine(b: DemoBuySummary): string {
   return `${b.kind === 'drop' ? 'supply drop' : 'group buy'} 「${b.title}」 (${b.buyId}, ${state}, delivery ${at(b.deliveryAt)}): ${orders}`
 }
 
+function relayLine(r: DemoRelaySummary): string {
+  return (
+    `delivery relay (${r.deliveryId}, ${r.status}, at the gate ${at(r.arrivedAt)}, doors done ${at(r.doneAt)}): ` +
+    `${r.households} bags to ${r.buildings} buildings, ${r.trips} transport trips to ${r.carried} entrances, ` +
+    `${r.fromGate} buildings fetched from the gate by their door teams; ${r.confirmed} confirmed, ` +
+    `${r.autoReceived} received automatically (after ${r.autoReceiveHours} h), ${r.delivered} still to confirm, ` +
+    `${r.problems} problem handled`
+  )
+}
+
 function describe(dataset: DemoDataset, url: string): string {
   const lines: string[] = []
   for (const s of dataset.summaries) {
@@ -96,6 +107,7 @@ function describe(dataset: DemoDataset, url: string): string {
       `  merchants: ${s.groupBuys.merchants.map((m) => `${m.shopName} (${m.openid}, ${m.status})`).join(', ')}`,
       ...s.groupBuys.buys.map((b) => `  ${buyLine(b)}`),
       ...(s.groupBuys.complaints ? [`  complaints: ${s.groupBuys.complaints} open`] : []),
+      ...(s.groupBuys.relay ? [`  ${relayLine(s.groupBuys.relay)}`] : []),
     )
   }
   lines.push('', '示范身份 demo identities (header x-wx-openid):')

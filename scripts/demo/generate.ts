@@ -35,6 +35,13 @@ import type {
   MerchantDoc,
   OrderDoc,
 } from '../../server/groupbuy/model'
+import type {
+  DeliveryBuildingDoc,
+  DeliveryProblemDoc,
+  DeliveryStopDoc,
+  DeliveryTripDoc,
+  RelayDeliveryDoc,
+} from '../../server/delivery/model'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
 import { givenName, surname, type Sex } from './names'
@@ -63,7 +70,7 @@ export interface DemoOptions {
    */
   antigen?: boolean
   /**
-   * Group buys (an open sale, yesterday's closed one with a complaint, a drop opening tomorrow, a second shop's
+   * Group buys (an open sale, yesterday's closed one with a complaint and its delivery relayed, a drop opening tomorrow, a second shop's
    * application waiting); default: for 钟楼新村 only. Every community's merchant has its approved application.
    */
   groupBuys?: boolean
@@ -141,7 +148,11 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   buys: BuyDoc[]
   buyLedgers: BuyLedgerDoc[]
   orders: OrderDoc[]
-  deliveries: DeliveryDoc[]
+  deliveries: (DeliveryDoc | RelayDeliveryDoc)[]
+  deliveryStops: DeliveryStopDoc[]
+  deliveryBuildings: DeliveryBuildingDoc[]
+  deliveryTrips: DeliveryTripDoc[]
+  deliveryProblems: DeliveryProblemDoc[]
 }
 
 export interface DemoIdentity {
@@ -689,6 +700,10 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.buyLedgers.push(...groupBuys.buyLedgers)
   collections.orders.push(...groupBuys.orders)
   collections.deliveries.push(...groupBuys.deliveries)
+  collections.deliveryStops.push(...groupBuys.deliveryStops)
+  collections.deliveryBuildings.push(...groupBuys.deliveryBuildings)
+  collections.deliveryTrips.push(...groupBuys.deliveryTrips)
+  collections.deliveryProblems.push(...groupBuys.deliveryProblems)
   files.push(...groupBuys.files)
 
   // ---------- identities ----------

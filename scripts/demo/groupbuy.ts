@@ -3,8 +3,9 @@
 // `merchant` grant it holds is the one approval writes). 钟楼新村 also has: a second shop's application waiting for
 // the committee (`demo-merchant-2`); an open sale by the merchant, ordered by households of many buildings, one item
 // sold out, some orders paid, a few edited or cancelled; yesterday's sale, closed by the timer at its deadline with
-// its totals and the delivery for the relay, and one complaint; and the committee's supply drop of rice opening
-// tomorrow. Dated from the instant the demo is dated from, like the antigen rounds.
+// its totals and the delivery for the relay, delivered yesterday evening (scripts/demo/delivery.ts), and one
+// complaint; and the committee's supply drop of rice opening tomorrow. Dated from the instant the demo is dated
+// from, like the antigen rounds.
 //
 // Documents come from the product's own code where it has a builder: ids from server/groupbuy/ids.ts, items and
 // the ledger from rules.ts (`newItems`, `newLedger`, `scopeBuildings`), every order placed, edited or cancelled one
@@ -30,6 +31,13 @@ import type {
   OrderDoc,
   OrderIntakeDoc,
 } from '../../server/groupbuy/model'
+import type {
+  DeliveryBuildingDoc,
+  DeliveryProblemDoc,
+  DeliveryStopDoc,
+  DeliveryTripDoc,
+  RelayDeliveryDoc,
+} from '../../server/delivery/model'
 import { buyId, merchantId, orderId } from '../../server/groupbuy/ids'
 import { applyIntents, linesProblem, nextOrderDoc, type Quantities } from '../../server/groupbuy/ledger'
 import { summarize, type ListBuilding } from '../../server/groupbuy/lists'
@@ -39,6 +47,7 @@ import { householdLabel } from '../../server/community/structure'
 import { addDays } from '../../server/kernel/dates'
 import { shanghaiDay, startOfShanghaiDay } from '../../server/kernel/time'
 import { localFileId, type DemoFile } from './antigen'
+import { demoRelay, type DemoRelaySummary } from './delivery'
 import { docPhotoFile, type DocPhotoKind } from './docphotos'
 import { givenName, surname } from './names'
 import type { Rng } from './random'
@@ -75,6 +84,8 @@ export interface DemoGroupBuySummary {
   buys: DemoBuySummary[]
   complaints: number
   photos: number
+  /** Yesterday's delivery relay (钟楼新村); none elsewhere. */
+  relay?: DemoRelaySummary
 }
 
 export interface GroupBuyDemoInput {
@@ -100,7 +111,12 @@ export interface GroupBuyDemo {
   buyLedgers: BuyLedgerDoc[]
   orders: OrderDoc[]
   complaints: ComplaintDoc[]
-  deliveries: DeliveryDoc[]
+  /** Yesterday's delivery, relayed (RelayDeliveryDoc), and its stops, building parts, trips and problems. */
+  deliveries: (DeliveryDoc | RelayDeliveryDoc)[]
+  deliveryStops: DeliveryStopDoc[]
+  deliveryBuildings: DeliveryBuildingDoc[]
+  deliveryTrips: DeliveryTripDoc[]
+  deliveryProblems: DeliveryProblemDoc[]
   files: DemoFile[]
   /** The merchant's grant as its approval wrote it (its shop's name on it, granted when it was approved). */
   merchantRole: RoleDoc
@@ -482,6 +498,10 @@ export function demoGroupBuys(input: GroupBuyDemoInput): GroupBuyDemo {
     orders: [],
     complaints: [],
     deliveries: [],
+    deliveryStops: [],
+    deliveryBuildings: [],
+    deliveryTrips: [],
+    deliveryProblems: [],
     files,
     merchantRole,
     summary: { merchants: [], buys: [], complaints: 0, photos: 0 },
@@ -669,7 +689,25 @@ export function demoGroupBuys(input: GroupBuyDemoInput): GroupBuyDemo {
     out.buys.push(openBuy, closedBuy, dropBuy)
     out.buyLedgers.push(open.ledger, closed.ledger, newLedger(dropBuy))
     out.orders.push(...open.orders.values(), ...closedOrders)
-    out.deliveries.push(delivery)
+    // Yesterday's relay of that delivery: planned, at the gate at 16:00, at the doors by about 18:30.
+    const relay = demoRelay({
+      rng: input.rng.fork('relay'),
+      now,
+      community,
+      buildings: input.buildings,
+      households: input.households,
+      roles: input.roles,
+      committeeOpenid: input.committeeOpenid,
+      buy: closedBuy,
+      orders: closedOrders,
+      delivery,
+    })
+    out.deliveries.push(relay.delivery)
+    out.deliveryStops.push(...relay.stops)
+    out.deliveryBuildings.push(...relay.parts)
+    out.deliveryTrips.push(...relay.trips)
+    out.deliveryProblems.push(...relay.problems)
+    if (relay.summary) out.summary.relay = relay.summary
     out.summary.buys.push(
       buySummary(openBuy, open.ledger, [...open.orders.values()]),
       buySummary(closedBuy, closed.ledger, closedOrders),
