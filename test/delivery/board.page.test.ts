@@ -50,6 +50,28 @@ describe('delivery board', () => {
     expect(find(comp, '#building-b_5 .building-problems')).toBeUndefined()
   })
 
+  it('says which buildings’ people have not opened their task list, until the bags are at the doors', async () => {
+    const unseen = boardView()
+    unseen.buildings = [
+      { ...(unseen.buildings[0] as BoardView['buildings'][number]), doorSeen: false },
+      {
+        ...(unseen.buildings[0] as BoardView['buildings'][number]),
+        buildingId: 'b_7',
+        buildingName: '7号',
+        stage: 'gate',
+        doorSeen: false,
+        transportSeen: false,
+      },
+      { ...(unseen.buildings[0] as BoardView['buildings'][number]), buildingId: 'b_9', stage: 'done', doorSeen: false },
+    ]
+    sees([committeeRole], { board: () => ok(unseen) })
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#building-b_12 .unseen')).toBe('送门口的人还没有查看任务')
+    expect(text(comp, '#building-b_7 .unseen')).toBe('送门口的人、运输志愿者还没有查看任务')
+    expect(find(comp, '#building-b_9 .unseen')).toBeUndefined()
+  })
+
   it('counts down the rest (消毒静置至 HH:MM, minutes left), and offers 结束静置 after a confirmation', async () => {
     const restUntil = new Date(Date.now() + 23 * 60_000 - 1000).toISOString()
     const resting = boardView({ delivery: summary({ stage: 'resting', delivered: 0 }), restUntil, times: {} })

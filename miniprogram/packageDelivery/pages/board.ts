@@ -72,6 +72,16 @@ function boardData(b: BoardView) {
       doorTeam: x.doorTeam.length ? `送到门口：${x.doorTeam.join('、')}` : '没有人送到门口',
       noTeam: x.doorTeam.length === 0,
       transport: x.transport ? `运输：${x.transport}` : '',
+      // Until the goods are at the doors: who has not opened their task list yet (the committee rings them).
+      unseen:
+        x.stage === 'done'
+          ? ''
+          : [
+              x.doorTeam.length && !x.doorSeen ? '送门口的人' : '',
+              x.transport && !x.transportSeen && x.stage === 'gate' ? '运输志愿者' : '',
+            ]
+              .filter(Boolean)
+              .join('、'),
     })),
   }
 }
