@@ -11,6 +11,7 @@ const FEATURES: Record<string, { pages: string[] }> = {
   community: { pages: ['miniprogram/pages', 'miniprogram/packageLead', 'miniprogram/packageCommittee'] },
   antigen: { pages: ['miniprogram/packageAntigen'] },
   groupbuy: { pages: ['miniprogram/packageGroupbuy'] },
+  delivery: { pages: ['miniprogram/packageDelivery'] },
 }
 
 function sources(dir: string): string[] {
