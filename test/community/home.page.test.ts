@@ -123,6 +123,7 @@ describe('home entries by role', () => {
       'join-another',
       'subscribe-rounds-c_sunny',
       'groupbuy-c_sunny',
+      'delivery-mine-hh_201',
       'merchant-apply-c_sunny',
       'data',
     ])
@@ -143,6 +144,7 @@ describe('home entries by role', () => {
   it('gives the committee structure, import and roles, a 团长 structure and roles only, a 营长 neither', () => {
     expect(keys(me({ roles: [committeeRole] }))).toEqual([
       'join',
+      'delivery-board-c_sunny',
       'rounds-c_sunny',
       'structure-c_sunny',
       'import-c_sunny',
@@ -155,6 +157,7 @@ describe('home entries by role', () => {
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
     expect(lead.map((e) => e.key)).toEqual([
       'join',
+      'delivery-board-c_sunny',
       'rounds-c_sunny',
       'structure-c_sunny',
       'roles-c_sunny',
@@ -167,7 +170,24 @@ describe('home entries by role', () => {
       place: '第1营 营长',
       scope: { communityId: 'c_sunny', groupId: 'g_1' },
     })
-    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'data'])
+    // A 营长 sees the delivery board (their 营's buildings).
+    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'data'])
+  })
+
+  it('gives a volunteer 我的配送任务, a household 我家的物资, and a lead the board instead of the tasks', () => {
+    const volunteer = role({ id: 'role_v', role: 'volunteer', place: '运输志愿者', scope: { communityId: 'c_sunny' } })
+    const mine = homeEntries(me({ roles: [volunteer, residentRole], households: [household201] }))
+    expect(mine.find((e) => e.key === 'delivery-tasks-c_sunny')).toMatchObject({
+      title: '我的配送任务',
+      url: '/packageDelivery/pages/list?communityId=c_sunny',
+    })
+    expect(mine.find((e) => e.key === 'delivery-mine-hh_201')).toMatchObject({
+      title: '我家的物资',
+      url: '/packageDelivery/pages/mine?household=hh_201',
+    })
+    const both = keys(me({ roles: [volunteer, leadRole] }))
+    expect(both).toContain('delivery-board-c_sunny')
+    expect(both).not.toContain('delivery-tasks-c_sunny')
   })
 })
 

@@ -40,6 +40,8 @@ const TABLE_READERS: Role[] = ['groupLead', 'communityLead', 'committee']
 const ROUND_OPENERS: Role[] = ['communityLead', 'committee']
 /** Roles whose 团购 entry is the organiser's (the same list, with 发起团购). */
 const BUY_ORGANISERS: Role[] = ['communityLead', 'committee']
+/** Roles that see the delivery board (their buildings, or all of them). */
+const DELIVERY_BOARD: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
 
 /** Communities whose rounds the home page needs to list: only where a role shows a chain or a table. */
 export function roundCommunities(me: WhoAmI): string[] {
@@ -144,6 +146,45 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       title: '团购',
       desc: '接龙买菜、买日用品，查看我的订单',
       url: `/packageGroupbuy/pages/list?communityId=${communityId}`,
+      primary: false,
+    })
+  }
+
+  // The relay: each household's bags; the board for leads and above; a volunteer's own tasks.
+  for (const h of me.households) {
+    entries.push({
+      key: `delivery-mine-${h.id}`,
+      title: '我家的物资',
+      desc: `${h.label}：团购和发放的物资送到哪了`,
+      url: `/packageDelivery/pages/mine?household=${h.id}`,
+      primary: false,
+    })
+  }
+  const boardReaders = uniqueBy(
+    me.roles.filter((r) => DELIVERY_BOARD.includes(r.role)),
+    (r) => r.scope.communityId,
+  )
+  for (const r of boardReaders) {
+    entries.push({
+      key: `delivery-board-${r.scope.communityId}`,
+      title: '配送看板',
+      desc: '物资从大门到各楼、到家门口：进度、提醒、问题',
+      url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+  const helpers = uniqueBy(
+    me.roles.filter(
+      (r) => r.role === 'volunteer' && !boardReaders.some((b) => b.scope.communityId === r.scope.communityId),
+    ),
+    (r) => r.scope.communityId,
+  )
+  for (const r of helpers) {
+    entries.push({
+      key: `delivery-tasks-${r.scope.communityId}`,
+      title: '我的配送任务',
+      desc: '运到楼门口、送到各户门口：一户一个大按钮',
+      url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
       primary: false,
     })
   }
