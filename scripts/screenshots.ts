@@ -1,7 +1,9 @@
 // npm run screenshots [-- --out <dir>] [--full]: a picture of every page of the mini-program, as the demo person it
 // is for and with the demo data showing, and a few states worth seeing (a modal, the privacy popup, the photo
 // chooser). Builds the functions and the preview, runs an in-memory localcloud with the demo communities loaded at
-// a fixed platform clock (the pictures do not change from day to day), drives the real pages in Chromium
+// a fixed platform clock (the pictures do not change from day to day; the delivery pages of tomorrow's relay are
+// taken in that afternoon, after the groupbuy timer closed today's sale and the committee planned its relay through
+// the delivery function), drives the real pages in Chromium
 // (preview/driver.ts) and writes the phone frame of each, 375 px wide, to docs/screenshots/<name>.png with a
 // README listing them. Re-run after changing a page and commit the pictures.
 //   --out <dir>  write somewhere else (e.g. to compare with the committed pictures)
@@ -15,7 +17,7 @@ import { buildPreview, PREVIEW_OUT, type PreviewManifest } from '../preview/buil
 import type { Phone } from '../preview/driver'
 import { startPreviewSession } from '../preview/session'
 import { COLLECTIONS } from '../server/collections'
-import type { MySubmissionView, Roster, RoundView } from '../typings/api'
+import type { DeliverySummaryView, MySubmissionView, Roster, RoundView } from '../typings/api'
 import { demoDataset } from './demo/generate'
 import { loadDataset } from './demo/load'
 import { bundleFunctions } from './lib/functions'
@@ -49,6 +51,8 @@ const RESIDENT = 'demo-resident-1'
 const NEWCOMER = 'screenshots-newcomer'
 /** The demo's approved shop, which runs the open sale and yesterday's (docs/demo.md, 团购). */
 const SHOP = 'demo-merchant-1'
+/** Carries 1号–4号 from the gate (docs/demo.md, 接力配送). */
+const TRANSPORT = 'demo-volunteer-transport-1'
 
 const PEOPLE: Record<string, string> = {
   [COMMITTEE]: '居委 committee',
@@ -70,6 +74,10 @@ interface Shot {
 interface Scene {
   who: string
   at: string
+  /** The platform clock when the phone opens (default SHOT_AT). */
+  clock?: number
+  /** Done through the functions before the phone opens. */
+  before?: () => Promise<void>
   /** Acts on the page and takes its pictures. */
   run(phone: Phone, snap: (name: string, zh: string, en: string) => Promise<void>): Promise<void>
 }
@@ -99,6 +107,16 @@ async function fn<T>(url: string, name: string, action: string, payload: unknown
   const body = (await res.json()) as { ok?: boolean; data?: T }
   if (!res.ok || !body.ok) throw new Error(`${name}.${action} as ${openid}: ${JSON.stringify(body)}`)
   return body.data as T
+}
+
+/** Run a function's timer trigger now, as the platform's timer would. */
+async function trigger(url: string, name: string): Promise<void> {
+  const res = await fetch(`${url}/__admin/functions/${name}/trigger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  })
+  if (!res.ok) throw new Error(`${name} timer: ${res.status} ${await res.text()}`)
 }
 
 /** Scroll the page on top so that this element is at the top of the screen. */
@@ -176,6 +194,58 @@ async function main() {
     PEOPLE[complainer] = '投诉过的居民 a resident who complained'
     const shopId = dataset.collections.merchants.find((m) => m.openid === SHOP)?._id
     const eggs = `#line-${householdId}-i2`
+
+    // The delivery relay. Yesterday's sale was delivered yesterday evening (docs/demo.md, 接力配送): its board and
+    // problems, and a household whose bag is at its door, not yet confirmed.
+    const c = dataset.collections
+    const yesterday = closedSale.buyId
+    const memberOf = (householdId: string) =>
+      c.households.find((h) => h._id === householdId)?.members.find((m) => m.openid)?.openid
+    const waiting = c.deliveryStops.find((s) => s.status === 'delivered' && memberOf(s.householdId))
+    const receiver = waiting && memberOf(waiting.householdId)
+    if (!waiting || !receiver) throw new Error('the demo has no bag at a door waiting to be confirmed')
+    PEOPLE[receiver] = `${waiting.label} 居民 a household of yesterday’s sale`
+    // Tomorrow's delivery of today's sale, in the afternoon once the timer closed the sale at its deadline: planned
+    // by the committee, its door teams see their households. The door person shown: the lead of the building with
+    // the most orders.
+    const afternoon = Date.parse(sale.closesAt) + 15 * 60_000
+    const perBuilding = new Map<string, number>()
+    for (const o of c.orders)
+      if (o.buyId === sale.buyId && o.status === 'active')
+        perBuilding.set(o.buildingId, (perBuilding.get(o.buildingId) ?? 0) + 1)
+    const busiest = [...perBuilding].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0]
+    const door = c.roles.find((r) => r.role === 'buildingLead' && r.scope.buildingId === busiest)?.openid
+    if (!door) throw new Error('the open sale has no building with a lead')
+    const busiestName = c.buildings.find((b) => b._id === busiest)?.name ?? ''
+    PEOPLE[door] = `${busiestName}楼组长 lead of ${busiestName}`
+    PEOPLE[TRANSPORT] = '运输志愿者 transport volunteer of 1号–4号'
+    let planned = false
+    const planTomorrow = async () => {
+      if (planned) return
+      cloud.clock.set(Date.parse(sale.closesAt) + 60_000)
+      await trigger(cloud.url, 'groupbuy')
+      for (let i = 0; ; i++) {
+        const list = await fn<DeliverySummaryView[]>(
+          cloud.url,
+          'delivery',
+          'listDeliveries',
+          { communityId: COMMUNITY },
+          COMMITTEE,
+        )
+        if (list.some((d) => d.id === sale.buyId)) break
+        if (i > 100) throw new Error('the groupbuy timer made no delivery of today’s sale')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      cloud.clock.set(afternoon - 5 * 60_000)
+      await fn(
+        cloud.url,
+        'delivery',
+        'planDelivery',
+        { deliveryId: sale.buyId, requestId: 'screenshots-plan' },
+        COMMITTEE,
+      )
+      planned = true
+    }
 
     const scenes: Scene[] = [
       {
@@ -477,11 +547,114 @@ async function main() {
             'Vetting shops: a pending application and its photos',
           ),
       },
+      {
+        who: COMMITTEE,
+        at: `packageDelivery/pages/board?id=${yesterday}`,
+        async run(phone, snap) {
+          await phone.$('#head').waitFor()
+          await snap(
+            'delivery-board',
+            '配送看板：昨天的配送已完成，各楼栋一行，还有两户未签收',
+            'The board: yesterday’s delivery done, a row per building, two bags unconfirmed',
+          )
+          await scrollTo(phone, '#arrival-card')
+          await snap(
+            'delivery-board-times',
+            '配送看板（向下滚动）：到货、静置、运到楼门口、送完的时间和各楼栋',
+            'The board, scrolled: arrival, rest, entrances, doors, and the buildings',
+          )
+        },
+      },
+      {
+        who: COMMITTEE,
+        at: `packageDelivery/pages/problems?id=${yesterday}&community=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'delivery-problems',
+            '配送问题：昨天「无人在家」的一户，已处理',
+            'Problems: yesterday’s 无人在家, handled',
+          ),
+      },
+      {
+        who: receiver,
+        at: `packageDelivery/pages/mine?household=${waiting.householdId}`,
+        run: (_p, snap) =>
+          snap(
+            'delivery-mine',
+            '我家的物资：已送到门口，点「我已收到」',
+            'My household’s goods: at the door, 我已收到 to tap',
+          ),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageDelivery/pages/list?communityId=${COMMUNITY}`,
+        clock: afternoon,
+        before: planTomorrow,
+        run: (_p, snap) =>
+          snap(
+            'delivery-list',
+            '接力配送：明天的配送已安排，昨天的已完成',
+            'Deliveries: tomorrow’s planned, yesterday’s done',
+          ),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageDelivery/pages/plan?id=${sale.buyId}`,
+        clock: afternoon,
+        before: planTomorrow,
+        async run(phone, snap) {
+          await phone.$('#version').waitFor()
+          await snap(
+            'delivery-plan',
+            '安排配送：没有运输志愿者定岗的楼栋标红在前',
+            'Planning: the buildings no transport volunteer is posted to, in red first',
+          )
+          await scrollTo(phone, '#settings')
+          await snap(
+            'delivery-plan-settings',
+            '安排配送（向下滚动）：每趟袋数、消毒静置、截止时间，再往下是趟次和送到门口的人',
+            'Planning, scrolled: bags a trip, rest, deadline; then trips and door teams',
+          )
+        },
+      },
+      {
+        who: COMMITTEE,
+        at: `packageDelivery/pages/arrival?id=${sale.buyId}`,
+        clock: afternoon,
+        before: planTomorrow,
+        run: (_p, snap) =>
+          snap('delivery-arrival', '登记到货：数量齐全或数量不足，拍照', 'Recording arrival: full or short, a photo'),
+      },
+      {
+        who: TRANSPORT,
+        at: `packageDelivery/pages/tasks?id=${sale.buyId}`,
+        clock: afternoon,
+        before: planTomorrow,
+        run: (_p, snap) =>
+          snap(
+            'delivery-tasks-transport',
+            '我的配送任务：运输志愿者明天的趟次',
+            'My delivery tasks: a transport volunteer’s trips for tomorrow',
+          ),
+      },
+      {
+        who: door,
+        at: `packageDelivery/pages/tasks?id=${sale.buyId}`,
+        clock: afternoon,
+        before: planTomorrow,
+        run: (_p, snap) =>
+          snap(
+            'delivery-tasks',
+            `我的配送任务：${busiestName}楼组长明天要送到门口的各户`,
+            `My delivery tasks: the households ${busiestName}’s lead takes to their doors tomorrow`,
+          ),
+      },
     ]
 
     fs.mkdirSync(args.out, { recursive: true })
     for (const scene of scenes) {
-      cloud.clock.set(Date.parse(SHOT_AT))
+      if (scene.before) await scene.before()
+      cloud.clock.set(scene.clock ?? Date.parse(SHOT_AT))
       const phone = await session.phone(scene.who, { at: scene.at })
       try {
         await scene.run(phone, async (name, zh, en) => {
@@ -553,7 +726,9 @@ function readmeText(shots: Shot[], routes: number): string {
 （${DEMO_AT}）载入示范数据（docs/demo.md），再用 Chromium 以示范身份打开每个页面，截下手机框（375 px 宽）。
 截图前楼组长 \`${LEAD}\` 用云函数查看了两个住户电话（电话查看记录里才有数据）；台账导入选的是脚本生成的四行小表格
 （一行出生年份不对，一行的楼栋本小区没有）。每次打开页面时平台时钟都设在 ${SHOT_AT}，所以同一份代码每次生成的
-图片相同；改了页面后重新运行并提交。开发预览的样式是近似效果，以微信开发者工具和真机为准。
+图片相同；接力配送里明天那一次的页面（配送列表、安排配送、登记到货、我的配送任务）是当天下午拍的：脚本先把时钟拨到今天
+团购的截单时间，由团购的定时器截单、生成配送单，居委通过 delivery 函数安排配送，再在截单后 15 分钟打开这些页面。
+改了页面后重新运行并提交。开发预览的样式是近似效果，以微信开发者工具和真机为准。
 
 | 图 | 文件 | 页面 | 身份 | 内容 |
 | --- | --- | --- | --- | --- |
