@@ -31,12 +31,16 @@ import type {
 import {
   bagItems,
   buildingStage,
+  doorCandidatesOf,
   doorTeam,
+  personOf,
   planTrips,
   resolveSettings,
+  stepName,
+  transportOf,
   type DoorCandidate,
   type PlanBuilding,
-  type TransportVolunteer,
+  type RolePerson,
 } from '../../server/delivery/rules'
 import { roomOrder } from '../../server/groupbuy/lists'
 import { householdLabel } from '../../server/community/structure'
@@ -103,58 +107,11 @@ const served = (rng: Rng, at: number) => new Date(at + rng.int(200, 1500))
 const problemId = (requestId: string, stopId: string) =>
   `dp_${createHash('sha256').update(`${requestId}\u0000${stopId}`).digest('hex').slice(0, 24)}`
 
-interface Person {
-  openid: string
-  name: string
-  grant: RoleDoc
-}
+type Person = RolePerson & { grant: RoleDoc }
 
 /** Role holders with their names as the delivery function's namedPeople reads them. */
-function namedPeople(roles: readonly RoleDoc[], households: ReadonlyMap<string, HouseholdDoc>): Person[] {
-  return roles.map((r) => {
-    const member = r.householdId ? households.get(r.householdId)?.members.find((m) => m.id === r.memberId) : undefined
-    return { openid: r.openid, name: member?.name ?? r.holderName ?? '志愿者', grant: r }
-  })
-}
-
-/** The name a caller's step is recorded with (callerName): the person behind a grant with a household first. */
-function callerName(openid: string, people: readonly Person[]): string {
-  const mine = people.filter((p) => p.openid === openid)
-  return (mine.find((p) => p.grant.householdId) ?? mine[0])?.name ?? '志愿者'
-}
-
-/** The transport volunteers a plan uses (plan.ts transportOf). */
-function transportOf(people: readonly Person[]): TransportVolunteer[] {
-  const out = new Map<string, TransportVolunteer>()
-  for (const p of people) {
-    if (p.grant.role !== 'volunteer' || p.grant.volunteerType !== 'transport' || out.has(p.openid)) continue
-    const v: TransportVolunteer = { openid: p.openid, name: p.name, posts: p.grant.posts ?? [] }
-    if (p.grant.shifts) v.shifts = p.grant.shifts
-    out.set(p.openid, v)
-  }
-  return [...out.values()]
-}
-
-/** Who may carry a building's bags to its doors (plan.ts doorCandidatesOf). */
-function doorCandidatesOf(people: readonly Person[]): DoorCandidate[] {
-  return people.flatMap((p): DoorCandidate[] => {
-    const g = p.grant
-    if (g.role === 'buildingLead' && g.scope.buildingId)
-      return [{ openid: p.openid, name: p.name, role: 'buildingLead', posts: [], buildingId: g.scope.buildingId }]
-    if (g.role === 'volunteer' && (g.volunteerType === 'online' || g.volunteerType === 'building')) {
-      const c: DoorCandidate = {
-        openid: p.openid,
-        name: p.name,
-        role: 'volunteer',
-        volunteerType: g.volunteerType,
-        posts: g.posts ?? [],
-      }
-      if (g.shifts) c.shifts = g.shifts
-      return [c]
-    }
-    return []
-  })
-}
+const namedPeople = (roles: readonly RoleDoc[], households: ReadonlyMap<string, HouseholdDoc>): Person[] =>
+  roles.map((r) => personOf(r, households))
 
 /** A bag's life after planning: when it reached the door, a problem on the way, who confirmed it. */
 interface Walk {
@@ -179,7 +136,7 @@ export function demoRelay(input: RelayDemoInput): RelayDemo {
     households,
   )
   const everyone = namedPeople(input.roles, households)
-  const nameOf = (openid: string) => callerName(openid, everyone)
+  const nameOf = (openid: string) => stepName(openid, everyone)
 
   // ---------- planDelivery, by the committee early in the afternoon ----------
   const plannedAt = dayAt(13, rng.int(5, 40)) + rng.int(0, 59) * SECOND

@@ -12,6 +12,7 @@ import type {
   VolunteerShift,
 } from '../../typings/api'
 import type { OrderDoc } from '../groupbuy/model'
+import type { HouseholdDoc, RoleDoc } from '../community/model'
 import type { DeliveryBuildingDoc, DeliverySettingsDoc, DeliveryStopDoc, RelayDeliveryDoc } from './model'
 import { formatShanghai } from '../kernel/time'
 import { measured, packsOf } from '../groupbuy/lists'
@@ -409,6 +410,63 @@ export function replanTrips(input: {
     (openid) => (lastNo.get(openid) ?? 0) + 1,
   )
   return { trips: [...input.kept, ...planned.trips], unassigned: planned.unassigned }
+}
+
+// ---------- the people a plan uses ----------
+
+/** A role holder with the name the ledger (or the grant) knows them by. */
+export interface RolePerson {
+  openid: string
+  name: string
+  grant: Pick<RoleDoc, 'role' | 'scope' | 'volunteerType' | 'posts' | 'shifts' | 'householdId'>
+}
+
+/** A role holder's name: the household member behind the grant, else the grant's holder name. */
+export function personOf(
+  r: RoleDoc,
+  households: ReadonlyMap<string, Pick<HouseholdDoc, 'members'>>,
+): RolePerson & { grant: RoleDoc } {
+  const member = r.householdId ? households.get(r.householdId)?.members.find((m) => m.id === r.memberId) : undefined
+  return { openid: r.openid, name: member?.name ?? r.holderName ?? '志愿者', grant: r }
+}
+
+/** The name a person's step is recorded with: the one behind a grant with a household first. */
+export function stepName(openid: string, people: readonly RolePerson[]): string {
+  const mine = people.filter((p) => p.openid === openid)
+  return (mine.find((p) => p.grant.householdId) ?? mine[0])?.name ?? '志愿者'
+}
+
+/** The transport volunteers among role holders (once each). */
+export function transportOf(people: readonly RolePerson[]): TransportVolunteer[] {
+  const out = new Map<string, TransportVolunteer>()
+  for (const p of people) {
+    if (p.grant.role !== 'volunteer' || p.grant.volunteerType !== 'transport' || out.has(p.openid)) continue
+    const v: TransportVolunteer = { openid: p.openid, name: p.name, posts: p.grant.posts ?? [] }
+    if (p.grant.shifts) v.shifts = p.grant.shifts
+    out.set(p.openid, v)
+  }
+  return [...out.values()]
+}
+
+/** Who may carry a building's bags to its doors: building leads, and 云上 / 楼栋 volunteers by their posts. */
+export function doorCandidatesOf(people: readonly RolePerson[]): DoorCandidate[] {
+  return people.flatMap((p): DoorCandidate[] => {
+    const g = p.grant
+    if (g.role === 'buildingLead' && g.scope.buildingId)
+      return [{ openid: p.openid, name: p.name, role: 'buildingLead', posts: [], buildingId: g.scope.buildingId }]
+    if (g.role === 'volunteer' && (g.volunteerType === 'online' || g.volunteerType === 'building')) {
+      const c: DoorCandidate = {
+        openid: p.openid,
+        name: p.name,
+        role: 'volunteer',
+        volunteerType: g.volunteerType,
+        posts: g.posts ?? [],
+      }
+      if (g.shifts) c.shifts = g.shifts
+      return [c]
+    }
+    return []
+  })
 }
 
 // ---------- door teams ----------

@@ -10,6 +10,7 @@ import { AppError, hasRole, isAppError, z, type ActionContext } from '../../../s
 import type { RawTransaction } from '../../../server/kernel/db'
 import type { CollectionName } from '../../../server/collections'
 import { data } from '../../../server/platform/cloud'
+import { personOf, stepName } from '../../../server/delivery/rules'
 import { fieldsForCommunityPerson, leadsPartOf, showName } from '../../../server/platform/visibility'
 
 export const id = (label: string) => z.string().min(1).max(120).describe(label)
@@ -79,10 +80,7 @@ export async function namedPeople(roles: readonly RoleDoc[]): Promise<Person[]> 
     'households',
     roles.flatMap((r) => (r.householdId ? [r.householdId] : [])),
   )
-  return roles.map((r) => {
-    const member = r.householdId ? households.get(r.householdId)?.members.find((m) => m.id === r.memberId) : undefined
-    return { openid: r.openid, name: member?.name ?? r.holderName ?? '志愿者', grant: r }
-  })
+  return roles.map((r) => personOf(r, households))
 }
 
 /** The community's buildings in its order. */
@@ -128,7 +126,7 @@ export function notDone(d: RelayDeliveryDoc): void {
 export async function callerName(ctx: ActionContext, communityId: string): Promise<string> {
   const grants = (ctx.grants as unknown as readonly Grant[]).filter((g) => g.scope.communityId === communityId)
   const people = await namedPeople(grants.map((g) => ({ ...g, openid: ctx.caller.openid }) as unknown as RoleDoc))
-  return (people.find((p) => p.grant.householdId) ?? people[0])?.name ?? '志愿者'
+  return stepName(ctx.caller.openid, people)
 }
 
 /** What a bag's status counts for in its building's counters (received bags count as delivered too). */

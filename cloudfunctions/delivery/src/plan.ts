@@ -36,15 +36,16 @@ import { TEMPLATES } from '../../../server/templates'
 import {
   alertNotice,
   bagItems,
+  doorCandidatesOf,
   doorTeam,
   replanTrips,
   resolveSettings,
   SETTING_BOUNDS,
   tasksNotice,
+  transportOf,
   type DoorCandidate,
   type PlanBuilding,
   type PlannedTrip,
-  type TransportVolunteer,
 } from '../../../server/delivery/rules'
 import {
   BOARD_PAGE,
@@ -120,37 +121,6 @@ async function candidates(communityId: string): Promise<Person[]> {
   })
   return namedPeople(roles)
 }
-
-const transportOf = (people: readonly Person[]): TransportVolunteer[] => {
-  const byOpenid = new Map<string, TransportVolunteer>()
-  for (const p of people) {
-    if (p.grant.role !== 'volunteer' || p.grant.volunteerType !== 'transport') continue
-    if (byOpenid.has(p.openid)) continue
-    const v: TransportVolunteer = { openid: p.openid, name: p.name, posts: p.grant.posts ?? [] }
-    if (p.grant.shifts) v.shifts = p.grant.shifts
-    byOpenid.set(p.openid, v)
-  }
-  return [...byOpenid.values()]
-}
-
-export const doorCandidatesOf = (people: readonly Person[]): DoorCandidate[] =>
-  people.flatMap((p): DoorCandidate[] => {
-    const g = p.grant
-    if (g.role === 'buildingLead' && g.scope.buildingId)
-      return [{ openid: p.openid, name: p.name, role: 'buildingLead', posts: [], buildingId: g.scope.buildingId }]
-    if (g.role === 'volunteer' && (g.volunteerType === 'online' || g.volunteerType === 'building')) {
-      const c: DoorCandidate = {
-        openid: p.openid,
-        name: p.name,
-        role: 'volunteer',
-        volunteerType: g.volunteerType,
-        posts: g.posts ?? [],
-      }
-      if (g.shifts) c.shifts = g.shifts
-      return [c]
-    }
-    return []
-  })
 
 /**
  * The households' bags from the buy's active orders (written once; a planning repeated after a crash writes only
