@@ -144,7 +144,6 @@ describe('home entries by role', () => {
   it('gives the committee structure, import and roles, a 团长 structure and roles only, a 营长 neither', () => {
     expect(keys(me({ roles: [committeeRole] }))).toEqual([
       'join',
-      'delivery-board-c_sunny',
       'rounds-c_sunny',
       'structure-c_sunny',
       'import-c_sunny',
@@ -152,16 +151,17 @@ describe('home entries by role', () => {
       'retention-c_sunny',
       'groupbuy-manage-c_sunny',
       'merchants-c_sunny',
+      'delivery-board-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
     expect(lead.map((e) => e.key)).toEqual([
       'join',
-      'delivery-board-c_sunny',
       'rounds-c_sunny',
       'structure-c_sunny',
       'roles-c_sunny',
       'groupbuy-manage-c_sunny',
+      'delivery-board-c_sunny',
       'data',
     ])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')

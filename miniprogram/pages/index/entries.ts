@@ -160,35 +160,6 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       primary: false,
     })
   }
-  const boardReaders = uniqueBy(
-    me.roles.filter((r) => DELIVERY_BOARD.includes(r.role)),
-    (r) => r.scope.communityId,
-  )
-  for (const r of boardReaders) {
-    entries.push({
-      key: `delivery-board-${r.scope.communityId}`,
-      title: '配送看板',
-      desc: '物资从大门到各楼、到家门口：进度、提醒、问题',
-      url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
-      primary: false,
-    })
-  }
-  const helpers = uniqueBy(
-    me.roles.filter(
-      (r) => r.role === 'volunteer' && !boardReaders.some((b) => b.scope.communityId === r.scope.communityId),
-    ),
-    (r) => r.scope.communityId,
-  )
-  for (const r of helpers) {
-    entries.push({
-      key: `delivery-tasks-${r.scope.communityId}`,
-      title: '我的配送任务',
-      desc: '运到楼门口、送到各户门口：一户一个大按钮',
-      url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
-      primary: false,
-    })
-  }
-
   const leads = uniqueBy(
     me.roles.filter((r) => (r.role === 'buildingLead' || r.role === 'floorLead') && r.scope.buildingId),
     (r) => r.scope.buildingId as string,
@@ -350,6 +321,35 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       title: '团购',
       desc: '发起团购；各楼接龙、汇总、打印',
       url: `/packageGroupbuy/pages/list?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+
+  const boardReaders = uniqueBy(
+    me.roles.filter((r) => DELIVERY_BOARD.includes(r.role)),
+    (r) => r.scope.communityId,
+  )
+  for (const r of boardReaders) {
+    entries.push({
+      key: `delivery-board-${r.scope.communityId}`,
+      title: '配送看板',
+      desc: '物资从大门到各楼、到家门口：进度、提醒、问题',
+      url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+  const helpers = uniqueBy(
+    me.roles.filter(
+      (r) => r.role === 'volunteer' && !boardReaders.some((b) => b.scope.communityId === r.scope.communityId),
+    ),
+    (r) => r.scope.communityId,
+  )
+  for (const r of helpers) {
+    entries.push({
+      key: `delivery-tasks-${r.scope.communityId}`,
+      title: '我的配送任务',
+      desc: '运到楼门口、送到各户门口：一户一个大按钮',
+      url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
       primary: false,
     })
   }
