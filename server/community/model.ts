@@ -1,6 +1,15 @@
 // The community's documents as stored in the database (structure, households, roles, invites, join requests,
 // consents). Views sent to clients are in typings/api; these never leave the server.
-import type { ConsentKind, JoinStatus, ResidentFlag, RevealReason, Role, Scope, VolunteerShift, VolunteerType } from '../../typings/api'
+import type {
+  ConsentKind,
+  JoinStatus,
+  ResidentFlag,
+  RevealReason,
+  Role,
+  Scope,
+  VolunteerShift,
+  VolunteerType,
+} from '../../typings/api'
 
 export interface CommunityDoc {
   _id: string

@@ -67,15 +67,13 @@ describe('my household’s deliveries', () => {
         .spyOn(wx, 'showActionSheet')
         .mockImplementation(((o: WechatMiniprogram.ShowActionSheetOption) =>
           o.success?.({ tapIndex: 1, errMsg: 'showActionSheet:ok' })) as never),
-      jest
-        .spyOn(wx, 'showModal')
-        .mockImplementation(((o: WechatMiniprogram.ShowModalOption) =>
-          o.success?.({
-            confirm: true,
-            cancel: false,
-            content: o.editable ? '少了一袋米' : '',
-            errMsg: 'ok',
-          })) as never),
+      jest.spyOn(wx, 'showModal').mockImplementation(((o: WechatMiniprogram.ShowModalOption) =>
+        o.success?.({
+          confirm: true,
+          cancel: false,
+          content: o.editable ? '少了一袋米' : '',
+          errMsg: 'ok',
+        })) as never),
       jest.spyOn(wx, 'chooseMedia').mockImplementation(((o: WechatMiniprogram.ChooseMediaOption) =>
         o.success?.({
           tempFiles: [{ tempFilePath: 'wxfile://tmp_bag.jpg', size: 1000, fileType: 'image' }],
