@@ -12,6 +12,7 @@ export * from './antigen'
 export * from './community'
 export * from './delivery'
 export * from './groupbuy'
+export * from './needs'
 export * from './sheets'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
