@@ -69,6 +69,15 @@ export const COLLECTIONS = [
   'doorTeams',
   /** Problems with bags (wrong, missing, damaged, nobody home), waiting until handled. */
   'deliveryProblems',
+  // Testing call-up (server/callup/model.ts, docs/callup.md)
+  /** One per session: its name, sampling points, who started and ended it. */
+  'callupSessions',
+  /** One per building and session: its turn (待叫号 → 已叫号 → 检测中 → 已完成, or 已跳过), who called and marked it. */
+  'callupBuildings',
+  /** One per call or recall: the buildings it got and who it told (a retried call answers from it). */
+  'callupCalls',
+  /** One per sampling point with an open session: the one session that point runs. */
+  'callupPoints',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

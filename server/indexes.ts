@@ -171,6 +171,25 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'deliveryTrips', fields: ['deliveryId', 'openid'], why: 'plan, a volunteer’s trips, arrival' },
   { collection: 'deliveryProblems', fields: ['communityId', '-at'], why: 'listProblems' },
   { collection: 'deliveryProblems', fields: ['deliveryId', 'status'], why: 'the board’s open problems' },
+
+  // Testing call-up: a community's sessions; the timer's open and ended ones; a session's buildings in order.
+  {
+    collection: 'callupSessions',
+    fields: ['communityId', 'status', '-started.at'],
+    why: 'listSessions, myTurn, closing',
+  },
+  {
+    collection: 'callupSessions',
+    fields: ['status', 'deleteAfter'],
+    why: 'the timer: sessions left open, ended ones due',
+  },
+  {
+    collection: 'callupBuildings',
+    fields: ['sessionId', 'state', 'pos'],
+    why: 'queue, calls (read back by callId), buildings ahead, erase',
+  },
+  { collection: 'callupCalls', fields: ['sessionId', 'at'], why: 'erase' },
+  { collection: 'callupPoints', fields: ['communityId', 'sessionId'], why: 'end, erase' },
   { collection: 'doorTeams', fields: ['communityId'], why: 'a person’s and a closed community’s data deletion' },
 ]
 

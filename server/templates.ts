@@ -16,6 +16,7 @@
 // - delivered (to the household and its orderer): thing1 物资, thing2 送达情况, time3 送达时间
 // - relayAlert (to the committee and leads): thing1 配送, thing2 提醒, time3 时间
 // - relayProblem (to the building's leads and the merchant): thing1 配送, thing2 住户, phrase3 问题, thing4 说明
+// - callup (to the residents and leads of the called buildings): thing1 检测, thing2 叫号楼栋, time3 叫号时间, thing4 提示
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
 // Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
 // message it is handed (checkFields in server/platform/pushqueue.ts).

@@ -88,6 +88,8 @@ export const TEMPLATE_IDS = {
   relayAlert: 'TPL_RELAY_ALERT',
   /** To the building's leads and the merchant: a problem with a bag. */
   relayProblem: 'TPL_RELAY_PROBLEM',
+  /** To the residents and leads of the buildings called down for testing: 「请 3号–27号 楼居民下楼检测」. */
+  callup: 'TPL_CALLUP',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

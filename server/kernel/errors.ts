@@ -56,6 +56,9 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   DELIVERY_DONE: '这次配送已经全部完成，不能再修改',
   NOT_YOUR_TASK: '这不在您的配送任务里',
   ALREADY_MARKED: '已经有人标记过了',
+  SESSION_ENDED: '这场叫号已经结束，不能再叫号或标记',
+  POINT_BUSY: '这个采样点已有进行中的叫号，请先结束那一场',
+  NOTHING_TO_CALL: '所选楼栋都已叫过号、已完成或已跳过',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -3,12 +3,14 @@
  * Both sides import these types; nothing here exists at run time.
  */
 import type { AntigenApi } from './antigen'
+import type { CallupApi } from './callup'
 import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
+export * from './callup'
 export * from './community'
 export * from './delivery'
 export * from './groupbuy'
@@ -101,6 +103,13 @@ export type ErrorCode =
   | 'NOT_YOUR_TASK'
   /** Already marked by someone else (the message says who and when). */
   | 'ALREADY_MARKED'
+  // Testing call-up
+  /** The call-up session has ended: nothing is called or marked any more. */
+  | 'SESSION_ENDED'
+  /** A sampling point of the new session already has an open session (the message names it). */
+  | 'POINT_BUSY'
+  /** None of the buildings asked for is waiting (called by someone else, done or skipped). */
+  | 'NOTHING_TO_CALL'
 
 export interface Ok<T> {
   ok: true
@@ -132,6 +141,8 @@ export interface Api {
   groupbuy: GroupBuyApi
   /** The delivery relay: plans, stages, marks, the live board, problems. */
   delivery: DeliveryApi
+  /** Testing call-up (线上叫号): sessions, calls, each building's turn. */
+  callup: CallupApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }
