@@ -48,7 +48,8 @@ describe('home antigen entries', () => {
     spies.push(navigate)
     const comp = mount(PAGE)
     await settleAll()
-    expect(callOrder()).toEqual(['community.whoami', 'antigen.myRounds'])
+    // The call-up's turns load beside the rounds (a resident's building while a session runs).
+    expect(callOrder()).toEqual(['community.whoami', 'antigen.myRounds', 'callup.myTurn'])
     expect(sentAntigen('listRounds')).toEqual([])
     const entry = text(comp, '#entry-antigen-r_1120-hh_201') ?? ''
     expect(entry).toContain('报抗原')

@@ -39,10 +39,12 @@ describe('home page', () => {
 
     await settle()
 
-    // whoami first; then, for someone with a household, the open rounds (the only antigen call a resident needs).
+    // whoami first; then, for someone with a household, the open rounds (the only antigen call a resident needs)
+    // and their building's turn in a running call-up.
     expect(fakeCloud.calls).toEqual([
       { name: 'community', data: { action: 'whoami', payload: {} } },
       { name: 'antigen', data: { action: 'myRounds', payload: {} } },
+      { name: 'callup', data: { action: 'myTurn', payload: {} } },
     ])
     expect(comp.data.state).toBe('ready')
     expect(texts(comp, '.role')).toEqual(['阳光小区 12-201 居民', '运输 · 12号 志愿者'])

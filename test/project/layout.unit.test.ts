@@ -12,6 +12,7 @@ const FEATURES: Record<string, { pages: string[] }> = {
   antigen: { pages: ['miniprogram/packageAntigen'] },
   groupbuy: { pages: ['miniprogram/packageGroupbuy'] },
   delivery: { pages: ['miniprogram/packageDelivery'] },
+  callup: { pages: ['miniprogram/packageCallup'] },
 }
 
 function sources(dir: string): string[] {

@@ -2,7 +2,7 @@
 // entries load after the rest and only for the roles that need them: their failure never blocks the page. The
 // committee also sees what is wrong with the deployment's configuration (the community function's health check),
 // in red, so that reminders that cannot go are noticed; residents see nothing of it.
-import type { HealthCheckView, WhoAmI } from '../../../typings/api'
+import type { CallupTurnView, HealthCheckView, WhoAmI } from '../../../typings/api'
 import { TEMPLATES } from '../../config'
 import { call, CloudError } from '../../services/cloud'
 import { askSubscribe, refreshMe } from '../../services/session'
@@ -20,13 +20,21 @@ import {
   type PendingRow,
   type RoleRow,
 } from './entries'
+import { needsTurns, withCallup } from './callup'
 
 type LoadState = 'loading' | 'ready' | 'error'
 
 const RECENT_ROUNDS = 5
 const ANTIGEN_ERROR = '检测信息暂时没有加载成功，下拉刷新可以重试'
 
-const store = pageStore(() => ({ me: null as WhoAmI | null, antigen: {} as AntigenHome }))
+const store = pageStore(() => ({
+  me: null as WhoAmI | null,
+  antigen: {} as AntigenHome,
+  turns: [] as CallupTurnView[],
+}))
+
+/** Every entry: the roles', the antigen state's and the call-up's. */
+const entriesOf = (me: WhoAmI, s: ReturnType<typeof store>) => withCallup(homeEntries(me, s.antigen), me, s.turns)
 
 /** A community the caller is on the committee of: the one whose health check they see. */
 const committeeCommunity = (me: WhoAmI) => me.roles.find((r) => r.role === 'committee')?.scope.communityId
@@ -58,7 +66,7 @@ Component({
         this.setData({ state: 'error', errorMessage: message })
         return
       }
-      await Promise.all([this.loadAntigen(), this.loadHealth()])
+      await Promise.all([this.loadAntigen(), this.loadHealth(), this.loadTurns()])
     },
 
     /** The committee's configuration check; a failure to ask shows nothing (the page works without it). */
@@ -85,7 +93,7 @@ Component({
         ...extra,
         roles: roleRows(me.roles),
         pending: pendingRows(me),
-        entries: homeEntries(me, s.antigen),
+        entries: entriesOf(me, s),
       })
     },
 
@@ -115,7 +123,20 @@ Component({
         ),
       ])
       s.antigen = { ...s.antigen, mine, rounds: Object.fromEntries(lists) }
-      this.setData({ entries: homeEntries(me, s.antigen), antigenError: failed ? ANTIGEN_ERROR : '' })
+      this.setData({ entries: entriesOf(me, s), antigenError: failed ? ANTIGEN_ERROR : '' })
+    },
+
+    /** The user's buildings in a running call-up; a failure shows none (the page works without it). */
+    async loadTurns() {
+      const s = store(this)
+      const me = s.me
+      if (!me || !needsTurns(me)) return
+      try {
+        s.turns = await call('callup', 'myTurn', {}, { silent: true })
+        this.setData({ entries: entriesOf(me, s) })
+      } catch {
+        // nothing to show
+      }
     },
 
     /** Coming back from joining, a decision, a submission or a deletion: show what changed, without the flash. */
@@ -123,7 +144,7 @@ Component({
       if (this.data.state !== 'ready') return
       try {
         this.showMe(await refreshMe())
-        await this.loadAntigen()
+        await Promise.all([this.loadAntigen(), this.loadTurns()])
       } catch {
         // keep what is on screen; pull down to retry
       }
@@ -160,7 +181,7 @@ Component({
           if (!res.subscribed) return
           const s = store(this)
           s.antigen = { ...s.antigen, subscribed: [...(s.antigen.subscribed ?? []), communityId] }
-          if (s.me) this.setData({ entries: homeEntries(s.me, s.antigen) })
+          if (s.me) this.setData({ entries: entriesOf(s.me, s) })
           toast('已开启提醒')
         } catch {
           // shown in a dialog
