@@ -88,6 +88,10 @@ export const TEMPLATE_IDS = {
   relayAlert: 'TPL_RELAY_ALERT',
   /** To the building's leads and the merchant: a problem with a bag. */
   relayProblem: 'TPL_RELAY_PROBLEM',
+  /** To each building and floor lead and care volunteer on shift, in the morning: how many of theirs are overdue. */
+  careDue: 'TPL_CARE_DUE',
+  /** To the building's leads and the committee: a flagged resident could not be reached twice in a row. */
+  careAlert: 'TPL_CARE_ALERT',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

@@ -56,6 +56,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   DELIVERY_DONE: '这次配送已经全部完成，不能再修改',
   NOT_YOUR_TASK: '这不在您的配送任务里',
   ALREADY_MARKED: '已经有人标记过了',
+  OFF_SHIFT: '现在不在您的班次时间内，请在班次时间内再联系',
+  NOT_ON_CARE_LIST: '此人不在您的关怀名单上',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

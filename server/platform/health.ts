@@ -39,6 +39,8 @@ export const TEMPLATE_LABELS: Readonly<Record<TemplateKey, string>> = {
   delivered: '物资送达通知',
   relayAlert: '配送异常提醒',
   relayProblem: '配送问题通知',
+  careDue: '关怀逾期提醒',
+  careAlert: '关怀联系不上告警',
 }
 
 /** Whether a message with this template can reach anyone here: an empty id never, a placeholder on localcloud only. */

@@ -3,12 +3,14 @@
  * Both sides import these types; nothing here exists at run time.
  */
 import type { AntigenApi } from './antigen'
+import type { CareApi } from './care'
 import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
+export * from './care'
 export * from './community'
 export * from './delivery'
 export * from './groupbuy'
@@ -101,6 +103,11 @@ export type ErrorCode =
   | 'NOT_YOUR_TASK'
   /** Already marked by someone else (the message says who and when). */
   | 'ALREADY_MARKED'
+  // Care (关怀)
+  /** A volunteer outside their shifts: no task reaches them then. */
+  | 'OFF_SHIFT'
+  /** The person carries no flag the caller looks after: not on the care list. */
+  | 'NOT_ON_CARE_LIST'
 
 export interface Ok<T> {
   ok: true
@@ -132,6 +139,8 @@ export interface Api {
   groupbuy: GroupBuyApi
   /** The delivery relay: plans, stages, marks, the live board, problems. */
   delivery: DeliveryApi
+  /** Special-population care (关怀) and volunteers' hours. */
+  care: CareApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }
