@@ -335,6 +335,22 @@ describe('the committee’s overview', () => {
 })
 
 describe('retention', () => {
+  it('lists the checks in the committee’s retention schedule with the day each goes', async () => {
+    await check(WHO.committee, PERSON.wang)
+    await check(WHO.committee, PERSON.qian)
+    const res = await t.call<Envelope<{ items: { kind: string; rule: string; due: unknown[]; days: number }[] }>>(
+      'community',
+      { action: 'retentionSchedule', payload: { communityId: C1 } },
+      WHO.committee,
+    )
+    if (!res.ok) throw new Error(res.message)
+    expect(res.data.items.find((i) => i.kind === 'careChecks')).toMatchObject({
+      days: 30,
+      rule: '每次联系（方式、结果、备注、联系人）记录 30 天后删除',
+      due: [{ date: '2026-12-24', count: 2 }],
+    })
+  })
+
   it('deletes checks 30 days after they were made, and the status with its last check', async () => {
     await check(WHO.committee, PERSON.wang)
     await t.advanceClock(10 * 24 * HOUR)
