@@ -78,6 +78,14 @@ export const COLLECTIONS = [
   'callupCalls',
   /** One per sampling point with an open session: the one session that point runs. */
   'callupPoints',
+  // Needs (需求登记, server/needs/model.ts): read by the care list for a person's open needs
+  /** One per need a resident (or someone for them) registered, with who took and finished it. */
+  'needs',
+  // Care (关怀, server/care/model.ts, docs/care.md)
+  /** One per check of a flagged resident: how, result, note, who and when; deleted 30 days after it was made. */
+  'careChecks',
+  /** One per flagged resident checked: the last check, the last successful contact, the 联系不上 streak. */
+  'careStatus',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -190,6 +190,25 @@ export const INDEXES: readonly IndexSpec[] = [
   },
   { collection: 'callupCalls', fields: ['sessionId', 'at'], why: 'erase' },
   { collection: 'callupPoints', fields: ['communityId', 'sessionId'], why: 'end, erase' },
+  {
+    collection: 'deliveryStops',
+    fields: ['communityId', 'delivered.at'],
+    why: 'volunteerHours: bags delivered today, by whom (care function)',
+  },
+
+  // Needs, as the care function reads them: a household's open needs, a community's needs of today.
+  { collection: 'needs', fields: ['householdId', 'status'], why: 'care list: open needs of the listed households' },
+  { collection: 'needs', fields: ['communityId', 'updatedAt'], why: 'volunteerHours: needs taken or done today' },
+
+  // Care: a person's history, a day's checks, statuses of some buildings, the retention timer.
+  { collection: 'careChecks', fields: ['householdId', 'memberId', '-at'], why: 'careHistory, erasure' },
+  { collection: 'careChecks', fields: ['communityId', 'day'], why: 'volunteerHours: checks made today; closing' },
+  { collection: 'careChecks', fields: ['deleteAfter'], why: 'the care timer: checks past their period' },
+  { collection: 'careStatus', fields: ['communityId', 'buildingId'], why: 'care list, overview, morning notice' },
+  { collection: 'careStatus', fields: ['householdId', 'memberId'], why: 'erasure of a person or household' },
+  { collection: 'careStatus', fields: ['lastAt'], why: 'the care timer: statuses whose last check is gone' },
+  { collection: 'careChecks', fields: ['by', 'communityId'], why: 'erasure: the checks a person made' },
+  { collection: 'careStatus', fields: ['lastBy', 'communityId'], why: 'erasure: the last checks a person made' },
   { collection: 'doorTeams', fields: ['communityId'], why: 'a person’s and a closed community’s data deletion' },
 ]
 

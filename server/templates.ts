@@ -17,6 +17,8 @@
 // - relayAlert (to the committee and leads): thing1 配送, thing2 提醒, time3 时间
 // - relayProblem (to the building's leads and the merchant): thing1 配送, thing2 住户, phrase3 问题, thing4 说明
 // - callup (to the residents and leads of the called buildings): thing1 检测, thing2 叫号楼栋, time3 叫号时间, thing4 提示
+// - careDue (to leads and care volunteers on shift, mornings): thing1 事项, number2 逾期人数, thing3 说明
+// - careAlert (to the building's leads and the committee): thing1 住户, thing2 情况, time3 时间
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
 // Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
 // message it is handed (checkFields in server/platform/pushqueue.ts).

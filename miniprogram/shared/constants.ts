@@ -90,6 +90,10 @@ export const TEMPLATE_IDS = {
   relayProblem: 'TPL_RELAY_PROBLEM',
   /** To the residents and leads of the buildings called down for testing: 「请 3号–27号 楼居民下楼检测」. */
   callup: 'TPL_CALLUP',
+  /** To each building and floor lead and care volunteer on shift, in the morning: how many of theirs are overdue. */
+  careDue: 'TPL_CARE_DUE',
+  /** To the building's leads and the committee: a flagged resident could not be reached twice in a row. */
+  careAlert: 'TPL_CARE_ALERT',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

@@ -23,6 +23,7 @@ export interface FunctionBundle {
  * no spreadsheet code: it would be parsed at every cold start. Spreadsheets are the `sheets` function's.
  */
 export const SPREADSHEET_FREE = ['antigen', 'callup', 'community', 'delivery', 'groupbuy'] as const
+export const SPREADSHEET_FREE = ['antigen', 'care', 'community', 'delivery', 'groupbuy'] as const
 
 /** What counts as spreadsheet code: exceljs and our reader and writer on it. */
 const SPREADSHEET_INPUT = /(^|\/)node_modules\/exceljs\/|^server\/platform\/xlsx\.ts$/

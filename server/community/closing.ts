@@ -12,6 +12,7 @@ import { deleteCommunityInviteCodes } from './invitecodes'
 import { eraseCommunityGroupBuys } from '../groupbuy/erase'
 import { eraseCommunityDeliveries } from '../delivery/erase'
 import { eraseCommunityCallup } from '../callup/erase'
+import { eraseCommunityCare } from '../care/erase'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -88,6 +89,9 @@ export async function eraseCommunityData(communityId: string, budget: Budget): P
   if (!(await eraseCommunityDeliveries(communityId, budget))) return false
   // Call-up sessions: who called and marked which building (server/callup/erase.ts).
   if (!(await eraseCommunityCallup(communityId, budget))) return false
+  // Care: every check and status of its flagged residents (server/care/erase.ts).
+  await eraseCommunityCare(communityId)
+  if (budget.spent) return false
   const at = nowDate()
   const withPeople = data._.or([
     { 'members.0': data._.exists(true) },

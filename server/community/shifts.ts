@@ -104,3 +104,42 @@ export function normalShifts(shifts: readonly VolunteerShift[]): VolunteerShift[
     return out
   })
 }
+
+const DAY_MINUTES = 24 * 60
+
+/**
+ * Scheduled minutes on each weekday (index 0 = Monday … 6 = Sunday) from a volunteer's shifts, each minute counted
+ * once however many shifts cover it. An overnight shift's hours fall on the days they are worked: a Monday
+ * 22:00–06:00 shift is 2 h on Monday and 6 h on Tuesday (and a Sunday one runs into Monday). Undefined without
+ * shifts: on call at any hour, no schedule to count.
+ */
+export function weekdayMinutes(shifts: readonly VolunteerShift[] | undefined): number[] | undefined {
+  if (!shifts || shifts.length === 0) return undefined
+  const covered = Array.from({ length: 7 }, () => new Uint8Array(DAY_MINUTES))
+  for (const s of shifts) {
+    const from = minutesOf(s.from)
+    const to = minutesOf(s.to)
+    if (Number.isNaN(from) || Number.isNaN(to) || from === to) continue
+    const days = s.days && s.days.length ? s.days : [1, 2, 3, 4, 5, 6, 7]
+    for (const d of days) {
+      const day = covered[d - 1]
+      const next = covered[d % 7]
+      if (!day || !next) continue
+      if (from < to) day.fill(1, from, to)
+      else {
+        day.fill(1, from, DAY_MINUTES)
+        next.fill(1, 0, to)
+      }
+    }
+  }
+  return covered.map((day) => day.reduce((n, m) => n + m, 0))
+}
+
+/** Scheduled minutes on the Shanghai day of `at`; undefined without shifts. */
+export function minutesOnDay(shifts: readonly VolunteerShift[] | undefined, at: Date): number | undefined {
+  const week = weekdayMinutes(shifts)
+  return week ? week[weekday(inShanghai(at)) - 1] : undefined
+}
+
+/** Hours a day above which a volunteer's load is highlighted (the brief: 8–9 hours fell to 1–2). */
+export const HEAVY_DAY_HOURS = 8

@@ -59,6 +59,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   SESSION_ENDED: '这场叫号已经结束，不能再叫号或标记',
   POINT_BUSY: '这个采样点已有进行中的叫号，请先结束那一场',
   NOTHING_TO_CALL: '所选楼栋都已叫过号、已完成或已跳过',
+  OFF_SHIFT: '现在不在您的班次时间内，请在班次时间内再联系',
+  NOT_ON_CARE_LIST: '此人不在您的关怀名单上',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -40,6 +40,8 @@ export const TEMPLATE_LABELS: Readonly<Record<TemplateKey, string>> = {
   relayAlert: '配送异常提醒',
   relayProblem: '配送问题通知',
   callup: '检测叫号通知',
+  careDue: '关怀逾期提醒',
+  careAlert: '关怀联系不上告警',
 }
 
 /** Whether a message with this template can reach anyone here: an empty id never, a placeholder on localcloud only. */

@@ -154,6 +154,7 @@ describe('home entries by role', () => {
       'groupbuy-manage-c_sunny',
       'merchants-c_sunny',
       'delivery-board-c_sunny',
+      'care-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
@@ -164,6 +165,7 @@ describe('home entries by role', () => {
       'roles-c_sunny',
       'groupbuy-manage-c_sunny',
       'delivery-board-c_sunny',
+      'care-c_sunny',
       'data',
     ])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
@@ -172,8 +174,17 @@ describe('home entries by role', () => {
       place: '第1营 营长',
       scope: { communityId: 'c_sunny', groupId: 'g_1' },
     })
-    // A 营长 sees the delivery board (their 营's buildings).
-    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'data'])
+    // A 营长 sees the delivery board and the care overview (their 营's buildings).
+    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'care-c_sunny', 'data'])
+  })
+
+  it('gives 楼栋 and 云上 volunteers the care list, and other volunteers none', () => {
+    const volunteer = (volunteerType: 'building' | 'online' | 'transport') =>
+      role({ id: `role_${volunteerType}`, role: 'volunteer', volunteerType, scope: { communityId: 'c_sunny' } })
+    const care = homeEntries(me({ roles: [volunteer('building')] })).find((e) => e.key === 'care-c_sunny')
+    expect(care).toMatchObject({ title: '关怀联系', url: '/packageCare/pages/list?communityId=c_sunny' })
+    expect(keys(me({ roles: [volunteer('online')] }))).toContain('care-c_sunny')
+    expect(keys(me({ roles: [volunteer('transport')] }))).not.toContain('care-c_sunny')
   })
 
   it('gives a volunteer 我的配送任务, a household 我家的物资, and a lead the board instead of the tasks', () => {

@@ -22,6 +22,8 @@ const REAL: Record<TemplateKey, string> = {
   relayAlert: 'Al1Er2Tx3Yz4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
   relayProblem: 'Pr1Ob2Le3Mx4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
   callup: 'Ca1Ll2Up3Xy4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
+  careDue: 'Ca1Re2Du3Ex4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
+  careAlert: 'Ca1Re2Al3Er4Tz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
 }
 
 // As constants.ts ships them (a deployment replaces them, so they are written out here).
@@ -42,6 +44,8 @@ const PLACEHOLDERS: Record<TemplateKey, string> = {
   relayAlert: 'TPL_RELAY_ALERT',
   relayProblem: 'TPL_RELAY_PROBLEM',
   callup: 'TPL_CALLUP',
+  careDue: 'TPL_CARE_DUE',
+  careAlert: 'TPL_CARE_ALERT',
 }
 
 const check = (id: string, input: Parameters<typeof configChecks>[0]) => configChecks(input).find((c) => c.id === id)
@@ -72,6 +76,7 @@ describe('template ids', () => {
     expect(check('templates', { templates: REAL, env: 'prod-1a2b', local: false })).toMatchObject({
       ok: true,
       message: '16 个模板 ID 都已填写。',
+      message: '17 个模板 ID 都已填写。',
     })
     const empty = check('templates', { templates: { ...REAL, antigenReminder: '' }, env: 'local', local: true })
     expect(empty?.ok).toBe(false)

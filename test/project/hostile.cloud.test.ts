@@ -13,6 +13,7 @@ afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
 const FUNCTIONS = ['antigen', 'callup', 'community', 'delivery', 'groupbuy'] as const
+const FUNCTIONS = ['antigen', 'care', 'community', 'delivery', 'groupbuy'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
@@ -49,6 +50,7 @@ describe('timer events from a client', () => {
     await expect(t.admin('functions/groupbuy/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
     await expect(t.admin('functions/delivery/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
     await expect(t.admin('functions/callup/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
+    await expect(t.admin('functions/care/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
   })
 })
 
@@ -89,6 +91,12 @@ describe('other communities’ ids and ids that do not exist', () => {
     ['community', 'myHousehold', { householdId: 'h-nope' }],
     ['community', 'listRoles', { communityId: C2 }],
     ['community', 'listRoles', { communityId: 'c-nope' }],
+    ['care', 'careList', { communityId: C2, buildingId: B.x1._id }],
+    ['care', 'careList', { communityId: C1, buildingId: 'b-nope' }],
+    ['care', 'careHistory', { householdId: H.x1r101._id, memberId: 'm-other' }],
+    ['care', 'careHistory', { householdId: 'h-nope', memberId: 'm-nope' }],
+    ['care', 'careOverview', { communityId: C2 }],
+    ['care', 'volunteerHours', { communityId: 'c-nope' }],
   ])('%s.%s %j gets the one answer for unknown and forbidden', async (fn, action, payload) => {
     expect(await refused(fn, { action, payload }, WHO.committee)).toEqual({
       ok: false,

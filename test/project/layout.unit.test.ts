@@ -13,6 +13,7 @@ const FEATURES: Record<string, { pages: string[] }> = {
   groupbuy: { pages: ['miniprogram/packageGroupbuy'] },
   delivery: { pages: ['miniprogram/packageDelivery'] },
   callup: { pages: ['miniprogram/packageCallup'] },
+  care: { pages: ['miniprogram/packageCare'] },
 }
 
 function sources(dir: string): string[] {

@@ -4,6 +4,7 @@
  */
 import type { AntigenApi } from './antigen'
 import type { CallupApi } from './callup'
+import type { CareApi } from './care'
 import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
@@ -11,6 +12,7 @@ import type { SheetsApi } from './sheets'
 
 export * from './antigen'
 export * from './callup'
+export * from './care'
 export * from './community'
 export * from './delivery'
 export * from './groupbuy'
@@ -110,6 +112,11 @@ export type ErrorCode =
   | 'POINT_BUSY'
   /** None of the buildings asked for is waiting (called by someone else, done or skipped). */
   | 'NOTHING_TO_CALL'
+  // Care (关怀)
+  /** A volunteer outside their shifts: no task reaches them then. */
+  | 'OFF_SHIFT'
+  /** The person carries no flag the caller looks after: not on the care list. */
+  | 'NOT_ON_CARE_LIST'
 
 export interface Ok<T> {
   ok: true
@@ -143,6 +150,8 @@ export interface Api {
   delivery: DeliveryApi
   /** Testing call-up (线上叫号): sessions, calls, each building's turn. */
   callup: CallupApi
+  /** Special-population care (关怀) and volunteers' hours. */
+  care: CareApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }

@@ -13,6 +13,8 @@ import { action, AppError, defineActions, nowDate, nowMs, z } from '../../../ser
 import { antigenSchedule, closeCommunityRounds } from '../../../server/antigen/retention'
 import { groupBuySchedule } from '../../../server/groupbuy/retention'
 import { deliverySchedule } from '../../../server/delivery/retention'
+import { careSchedule } from '../../../server/care/retention'
+import { CHECK_RETENTION_DAYS } from '../../../server/care/rules'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
 import {
@@ -64,13 +66,14 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   const { photoDays, resultDays } = retentionOf(c.settings)
   const orderDays = orderRetentionDaysOf(c.settings)
-  const [antigen, due, groupBuy, deliveries, failed, reveals] = await Promise.all([
+  const [antigen, due, groupBuy, deliveries, failed, reveals, careChecks] = await Promise.all([
     antigenSchedule(c),
     communityDue(c),
     groupBuySchedule(c),
     deliverySchedule(c),
     failedDeletions(c._id),
     data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
+    careSchedule(c),
   ])
   const cap = c.closing ? new Date(c.closing.deleteAfter).getTime() : Infinity
   const revealDue: DueAt[] = reveals.map((r) => ({
@@ -221,6 +224,18 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
         unit: '户',
         items: deliveries,
         failed: failed.deliveryPhoto.count,
+      },
+      now,
+    ),
+    // Care (server/care/retention.ts).
+    retentionItem(
+      {
+        kind: 'careChecks',
+        label: '关怀联系记录',
+        rule: `每次联系（方式、结果、备注、联系人）记录 ${CHECK_RETENTION_DAYS} 天后删除`,
+        days: CHECK_RETENTION_DAYS,
+        unit: '条',
+        items: careChecks,
       },
       now,
     ),

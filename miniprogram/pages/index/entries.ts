@@ -42,6 +42,11 @@ const ROUND_OPENERS: Role[] = ['communityLead', 'committee']
 const BUY_ORGANISERS: Role[] = ['communityLead', 'committee']
 /** Roles that see the delivery board (their buildings, or all of them). */
 const DELIVERY_BOARD: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
+/** Roles with a care list or overview (volunteers: 楼栋 and 云上 only, who check on people). */
+const CARE_ROLES: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
+const isCarer = (r: RoleView) =>
+  CARE_ROLES.includes(r.role) ||
+  (r.role === 'volunteer' && (r.volunteerType === 'building' || r.volunteerType === 'online'))
 
 /** Communities whose rounds the home page needs to list: only where a role shows a chain or a table. */
 export function roundCommunities(me: WhoAmI): string[] {
@@ -350,6 +355,16 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       title: '我的配送任务',
       desc: '运到楼门口、送到各户门口：一户一个大按钮',
       url: `/packageDelivery/pages/list?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+
+  for (const r of uniqueBy(me.roles.filter(isCarer), (r) => r.scope.communityId)) {
+    entries.push({
+      key: `care-${r.scope.communityId}`,
+      title: '关怀联系',
+      desc: '老人、独居、行动不便的居民：今天联系了谁、谁逾期',
+      url: `/packageCare/pages/list?communityId=${r.scope.communityId}`,
       primary: false,
     })
   }
