@@ -108,6 +108,8 @@ function describe(dataset: DemoDataset, url: string): string {
       ...s.groupBuys.buys.map((b) => `  ${buyLine(b)}`),
       ...(s.groupBuys.complaints ? [`  complaints: ${s.groupBuys.complaints} open`] : []),
       ...(s.groupBuys.relay ? [`  ${relayLine(s.groupBuys.relay)}`] : []),
+      `  care: ${s.care.people} flagged residents, ${s.care.checked} checked in the last three days (${s.care.checks} checks), ` +
+        `${s.care.overdue} overdue, ${s.care.unreachable} not reached at the last try, ${s.care.alerted} 联系不上 alert`,
     )
   }
   lines.push('', '示范身份 demo identities (header x-wx-openid):')

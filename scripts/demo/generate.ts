@@ -42,6 +42,8 @@ import type {
   DeliveryTripDoc,
   RelayDeliveryDoc,
 } from '../../server/delivery/model'
+import type { CareCheckDoc, CareStatusDoc } from '../../server/care/model'
+import { demoCare, type CareDemo } from './care'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
 import { givenName, surname, type Sex } from './names'
@@ -153,6 +155,8 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   deliveryBuildings: DeliveryBuildingDoc[]
   deliveryTrips: DeliveryTripDoc[]
   deliveryProblems: DeliveryProblemDoc[]
+  careChecks: CareCheckDoc[]
+  careStatus: CareStatusDoc[]
 }
 
 export interface DemoIdentity {
@@ -206,6 +210,8 @@ export interface DemoSummary {
   rounds: DemoRoundSummary[]
   /** Merchants, and the buys with their orders (none but the merchant's application without group buys). */
   groupBuys: DemoGroupBuySummary
+  /** Care contacts: flagged people, how many were checked, checks, overdue now, last 联系不上, alerts sent. */
+  care: CareDemo['summary']
 }
 
 export interface DemoData {
@@ -706,6 +712,19 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.deliveryProblems.push(...groupBuys.deliveryProblems)
   files.push(...groupBuys.files)
 
+  // ---------- care: the last three days of contacts with the flagged residents (scripts/demo/care.ts) ----------
+  const memberNames = new Map(households.flatMap((h) => h.members.map((m) => [`${h._id}:${m.id}`, m.name] as const)))
+  const care = demoCare({
+    rng: root.fork('care'),
+    now: datedFrom,
+    buildings,
+    households,
+    roles,
+    nameOf: (r) => memberNames.get(`${r.householdId ?? ''}:${r.memberId ?? ''}`) ?? r.holderName ?? '志愿者',
+  })
+  collections.careChecks.push(...care.careChecks)
+  collections.careStatus.push(...care.careStatus)
+
   // ---------- identities ----------
   const identities: DemoIdentity[] = []
   const base1 = { communityId, communityName: name }
@@ -888,6 +907,7 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     files: files.length,
     rounds,
     groupBuys: groupBuys.summary,
+    care: care.summary,
   })
   return { collections, files, identities, summary }
 }
@@ -916,7 +936,7 @@ export function summarise(
   collections: DemoCollections,
   about: Pick<
     DemoSummary,
-    'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode' | 'files' | 'rounds' | 'groupBuys'
+    'communityId' | 'name' | 'seed' | 'year' | 'datedFrom' | 'inviteCode' | 'files' | 'rounds' | 'groupBuys' | 'care'
   >,
 ): DemoSummary {
   const members = collections.households.flatMap((h) => h.members)

@@ -3,7 +3,8 @@
 // tests run them directly.
 import type { CareCounts, CareResult, CareState, ResidentFlag, RoleGrant, VolunteerType } from '../../typings/api'
 import { scopeCovers } from '../kernel/permissions'
-import { inShanghai, shanghaiDay } from '../kernel/time'
+import { inShanghai, shanghaiDay, startOfShanghaiDay } from '../kernel/time'
+import { addDays } from '../kernel/dates'
 import { onShift } from '../community/shifts'
 
 /**
@@ -40,6 +41,23 @@ export function intervalHours(flags: readonly ResidentFlag[]): number {
   return flags.some((f) => URGENT_FLAGS.includes(f)) ? URGENT_HOURS : NORMAL_HOURS
 }
 
+/**
+ * The Shanghai day of `now` as instants [from, to), remembered for the last `now` asked: a list or the overview asks
+ * for hundreds of people at one instant, and a time-zone conversion each would be most of its time.
+ */
+let lastDay: { at: number; from: number; to: number } | undefined
+function todayOf(now: Date): { from: number; to: number } {
+  if (lastDay?.at !== now.getTime()) {
+    const day = shanghaiDay(now)
+    lastDay = {
+      at: now.getTime(),
+      from: startOfShanghaiDay(day).getTime(),
+      to: startOfShanghaiDay(addDays(day, 1)).getTime(),
+    }
+  }
+  return lastDay
+}
+
 /** What a person's status says on a day's list. */
 export interface CareStanding {
   state: CareState
@@ -60,7 +78,8 @@ export function standing(
   const hours = intervalHours(flags)
   const last = status?.lastSuccessAt ? new Date(status.lastSuccessAt) : undefined
   const dueAt = last ? new Date(last.getTime() + hours * 3_600_000) : now
-  const contactedToday = !!last && shanghaiDay(last) === shanghaiDay(now)
+  const today = todayOf(now)
+  const contactedToday = !!last && last.getTime() >= today.from && last.getTime() < today.to
   const overdue = !last || dueAt.getTime() <= now.getTime()
   return {
     state: overdue ? 'overdue' : contactedToday ? 'done' : 'pending',

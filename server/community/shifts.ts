@@ -143,3 +143,53 @@ export function minutesOnDay(shifts: readonly VolunteerShift[] | undefined, at: 
 
 /** Hours a day above which a volunteer's load is highlighted (the brief: 8–9 hours fell to 1–2). */
 export const HEAVY_DAY_HOURS = 8
+
+// ---------- posts: a run of neighbouring buildings ----------
+
+/** A building as posts are read against: its id, name and place in the community's building order. */
+export interface PostBuilding {
+  _id: string
+  name: string
+  order: number
+}
+
+/**
+ * Why these posts are not a run of neighbouring buildings in the community's order (e.g. 3号–6号, each building
+ * between the first and the last included), or undefined when they are. A volunteer covers a few buildings within a
+ * short walk (定岗: about 20 m): the community's building order is how neighbours are told.
+ */
+export function postRunProblem(posts: readonly string[], inOrder: readonly PostBuilding[]): string | undefined {
+  if (posts.length <= 1) return undefined
+  const index = new Map(inOrder.map((b, i) => [b._id, i]))
+  const at = posts.map((p) => index.get(p)).filter((i): i is number => i !== undefined)
+  if (at.length !== posts.length) return undefined
+  const lo = Math.min(...at)
+  const hi = Math.max(...at)
+  if (hi - lo + 1 === new Set(at).size) return undefined
+  const missing = inOrder.slice(lo, hi + 1).filter((b) => !posts.includes(b._id))
+  return `负责楼栋应是相邻的几栋楼（按小区的楼栋顺序），如 ${inOrder[lo]?.name ?? ''}–${inOrder[hi]?.name ?? ''}；中间缺了 ${missing
+    .slice(0, 3)
+    .map((b) => b.name)
+    .join('、')}`
+}
+
+/** The buildings from one to another (either way round), inclusive, in the community's order. */
+export function runBetween<T extends { id: string }>(inOrder: readonly T[], fromId: string, toId: string): T[] {
+  const a = inOrder.findIndex((b) => b.id === fromId)
+  const b = inOrder.findIndex((x) => x.id === toId)
+  if (a < 0 || b < 0) return []
+  return inOrder.slice(Math.min(a, b), Math.max(a, b) + 1)
+}
+
+/**
+ * Posts for a view, in building order: 「3号–6号」 for a run of three or more neighbours (orders consecutive),
+ * 「3号、4号」 otherwise.
+ */
+export function postsText(posts: readonly PostBuilding[]): string {
+  const sorted = [...posts].sort((a, b) => a.order - b.order)
+  const first = sorted[0]
+  const last = sorted[sorted.length - 1]
+  if (first && last && sorted.length >= 3 && last.order - first.order === sorted.length - 1)
+    return `${first.name}–${last.name}`
+  return sorted.map((b) => b.name).join('、')
+}

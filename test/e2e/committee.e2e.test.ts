@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const exact = (text: string) => new RegExp(`^${text.replace(/[()（）]/g, '\\$&')}$`)
 
-it('grants a 云上 volunteer role with two posts to a linked resident, then revokes it', async () => {
+it('grants a 核酸 volunteer role with a run of two neighbouring posts to a linked resident, then revokes it', async () => {
   // A linked resident of 3号 who holds nothing but their household.
   const roles = await e.t.data.findAll<RoleDoc>('roles', { communityId: COMMUNITY })
   const holders = new Set(roles.filter((r) => r.role !== 'resident').map((r) => r.openid))
@@ -63,11 +63,13 @@ it('grants a 云上 volunteer role with two posts to a linked resident, then rev
   await phone.tap('#grant-button')
   expect(await phone.text('#grant-error')).toBe('请选择志愿者类型')
   await phone.tap('#pick-type')
-  await phone.sheet(exact('云上'))
-  // The chosen building is ticked; add the next one of the same 营.
+  await phone.sheet(exact('核酸'))
+  // The chosen building is ticked; the next one in the community's order makes a run of two (a 云上 volunteer, one
+  // per building, would keep one: test/care/roles-posts.page.test.ts).
   expect(await phone.text('#post-c-demo-2-b3')).toBe(`✓ ${building.name}`)
   await phone.tap('#post-c-demo-2-b4')
   expect(await phone.text('#post-c-demo-2-b4')).toMatch(/^✓ /)
+  expect(await phone.text('#posts-run')).toMatch(/（2 栋）$/)
   await phone.tap('#grant-button')
 
   const granted = await e.t.data.findAll<RoleDoc>('roles', { openid: String(member.openid), role: 'volunteer' })
@@ -75,7 +77,7 @@ it('grants a 云上 volunteer role with two posts to a linked resident, then rev
   const role = granted[0] as RoleDoc
   expect(role).toMatchObject({
     communityId: COMMUNITY,
-    volunteerType: 'online',
+    volunteerType: 'testing',
     householdId: household._id,
     memberId: member.id,
     grantedBy: COMMITTEE,

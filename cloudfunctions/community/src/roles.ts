@@ -15,7 +15,7 @@ import {
   type ActionContext,
 } from '../../../server/kernel'
 import { roleId } from '../../../server/community/ids'
-import { normalShifts, shiftsSchema } from '../../../server/community/shifts'
+import { normalShifts, postRunProblem, shiftsSchema } from '../../../server/community/shifts'
 import { VOLUNTEER_LABELS } from '../../../miniprogram/shared/constants'
 import { data } from '../../../server/platform/cloud'
 import { buildingScope, loadBuilding, loadCommunity, loadGroup, loadHousehold } from '../../../server/platform/places'
@@ -49,9 +49,13 @@ async function postTarget(ctx: ActionContext, communityId: string, building: str
 const onlyPost = (type: VolunteerType | undefined, posts: readonly string[] | undefined): string | undefined =>
   type === 'building' && posts?.length === 1 ? posts[0] : undefined
 
+/** Kinds with exactly one building: a 楼栋 volunteer helps one building's doors, a 云上 volunteer is its building's one. */
+const ONE_BUILDING: readonly VolunteerType[] = ['building', 'online']
+
 /**
- * A volunteer's posts checked: each a building of the community, duplicates dropped; a 楼栋 volunteer helps the
- * households of exactly one building. Returns the buildings found.
+ * A volunteer's posts checked: each a building of the community, duplicates dropped; a 楼栋 or 云上 volunteer has
+ * exactly one building; the others a run of neighbouring buildings in the community's order (postRunProblem).
+ * Returns the buildings found.
  */
 async function checkPosts(
   communityId: string,
@@ -61,9 +65,18 @@ async function checkPosts(
   const posts = [...new Set(given)]
   if (type === 'building' && posts.length !== 1)
     throw new AppError('INVALID_INPUT', '楼栋志愿者只负责一栋楼：请选且只选一栋', 'posts')
+  if (type === 'online' && posts.length !== 1)
+    throw new AppError('INVALID_INPUT', '云上志愿者每栋楼一位，只负责一栋楼：请选且只选一栋', 'posts')
   const buildings = posts.length ? await data.byIds<BuildingDoc>('buildings', posts) : new Map<string, BuildingDoc>()
   if (posts.some((p) => buildings.get(p)?.communityId !== communityId))
     throw new AppError('NOT_FOUND', '负责楼栋中有不属于本小区的楼栋', 'posts')
+  if (posts.length > 1) {
+    const inOrder = (
+      await data.findAll<BuildingDoc>('buildings', { communityId }, { orderBy: [['order', 'asc']] })
+    ).sort((a, b) => a.order - b.order)
+    const problem = postRunProblem(posts, inOrder)
+    if (problem) throw new AppError('INVALID_INPUT', problem, 'posts')
+  }
   return { posts, buildings }
 }
 
@@ -77,9 +90,20 @@ function capOf(
   posts: readonly string[],
   names: Map<string, BuildingDoc>,
 ) {
+  const where: Record<string, unknown> = { communityId: community._id, role: 'volunteer', volunteerType: type }
+  // 云上: one per building, whatever the community-wide cap says (the building's residents' one contact).
+  if (type === 'online') {
+    const building = posts[0] as string
+    where.posts = building
+    return {
+      cap: 1,
+      where,
+      slot: () => `vol_${community._id}_online_${building}`,
+      full: `${names.get(building)?.name ?? '这栋楼'}已有云上志愿者（每栋楼一位）`,
+    }
+  }
   const cap = { ...DEFAULT_CAPS, ...community.settings.volunteerCaps }[type] ?? null
   if (cap === null) return null
-  const where: Record<string, unknown> = { communityId: community._id, role: 'volunteer', volunteerType: type }
   if (type === 'building') {
     const building = posts[0] as string
     where.posts = building
@@ -336,8 +360,8 @@ export const rolesActions = defineActions('community', {
         else delete next.shifts
       }
 
-      // A 楼栋 volunteer moving to another building takes a slot of that building, within its cap.
-      const moved = type === 'building' && onlyPost(type, role.posts) !== onlyPost(type, next.posts)
+      // A 楼栋 or 云上 volunteer moving to another building takes a slot of that building, within its cap.
+      const moved = ONE_BUILDING.includes(type) && role.posts?.[0] !== next.posts?.[0]
       const capped = moved ? capOf(community, type, next.posts ?? [], buildings) : null
       if (capped) {
         const oldId = role._id

@@ -7,7 +7,7 @@ import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
 import { iso } from '../../../server/platform/places'
 import { showName, type Level } from '../../../server/platform/visibility'
-import { shiftText } from '../../../server/community/shifts'
+import { postsText, shiftText } from '../../../server/community/shifts'
 
 /**
  * Place labels for grants: 「12号 楼组长」, 「第1营 营长」, 「运输志愿者 · 1号、2号」; a volunteer's shifts in words
@@ -52,8 +52,9 @@ export async function roleViews(grants: Grant[], holders?: Map<string, string>):
         place = g.scope.groupId ? (groups.get(g.scope.groupId)?.name ?? '') : ''
         break
       case 'volunteer': {
-        const posts = (g.posts ?? []).map((id) => buildings.get(id)?.name).filter(Boolean)
-        place = `${g.volunteerType ? VOLUNTEER_LABELS[g.volunteerType] : ''}${posts.length ? ` · ${posts.join('、')}` : ''}`
+        // Posts in building order, a run of neighbours as 「3号–6号」 (server/community/shifts.ts postsText).
+        const posts = postsText((g.posts ?? []).flatMap((id) => buildings.get(id) ?? []))
+        place = `${g.volunteerType ? VOLUNTEER_LABELS[g.volunteerType] : ''}${posts ? ` · ${posts}` : ''}`
         break
       }
       default:

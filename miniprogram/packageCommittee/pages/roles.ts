@@ -73,6 +73,23 @@ const UNNAMED = '未登记姓名'
 /** A name the committee sees and the caller (a 团长) may not. */
 const NAME_HIDDEN = '姓名仅居委可见'
 
+/** Kinds with exactly one building (one 云上 volunteer a building; a 楼栋 volunteer helps one building's doors). */
+const ONE_BUILDING: readonly VolunteerType[] = ['building', 'online']
+
+/** The buildings from one to another, inclusive, in the list's (the community's) order. */
+function runBetween<T extends { id: string }>(list: readonly T[], fromId: string, toId: string): T[] {
+  const a = list.findIndex((b) => b.id === fromId)
+  const b = list.findIndex((x) => x.id === toId)
+  return a < 0 || b < 0 ? [] : list.slice(Math.min(a, b), Math.max(a, b) + 1)
+}
+
+const runText = (on: readonly { name: string }[]) =>
+  on.length === 0
+    ? '还没有选负责的楼栋'
+    : on.length === 1
+      ? `负责 ${on[0]?.name ?? ''}`
+      : `负责 ${on[0]?.name ?? ''}–${on[on.length - 1]?.name ?? ''}（${on.length} 栋）`
+
 interface PostRow {
   id: string
   name: string
@@ -133,6 +150,9 @@ Component({
     typeNames: VOLUNTEER_TYPES.map((t) => VOLUNTEER_LABELS[t]),
     typeIndex: -1,
     posts: [] as PostRow[],
+    /** 「负责 3号–6号（4 栋）」 */
+    postsRun: '',
+    oneBuilding: false,
     grantShifts: [] as ShiftRow[],
     grantError: '',
     granting: false,
@@ -203,10 +223,10 @@ Component({
         memberIndex: -1,
         grantError: '',
         groupIndex: s.groups.findIndex((g) => g.id === building.groupId),
-        // A volunteer covers nearby buildings: offer the ones of the same 营, this one ticked.
-        posts: s.buildings
-          .filter((b) => b.groupId === building.groupId)
-          .map((b) => ({ id: b.id, name: b.name, on: b.id === building.id })),
+        // A volunteer covers a run of neighbouring buildings in the community's order: every building offered, this
+        // one ticked.
+        posts: s.buildings.map((b) => ({ id: b.id, name: b.name, on: b.id === building.id })),
+        postsRun: runText([building]),
       })
       try {
         const roster = await call('community', 'buildingRoster', { buildingId: building.id }, { silent: true })
@@ -251,21 +271,37 @@ Component({
     onType(e: WechatMiniprogram.PickerChange) {
       const typeIndex = Number(e.detail.value)
       const building = store(this).buildings[this.data.buildingIndex]
-      // A 楼栋 volunteer helps one building: the one picked above.
+      const type = VOLUNTEER_TYPES[typeIndex]
+      // A 楼栋 or 云上 volunteer has one building: the one picked above.
       const posts =
-        VOLUNTEER_TYPES[typeIndex] === 'building'
+        type && ONE_BUILDING.includes(type)
           ? this.data.posts.map((p) => ({ ...p, on: p.id === building?.id }))
           : this.data.posts
-      this.setData({ typeIndex, posts, grantError: '' })
+      this.setData({
+        typeIndex,
+        posts,
+        oneBuilding: !!type && ONE_BUILDING.includes(type),
+        postsRun: runText(posts.filter((p) => p.on)),
+        grantError: '',
+      })
     },
 
+    /**
+     * One building for a 楼栋 or 云上 volunteer (a tap moves the tick); for the others a run of neighbours: a tap
+     * makes the run from the first ticked building to this one (a tap on the only one clears it).
+     */
     onTogglePost(e: WechatMiniprogram.TouchEvent) {
       const index = (e.currentTarget.dataset as { index: number }).index
       const post = this.data.posts[index]
       if (!post) return
-      if (VOLUNTEER_TYPES[this.data.typeIndex] === 'building')
-        this.setData({ posts: this.data.posts.map((p, i) => ({ ...p, on: i === index })) })
-      else this.setData({ [`posts[${index}].on`]: !post.on })
+      const type = VOLUNTEER_TYPES[this.data.typeIndex]
+      const on = this.data.posts.filter((p) => p.on)
+      let chosen: string[]
+      if (type && ONE_BUILDING.includes(type)) chosen = [post.id]
+      else if (on.length === 1 && on[0]?.id === post.id) chosen = []
+      else chosen = runBetween(this.data.posts, on[0]?.id ?? post.id, post.id).map((p) => p.id)
+      const posts = this.data.posts.map((p) => ({ ...p, on: chosen.includes(p.id) }))
+      this.setData({ posts, postsRun: runText(posts.filter((p) => p.on)), grantError: '' })
     },
 
     onAddShift(e: WechatMiniprogram.TouchEvent) {
@@ -325,6 +361,7 @@ Component({
           if (!type) return { error: '请选择志愿者类型' }
           const posts = d.posts.filter((p) => p.on).map((p) => p.id)
           if (type === 'building' && posts.length !== 1) return { error: '楼栋志愿者请选一栋负责的楼' }
+          if (type === 'online' && posts.length !== 1) return { error: '云上志愿者每栋楼一位，请选一栋负责的楼' }
           const { shifts, error } = shiftsOf(d.grantShifts)
           if (!shifts) return { error }
           return { input: { ...base, volunteerType: type, posts, ...(shifts.length ? { shifts } : {}) } }
