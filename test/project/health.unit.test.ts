@@ -75,8 +75,7 @@ describe('template ids', () => {
   it('real ids are fine anywhere; an empty one is a problem even locally; one id for two templates too', () => {
     expect(check('templates', { templates: REAL, env: 'prod-1a2b', local: false })).toMatchObject({
       ok: true,
-      message: '16 个模板 ID 都已填写。',
-      message: '17 个模板 ID 都已填写。',
+      message: '18 个模板 ID 都已填写。',
     })
     const empty = check('templates', { templates: { ...REAL, antigenReminder: '' }, env: 'local', local: true })
     expect(empty?.ok).toBe(false)

@@ -12,8 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const FUNCTIONS = ['antigen', 'callup', 'community', 'delivery', 'groupbuy'] as const
-const FUNCTIONS = ['antigen', 'care', 'community', 'delivery', 'groupbuy'] as const
+const FUNCTIONS = ['antigen', 'callup', 'care', 'community', 'delivery', 'groupbuy'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
