@@ -69,6 +69,17 @@ export const COLLECTIONS = [
   'doorTeams',
   /** Problems with bags (wrong, missing, damaged, nobody home), waiting until handled. */
   'deliveryProblems',
+  // Needs (需求登记, server/needs/model.ts): read by the registers of a linked type.
+  'needs',
+  // The livelihood registers (server/registers/model.ts, docs/registers.md)
+  /** Register types: a ledger's name, fields in order (removed ones kept), its linked need type. */
+  'registerTypes',
+  /** One per entry: a household of the community (and members of it) with the type's values. */
+  'registerEntries',
+  /** Uploaded sheets of a register's rows, checked: row errors, what the commit wrote. */
+  'registerImports',
+  /** The good rows of an import, staged in chunks until committed or rolled back. */
+  'registerImportRows',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -56,6 +56,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   DELIVERY_DONE: '这次配送已经全部完成，不能再修改',
   NOT_YOUR_TASK: '这不在您的配送任务里',
   ALREADY_MARKED: '已经有人标记过了',
+  REGISTER_LIMIT: '底账数量或字段数量已达上限',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const FUNCTIONS = ['antigen', 'community', 'delivery', 'groupbuy'] as const
+const FUNCTIONS = ['antigen', 'community', 'delivery', 'groupbuy', 'registers'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
@@ -88,6 +88,14 @@ describe('other communities’ ids and ids that do not exist', () => {
     ['community', 'myHousehold', { householdId: 'h-nope' }],
     ['community', 'listRoles', { communityId: C2 }],
     ['community', 'listRoles', { communityId: 'c-nope' }],
+    ['registers', 'listRegisters', { communityId: C2 }],
+    ['registers', 'registerEntries', { typeId: 'rt_nope' }],
+    [
+      'registers',
+      'addRegisterEntry',
+      { typeId: 'rt_nope', householdId: H.x1r101._id, requestId: 'req-hostile', values: {} },
+    ],
+    ['registers', 'editRegisterEntry', { entryId: 're_nope', values: {} }],
   ])('%s.%s %j gets the one answer for unknown and forbidden', async (fn, action, payload) => {
     expect(await refused(fn, { action, payload }, WHO.committee)).toEqual({
       ok: false,

@@ -6,6 +6,7 @@ import type { AntigenApi } from './antigen'
 import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
+import type { RegistersApi } from './registers'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
@@ -13,6 +14,7 @@ export * from './community'
 export * from './delivery'
 export * from './groupbuy'
 export * from './needs'
+export * from './registers'
 export * from './sheets'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
@@ -101,6 +103,9 @@ export type ErrorCode =
   | 'NOT_YOUR_TASK'
   /** Already marked by someone else (the message says who and when). */
   | 'ALREADY_MARKED'
+  // Livelihood registers
+  /** The register has reached its limit (types per community, fields per type). */
+  | 'REGISTER_LIMIT'
 
 export interface Ok<T> {
   ok: true
@@ -132,6 +137,8 @@ export interface Api {
   groupbuy: GroupBuyApi
   /** The delivery relay: plans, stages, marks, the live board, problems. */
   delivery: DeliveryApi
+  /** The livelihood registers (民生底账): types, entries, imports; needs of a linked type as rows. */
+  registers: RegistersApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }
