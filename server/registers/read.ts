@@ -234,6 +234,7 @@ export function renderer(
         householdId: e.householdId,
         buildingId: e.buildingId,
         label: householdLabel(building(e.buildingId), e.room),
+        room: e.room,
         cells,
         values,
         created: stamp(grants, communityId, e.created),

@@ -152,6 +152,7 @@ describe('home entries by role', () => {
       'groupbuy-manage-c_sunny',
       'merchants-c_sunny',
       'delivery-board-c_sunny',
+      'registers-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
@@ -162,6 +163,7 @@ describe('home entries by role', () => {
       'roles-c_sunny',
       'groupbuy-manage-c_sunny',
       'delivery-board-c_sunny',
+      'registers-c_sunny',
       'data',
     ])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
@@ -170,8 +172,12 @@ describe('home entries by role', () => {
       place: '第1营 营长',
       scope: { communityId: 'c_sunny', groupId: 'g_1' },
     })
-    // A 营长 sees the delivery board (their 营's buildings).
-    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'data'])
+    // A 营长 sees the delivery board and the registers (their 营's buildings).
+    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'registers-c_sunny', 'data'])
+    expect(homeEntries(me({ roles: [groupLead] })).find((e) => e.key === 'registers-c_sunny')).toMatchObject({
+      title: '民生底账',
+      url: '/packageRegisters/pages/list?communityId=c_sunny',
+    })
   })
 
   it('gives a volunteer 我的配送任务, a household 我家的物资, and a lead the board instead of the tasks', () => {

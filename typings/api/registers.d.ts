@@ -102,6 +102,7 @@ export interface RegisterEntryView {
   buildingId: string
   /** 「3-201」 */
   label: string
+  room: string
   cells: RegisterCell[]
   /** The raw values, for the edit form (member ids, option labels, dates, photo file ids). */
   values: Record<string, RegisterValue>
