@@ -42,8 +42,10 @@ import type {
   DeliveryTripDoc,
   RelayDeliveryDoc,
 } from '../../server/delivery/model'
+import type { RegisterEntryDoc, RegisterTypeDoc } from '../../server/registers/model'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
+import { demoRegisters } from './registers'
 import { givenName, surname, type Sex } from './names'
 import { createRng, hashInt, type Rng } from './random'
 
@@ -74,6 +76,8 @@ export interface DemoOptions {
    * application waiting); default: for 钟楼新村 only. Every community's merchant has its approved application.
    */
   groupBuys?: boolean
+  /** The livelihood registers (the starter set with the flagged households); default: for 钟楼新村 only. */
+  registers?: boolean
   /** The localcloud environment the photos are stored in (their fileIDs name it); default `local`. */
   storageEnv?: string
 }
@@ -153,6 +157,8 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   deliveryBuildings: DeliveryBuildingDoc[]
   deliveryTrips: DeliveryTripDoc[]
   deliveryProblems: DeliveryProblemDoc[]
+  registerTypes: RegisterTypeDoc[]
+  registerEntries: RegisterEntryDoc[]
 }
 
 export interface DemoIdentity {
@@ -705,6 +711,22 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.deliveryTrips.push(...groupBuys.deliveryTrips)
   collections.deliveryProblems.push(...groupBuys.deliveryProblems)
   files.push(...groupBuys.files)
+
+  // ---------- livelihood registers: the starter set with the flagged households (钟楼新村 only) ----------
+  if (options.registers ?? isDefault) {
+    const registers = demoRegisters({
+      communityId,
+      buildings,
+      households,
+      committee: {
+        openid: committeeOpenid(1),
+        name: roles.find((r) => r.openid === committeeOpenid(1) && r.holderName)?.holderName ?? '居委',
+      },
+      now: datedFrom,
+    })
+    collections.registerTypes.push(...registers.types)
+    collections.registerEntries.push(...registers.entries)
+  }
 
   // ---------- identities ----------
   const identities: DemoIdentity[] = []

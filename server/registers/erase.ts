@@ -6,6 +6,7 @@ import type { RegisterEntryDoc, RegisterTypeDoc } from './model'
 import { data } from '../platform/cloud'
 import { deleteFiles } from '../platform/deletions'
 import type { Budget } from '../platform/budget'
+import type { CommunityDoc } from '../community/model'
 
 export interface RegistersPerson {
   communityId: string
@@ -71,4 +72,16 @@ export async function eraseCommunityRegisters(communityId: string, budget: Budge
   await data.removeWhere('registerImports', { communityId })
   await data.removeWhere('registerTypes', { communityId })
   return true
+}
+
+/**
+ * For the committee's retention schedule: the community's entries, due when the closed community's data goes (its
+ * deleteAfter), else waiting (kept until then, or until the person deletes their data).
+ */
+export async function registersSchedule(
+  c: Pick<CommunityDoc, '_id' | 'closing'>,
+): Promise<{ due: { at: Date; count: number }[]; waiting: number }> {
+  const n = await data.count('registerEntries', { communityId: c._id })
+  if (n === 0) return { due: [], waiting: 0 }
+  return c.closing ? { due: [{ at: new Date(c.closing.deleteAfter), count: n }], waiting: 0 } : { due: [], waiting: n }
 }

@@ -383,6 +383,7 @@ export type RetentionKind =
   | 'buyComplaints'
   | 'merchantPhotos'
   | 'deliveries'
+  | 'registers'
 
 /** Deletions due on one Shanghai day. */
 export interface RetentionDue {

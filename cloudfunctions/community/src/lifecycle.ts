@@ -15,6 +15,7 @@ import { groupBuySchedule } from '../../../server/groupbuy/retention'
 import { deliverySchedule } from '../../../server/delivery/retention'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
+import { registersSchedule } from '../../../server/registers/erase'
 import {
   DAY_MS,
   DECIDED_REQUEST_TTL_DAYS,
@@ -64,13 +65,14 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   const { photoDays, resultDays } = retentionOf(c.settings)
   const orderDays = orderRetentionDaysOf(c.settings)
-  const [antigen, due, groupBuy, deliveries, failed, reveals] = await Promise.all([
+  const [antigen, due, groupBuy, deliveries, failed, reveals, registers] = await Promise.all([
     antigenSchedule(c),
     communityDue(c),
     groupBuySchedule(c),
     deliverySchedule(c),
     failedDeletions(c._id),
     data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
+    registersSchedule(c),
   ])
   const cap = c.closing ? new Date(c.closing.deleteAfter).getTime() : Infinity
   const revealDue: DueAt[] = reveals.map((r) => ({
@@ -221,6 +223,20 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
         unit: '户',
         items: deliveries,
         failed: failed.deliveryPhoto.count,
+      },
+      now,
+    ),
+    // The livelihood registers (server/registers/erase.ts): kept while the community uses the service.
+    retentionItem(
+      {
+        kind: 'registers',
+        label: '民生底账登记',
+        rule: `保存到社区停止使用（停止 ${retentionOf(c.settings).closingDays} 天后删除）；本人在「我的数据」中删除时，登记了本人的条目一并删除`,
+        days: retentionOf(c.settings).closingDays,
+        unit: '条',
+        items: registers.due,
+        waiting: registers.waiting,
+        failed: failed.registerPhoto.count,
       },
       now,
     ),
