@@ -189,6 +189,7 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'registerEntries', fields: ['communityId'], why: 'closing' },
   { collection: 'registerImports', fields: ['communityId', 'createdAt'], why: 'closing' },
   { collection: 'registerImports', fields: ['typeId'], why: 'deleting a type' },
+  { collection: 'registerImports', fields: ['status', 'createdAt'], why: 'timer: staged rows past their week' },
   { collection: 'registerImportRows', fields: ['importId', 'seq'], why: 'commit in row order, clean-up' },
   { collection: 'registerImportRows', fields: ['communityId'], why: 'closing' },
 ]

@@ -65,6 +65,8 @@ export interface RegisterImportDoc {
   createdAt: Date
   committedAt?: Date
   rolledBackAt?: Date
+  /** Its staged rows were removed by the timer, a week after the preview (server/registers/retention.ts). */
+  stagedRemovedAt?: Date
 }
 
 /** An entry an import will write, as staged. */

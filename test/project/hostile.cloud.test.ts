@@ -48,6 +48,9 @@ describe('timer events from a client', () => {
     })
     await expect(t.admin('functions/groupbuy/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
     await expect(t.admin('functions/delivery/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
+    await expect(t.admin('functions/registers/trigger', { body: {} })).resolves.toMatchObject({
+      result: { ok: true },
+    })
   })
 })
 

@@ -15,6 +15,8 @@ import { C1, H, loadFixture, snapshot, WHO } from '../support/community'
 import { openExport, rowsOf } from '../support/printfiles'
 import { fieldId, freshId, installStarter, needDoc, putNeeds, registers, STARTER, typeOf } from '../support/registers'
 
+const DAY = 86_400_000
+
 let t: TestCloud
 let r: ReturnType<typeof registers>
 beforeAll(async () => {
@@ -183,6 +185,26 @@ describe('importing rows', () => {
     expect(await t.data.count('registerEntries', {})).toBe(0)
     expect((await t.data.get<RegisterImportDoc>('registerImports', preview.importId))?.status).toBe('rolledBack')
     expect(await t.data.count('registerImportRows', {})).toBe(0)
+  })
+
+  it('drops the staged rows of an import left a week unconfirmed, and the import then says so', async () => {
+    const fileID = await upload(CSV)
+    const preview = await r.ok<RegisterImportPreview>(
+      WHO.committee,
+      'registerImportPreview',
+      { typeId: STARTER('medicine'), fileID },
+      'sheets',
+    )
+    expect(await t.data.count('registerImportRows', { importId: preview.importId })).toBe(1)
+    await t.advanceClock(6 * DAY)
+    await t.admin('functions/registers/trigger', { body: {} })
+    expect(await t.data.count('registerImportRows', { importId: preview.importId })).toBe(1)
+    await t.advanceClock(DAY + 60_000)
+    await t.admin('functions/registers/trigger', { body: {} })
+    expect(await t.data.count('registerImportRows', { importId: preview.importId })).toBe(0)
+    const reply = await r.call(WHO.committee, 'commitRegisterImport', { importId: preview.importId, onlyGood: true })
+    expect(reply).toMatchObject({ ok: false, code: 'IMPORT_STATE' })
+    expect(await t.data.count('registerEntries', {})).toBe(0)
   })
 
   it('reads dates in the usual spellings and refuses a day that does not exist', async () => {

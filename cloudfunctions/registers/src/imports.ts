@@ -34,6 +34,8 @@ export const importActions = defineActions('registers', {
       const imp = await loadImport(ctx, i.importId)
       if (imp.status === 'committed') return result(imp, imp.written, 0)
       if (imp.status !== 'previewed') throw new AppError('IMPORT_STATE')
+      if (imp.stagedRemovedAt)
+        throw new AppError('IMPORT_STATE', '这次导入已超过 7 天没有确认，暂存的内容已删除，请重新上传表格')
       if (imp.errors.length > 0 && !i.onlyGood) throw new AppError('IMPORT_HAS_ERRORS')
       if (!(await data.get('registerTypes', imp.typeId)))
         throw new AppError('NOT_FOUND', '这个底账已被删除', 'importId')
