@@ -649,6 +649,45 @@ async function main() {
             `My delivery tasks: the households ${busiestName}’s lead takes to their doors tomorrow`,
           ),
       },
+      // The livelihood registers: 钟楼新村's starter set with its flagged households (docs/demo.md, 民生底账).
+      {
+        who: COMMITTEE,
+        at: `packageRegisters/pages/list?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap('registers-list', '民生底账：10 个常用底账和各自的条数', 'Registers: the starter set with their counts'),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageRegisters/pages/entries?typeId=rt_${COMMUNITY}_alone&communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'registers-entries',
+            '独居老人：全小区的登记，按楼栋筛选、按房号查找',
+            'A register’s entries: filter by building, search by room',
+          ),
+      },
+      {
+        who: LEAD,
+        at: `packageRegisters/pages/entry?typeId=rt_${COMMUNITY}_medicine&communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'registers-entry',
+            '添加登记：楼组长为本楼住户登记配药需求',
+            'Adding an entry: a building lead registers a medicine request',
+          ),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageRegisters/pages/types?typeId=rt_${COMMUNITY}_medicine&communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap('registers-types', '修改字段：名称、类型、选项、必填、顺序', 'The type editor: fields in order'),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageRegisters/pages/import?typeId=rt_${COMMUNITY}_medicine&communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap('registers-import', '从表格导入：列名说明，选择表格', 'Importing rows: how to write the sheet'),
+      },
     ]
 
     fs.mkdirSync(args.out, { recursive: true })

@@ -86,6 +86,17 @@ export const COLLECTIONS = [
   'careChecks',
   /** One per flagged resident checked: the last check, the last successful contact, the 联系不上 streak. */
   'careStatus',
+  // Needs (需求登记, server/needs/model.ts): read by the registers of a linked type.
+  'needs',
+  // The livelihood registers (server/registers/model.ts, docs/registers.md)
+  /** Register types: a ledger's name, fields in order (removed ones kept), its linked need type. */
+  'registerTypes',
+  /** One per entry: a household of the community (and members of it) with the type's values. */
+  'registerEntries',
+  /** Uploaded sheets of a register's rows, checked: row errors, what the commit wrote. */
+  'registerImports',
+  /** The good rows of an import, staged in chunks until committed or rolled back. */
+  'registerImportRows',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -210,6 +210,26 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'careChecks', fields: ['by', 'communityId'], why: 'erasure: the checks a person made' },
   { collection: 'careStatus', fields: ['lastBy', 'communityId'], why: 'erasure: the last checks a person made' },
   { collection: 'doorTeams', fields: ['communityId'], why: 'a person’s and a closed community’s data deletion' },
+
+  // Needs as the registers read them: a linked type's needs in a caller's subtree.
+  { collection: 'needs', fields: ['communityId', 'type', 'buildingId'], why: 'registers: needs of a linked type' },
+
+  // Livelihood registers: a community's types in order; a type's entries by building and floor (every list, count
+  // and export); a household's (erasure); an import's (rollback); a closed community's (closing).
+  { collection: 'registerTypes', fields: ['communityId', 'order'], why: 'listRegisters, install, closing' },
+  {
+    collection: 'registerEntries',
+    fields: ['typeId', 'buildingId', 'floor'],
+    why: 'registerEntries, counts, exportRegister, deleting a type',
+  },
+  { collection: 'registerEntries', fields: ['householdId'], why: 'a person’s data deletion' },
+  { collection: 'registerEntries', fields: ['importId'], why: 'rollbackRegisterImport' },
+  { collection: 'registerEntries', fields: ['communityId'], why: 'closing' },
+  { collection: 'registerImports', fields: ['communityId', 'createdAt'], why: 'closing' },
+  { collection: 'registerImports', fields: ['typeId'], why: 'deleting a type' },
+  { collection: 'registerImports', fields: ['status', 'createdAt'], why: 'timer: staged rows past their week' },
+  { collection: 'registerImportRows', fields: ['importId', 'seq'], why: 'commit in row order, clean-up' },
+  { collection: 'registerImportRows', fields: ['communityId'], why: 'closing' },
 ]
 
 /** Field and direction of an index key. */

@@ -44,8 +44,10 @@ import type {
 } from '../../server/delivery/model'
 import type { CareCheckDoc, CareStatusDoc } from '../../server/care/model'
 import { demoCare, type CareDemo } from './care'
+import type { RegisterEntryDoc, RegisterTypeDoc } from '../../server/registers/model'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
+import { demoRegisters } from './registers'
 import { givenName, surname, type Sex } from './names'
 import { createRng, hashInt, type Rng } from './random'
 
@@ -76,6 +78,8 @@ export interface DemoOptions {
    * application waiting); default: for 钟楼新村 only. Every community's merchant has its approved application.
    */
   groupBuys?: boolean
+  /** The livelihood registers (the starter set with the flagged households); default: for 钟楼新村 only. */
+  registers?: boolean
   /** The localcloud environment the photos are stored in (their fileIDs name it); default `local`. */
   storageEnv?: string
 }
@@ -157,6 +161,8 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   deliveryProblems: DeliveryProblemDoc[]
   careChecks: CareCheckDoc[]
   careStatus: CareStatusDoc[]
+  registerTypes: RegisterTypeDoc[]
+  registerEntries: RegisterEntryDoc[]
 }
 
 export interface DemoIdentity {
@@ -724,6 +730,21 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   })
   collections.careChecks.push(...care.careChecks)
   collections.careStatus.push(...care.careStatus)
+  // ---------- livelihood registers: the starter set with the flagged households (钟楼新村 only) ----------
+  if (options.registers ?? isDefault) {
+    const registers = demoRegisters({
+      communityId,
+      buildings,
+      households,
+      committee: {
+        openid: committeeOpenid(1),
+        name: roles.find((r) => r.openid === committeeOpenid(1) && r.holderName)?.holderName ?? '居委',
+      },
+      now: datedFrom,
+    })
+    collections.registerTypes.push(...registers.types)
+    collections.registerEntries.push(...registers.entries)
+  }
 
   // ---------- identities ----------
   const identities: DemoIdentity[] = []

@@ -13,6 +13,7 @@ import { eraseCommunityGroupBuys } from '../groupbuy/erase'
 import { eraseCommunityDeliveries } from '../delivery/erase'
 import { eraseCommunityCallup } from '../callup/erase'
 import { eraseCommunityCare } from '../care/erase'
+import { eraseCommunityRegisters } from '../registers/erase'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -65,7 +66,7 @@ async function deleteConsents(communityId: string): Promise<number> {
  * Delete the community function's part of a closed community's people, step by step (each idempotent, so a run
  * cut short is finished by the next): invites, join requests, phone-reveal logs, imports with their staged rows,
  * exports and uploaded files (storage statuses checked), group buys' people (orders, complaints, merchants and their
- * photos), the deliveries with their photos, the households' people and links (rooms stay), consent
+ * photos), the deliveries with their photos, the livelihood registers, the households' people and links (rooms stay), consent
  * records, the roles, and the committee's roles last of all. Returns true once done.
  */
 export async function eraseCommunityData(communityId: string, budget: Budget): Promise<boolean> {
@@ -92,6 +93,8 @@ export async function eraseCommunityData(communityId: string, budget: Budget): P
   // Care: every check and status of its flagged residents (server/care/erase.ts).
   await eraseCommunityCare(communityId)
   if (budget.spent) return false
+  // Livelihood registers: every type, entry (with its photos) and import (server/registers/erase.ts).
+  if (!(await eraseCommunityRegisters(communityId, budget))) return false
   const at = nowDate()
   const withPeople = data._.or([
     { 'members.0': data._.exists(true) },

@@ -61,6 +61,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   NOTHING_TO_CALL: '所选楼栋都已叫过号、已完成或已跳过',
   OFF_SHIFT: '现在不在您的班次时间内，请在班次时间内再联系',
   NOT_ON_CARE_LIST: '此人不在您的关怀名单上',
+  REGISTER_LIMIT: '底账数量或字段数量已达上限',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

@@ -15,9 +15,10 @@ export interface ExportDoc {
   communityId: string
   /**
    * groupbuy: a closed buy's purchase list, sorting lists or labels (sheets `exportBuy`); delivery: a delivery's
-   * printable lists per building or per volunteer (sheets `exportDelivery`).
+   * printable lists per building or per volunteer (sheets `exportDelivery`); registers: a livelihood register
+   * (sheets `exportRegister`).
    */
-  kind: HandoverKind | 'groupbuy' | 'delivery'
+  kind: HandoverKind | 'groupbuy' | 'delivery' | 'registers'
   fileID: string
   by: string
   createdAt: Date

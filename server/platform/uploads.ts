@@ -10,8 +10,8 @@ export interface UploadDoc {
   /** One record per file, whoever reads it how often. */
   _id: string
   communityId: string
-  /** orders: a 快团团 / 群接龙 export read by sheets `importOrders`. */
-  kind: 'ledger' | 'orders'
+  /** orders: a 快团团 / 群接龙 export read by sheets `importOrders`; registers: a register's rows (registerImportPreview). */
+  kind: 'ledger' | 'orders' | 'registers'
   fileID: string
   /** Who the function read it for. */
   by: string

@@ -155,6 +155,7 @@ describe('home entries by role', () => {
       'merchants-c_sunny',
       'delivery-board-c_sunny',
       'care-c_sunny',
+      'registers-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
@@ -166,6 +167,7 @@ describe('home entries by role', () => {
       'groupbuy-manage-c_sunny',
       'delivery-board-c_sunny',
       'care-c_sunny',
+      'registers-c_sunny',
       'data',
     ])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
@@ -185,6 +187,12 @@ describe('home entries by role', () => {
     expect(care).toMatchObject({ title: '关怀联系', url: '/packageCare/pages/list?communityId=c_sunny' })
     expect(keys(me({ roles: [volunteer('online')] }))).toContain('care-c_sunny')
     expect(keys(me({ roles: [volunteer('transport')] }))).not.toContain('care-c_sunny')
+    // A 营长 sees the delivery board and the registers (their 营's buildings).
+    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'registers-c_sunny', 'data'])
+    expect(homeEntries(me({ roles: [groupLead] })).find((e) => e.key === 'registers-c_sunny')).toMatchObject({
+      title: '民生底账',
+      url: '/packageRegisters/pages/list?communityId=c_sunny',
+    })
   })
 
   it('gives a volunteer 我的配送任务, a household 我家的物资, and a lead the board instead of the tasks', () => {

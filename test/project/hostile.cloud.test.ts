@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const FUNCTIONS = ['antigen', 'callup', 'care', 'community', 'delivery', 'groupbuy'] as const
+const FUNCTIONS = ['antigen', 'callup', 'care', 'community', 'delivery', 'groupbuy', 'registers'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
@@ -50,6 +50,9 @@ describe('timer events from a client', () => {
     await expect(t.admin('functions/delivery/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
     await expect(t.admin('functions/callup/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
     await expect(t.admin('functions/care/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
+    await expect(t.admin('functions/registers/trigger', { body: {} })).resolves.toMatchObject({
+      result: { ok: true },
+    })
   })
 })
 
@@ -96,6 +99,14 @@ describe('other communities’ ids and ids that do not exist', () => {
     ['care', 'careHistory', { householdId: 'h-nope', memberId: 'm-nope' }],
     ['care', 'careOverview', { communityId: C2 }],
     ['care', 'volunteerHours', { communityId: 'c-nope' }],
+    ['registers', 'listRegisters', { communityId: C2 }],
+    ['registers', 'registerEntries', { typeId: 'rt_nope' }],
+    [
+      'registers',
+      'addRegisterEntry',
+      { typeId: 'rt_nope', householdId: H.x1r101._id, requestId: 'req-hostile', values: {} },
+    ],
+    ['registers', 'editRegisterEntry', { entryId: 're_nope', values: {} }],
   ])('%s.%s %j gets the one answer for unknown and forbidden', async (fn, action, payload) => {
     expect(await refused(fn, { action, payload }, WHO.committee)).toEqual({
       ok: false,

@@ -32,6 +32,10 @@ const READ_BY_HAND: Record<string, string[][]> = {
     ['communityId', 'role', 'volunteerType'],
     ['communityId', 'role', 'volunteerType', 'posts'],
   ],
+  // A register's entries in a caller's subtree (entryWheres): the type and its buildings or a floor, a room, live.
+  'server/registers/read.ts registerEntries count': [['typeId', 'buildingId', 'floor', 'room', 'deleted']],
+  'server/registers/read.ts registerEntries find': [['typeId', 'buildingId', 'floor', 'room', 'deleted']],
+  'server/registers/read.ts registerEntries findAll': [['typeId', 'buildingId', 'floor', 'room', 'deleted']],
 }
 
 /**

@@ -14,6 +14,7 @@ const FEATURES: Record<string, { pages: string[] }> = {
   delivery: { pages: ['miniprogram/packageDelivery'] },
   callup: { pages: ['miniprogram/packageCallup'] },
   care: { pages: ['miniprogram/packageCare'] },
+  registers: { pages: ['miniprogram/packageRegisters'] },
 }
 
 function sources(dir: string): string[] {

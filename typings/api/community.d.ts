@@ -384,6 +384,7 @@ export type RetentionKind =
   | 'merchantPhotos'
   | 'deliveries'
   | 'careChecks'
+  | 'registers'
 
 /** Deletions due on one Shanghai day. */
 export interface RetentionDue {

@@ -8,6 +8,7 @@ import type { CareApi } from './care'
 import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
+import type { RegistersApi } from './registers'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
@@ -17,6 +18,7 @@ export * from './community'
 export * from './delivery'
 export * from './groupbuy'
 export * from './needs'
+export * from './registers'
 export * from './sheets'
 
 /** Stable error codes. Clients branch on these, never on the message text. */
@@ -117,6 +119,9 @@ export type ErrorCode =
   | 'OFF_SHIFT'
   /** The person carries no flag the caller looks after: not on the care list. */
   | 'NOT_ON_CARE_LIST'
+  // Livelihood registers
+  /** The register has reached its limit (types per community, fields per type). */
+  | 'REGISTER_LIMIT'
 
 export interface Ok<T> {
   ok: true
@@ -152,6 +157,8 @@ export interface Api {
   callup: CallupApi
   /** Special-population care (关怀) and volunteers' hours. */
   care: CareApi
+  /** The livelihood registers (民生底账): types, entries, imports; needs of a linked type as rows. */
+  registers: RegistersApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }

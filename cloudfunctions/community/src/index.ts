@@ -13,6 +13,7 @@ import { personErasers } from './erasure'
 import { eraseGroupBuyPerson } from '../../../server/groupbuy/erase'
 import { eraseDeliveryPerson } from '../../../server/delivery/erase'
 import { eraseCarePerson } from '../../../server/care/erase'
+import { eraseRegistersPerson } from '../../../server/registers/erase'
 import { housekeeping } from './housekeeping'
 import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
@@ -48,6 +49,9 @@ personErasers.push(eraseDeliveryPerson)
 // And care (server/care/erase.ts): the checks about their member (the household's, when they were its last), and
 // their name on the checks they made.
 personErasers.push(eraseCarePerson)
+// And the livelihood registers (server/registers/erase.ts): every entry naming them, the household's with its last
+// member.
+personErasers.push(eraseRegistersPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')

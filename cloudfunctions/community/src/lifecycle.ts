@@ -17,6 +17,7 @@ import { careSchedule } from '../../../server/care/retention'
 import { CHECK_RETENTION_DAYS } from '../../../server/care/rules'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
+import { registersSchedule } from '../../../server/registers/erase'
 import {
   DAY_MS,
   DECIDED_REQUEST_TTL_DAYS,
@@ -66,7 +67,7 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   const { photoDays, resultDays } = retentionOf(c.settings)
   const orderDays = orderRetentionDaysOf(c.settings)
-  const [antigen, due, groupBuy, deliveries, failed, reveals, careChecks] = await Promise.all([
+  const [antigen, due, groupBuy, deliveries, failed, reveals, careChecks, registers] = await Promise.all([
     antigenSchedule(c),
     communityDue(c),
     groupBuySchedule(c),
@@ -74,6 +75,7 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
     failedDeletions(c._id),
     data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
     careSchedule(c),
+    registersSchedule(c),
   ])
   const cap = c.closing ? new Date(c.closing.deleteAfter).getTime() : Infinity
   const revealDue: DueAt[] = reveals.map((r) => ({
@@ -236,6 +238,20 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
         days: CHECK_RETENTION_DAYS,
         unit: '条',
         items: careChecks,
+      },
+      now,
+    ),
+    // The livelihood registers (server/registers/erase.ts): kept while the community uses the service.
+    retentionItem(
+      {
+        kind: 'registers',
+        label: '民生底账登记',
+        rule: `保存到社区停止使用（停止 ${retentionOf(c.settings).closingDays} 天后删除）；本人在「我的数据」中删除时，登记了本人的条目一并删除`,
+        days: retentionOf(c.settings).closingDays,
+        unit: '条',
+        items: registers.due,
+        waiting: registers.waiting,
+        failed: failed.registerPhoto.count,
       },
       now,
     ),

@@ -34,6 +34,7 @@ const STATE_TEXT: Record<ClosingStatus['state'], string> = {
 const WAITING_STARTS: Partial<Record<RetentionKind, string>> = {
   buyOrders: '团购结束后开始计算',
   buyComplaints: '团购结束后开始计算',
+  registers: '保存到社区停止使用',
 }
 
 function itemRow(i: RetentionItem): ItemRow {
