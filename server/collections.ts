@@ -78,7 +78,7 @@ export const COLLECTIONS = [
   'callupCalls',
   /** One per sampling point with an open session: the one session that point runs. */
   'callupPoints',
-  // Needs (需求登记, server/needs/model.ts): read by the care list for a person's open needs
+  // Needs (需求登记, server/needs/model.ts, docs/needs.md); read also by the care list and the registers
   /** One per need a resident (or someone for them) registered, with who took and finished it. */
   'needs',
   // Care (关怀, server/care/model.ts, docs/care.md)
@@ -86,8 +86,6 @@ export const COLLECTIONS = [
   'careChecks',
   /** One per flagged resident checked: the last check, the last successful contact, the 联系不上 streak. */
   'careStatus',
-  // Needs (需求登记, server/needs/model.ts): read by the registers of a linked type.
-  'needs',
   // The livelihood registers (server/registers/model.ts, docs/registers.md)
   /** Register types: a ledger's name, fields in order (removed ones kept), its linked need type. */
   'registerTypes',

@@ -105,6 +105,7 @@ describe('home antigen entries', () => {
       'join',
       'table-c_sunny',
       'delivery-board-c_sunny',
+      'care-c_sunny',
       'registers-c_sunny',
       'data',
     ])

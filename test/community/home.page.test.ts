@@ -176,8 +176,18 @@ describe('home entries by role', () => {
       place: '第1营 营长',
       scope: { communityId: 'c_sunny', groupId: 'g_1' },
     })
-    // A 营长 sees the delivery board and the care overview (their 营's buildings).
-    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'care-c_sunny', 'data'])
+    // A 营长 sees the delivery board, the care overview and the registers (their 营's buildings).
+    expect(keys(me({ roles: [groupLead] }))).toEqual([
+      'join',
+      'delivery-board-c_sunny',
+      'care-c_sunny',
+      'registers-c_sunny',
+      'data',
+    ])
+    expect(homeEntries(me({ roles: [groupLead] })).find((e) => e.key === 'registers-c_sunny')).toMatchObject({
+      title: '民生底账',
+      url: '/packageRegisters/pages/list?communityId=c_sunny',
+    })
   })
 
   it('gives 楼栋 and 云上 volunteers the care list, and other volunteers none', () => {
@@ -187,12 +197,6 @@ describe('home entries by role', () => {
     expect(care).toMatchObject({ title: '关怀联系', url: '/packageCare/pages/list?communityId=c_sunny' })
     expect(keys(me({ roles: [volunteer('online')] }))).toContain('care-c_sunny')
     expect(keys(me({ roles: [volunteer('transport')] }))).not.toContain('care-c_sunny')
-    // A 营长 sees the delivery board and the registers (their 营's buildings).
-    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'delivery-board-c_sunny', 'registers-c_sunny', 'data'])
-    expect(homeEntries(me({ roles: [groupLead] })).find((e) => e.key === 'registers-c_sunny')).toMatchObject({
-      title: '民生底账',
-      url: '/packageRegisters/pages/list?communityId=c_sunny',
-    })
   })
 
   it('gives a volunteer 我的配送任务, a household 我家的物资, and a lead the board instead of the tasks', () => {

@@ -343,16 +343,6 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       primary: false,
     })
   }
-  // The livelihood registers (民生底账): the committee and every lead, each over their own part.
-  for (const r of boardReaders) {
-    entries.push({
-      key: `registers-${r.scope.communityId}`,
-      title: '民生底账',
-      desc: '配药、就医、燃气、外出和特殊人群的登记',
-      url: `/packageRegisters/pages/list?communityId=${r.scope.communityId}`,
-      primary: false,
-    })
-  }
   const helpers = uniqueBy(
     me.roles.filter(
       (r) => r.role === 'volunteer' && !boardReaders.some((b) => b.scope.communityId === r.scope.communityId),
@@ -375,6 +365,17 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       title: '关怀联系',
       desc: '老人、独居、行动不便的居民：今天联系了谁、谁逾期',
       url: `/packageCare/pages/list?communityId=${r.scope.communityId}`,
+      primary: false,
+    })
+  }
+
+  // The livelihood registers (民生底账): the committee and every lead, each over their own part.
+  for (const r of boardReaders) {
+    entries.push({
+      key: `registers-${r.scope.communityId}`,
+      title: '民生底账',
+      desc: '配药、就医、燃气、外出和特殊人群的登记',
+      url: `/packageRegisters/pages/list?communityId=${r.scope.communityId}`,
       primary: false,
     })
   }
