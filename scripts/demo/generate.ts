@@ -44,6 +44,7 @@ import type {
 } from '../../server/delivery/model'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
+import { demoCallup } from './callup'
 import { givenName, surname, type Sex } from './names'
 import { createRng, hashInt, type Rng } from './random'
 
@@ -705,6 +706,23 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.deliveryTrips.push(...groupBuys.deliveryTrips)
   collections.deliveryProblems.push(...groupBuys.deliveryProblems)
   files.push(...groupBuys.files)
+
+  // ---------- testing call-up: this morning's session under way (钟楼新村 only) ----------
+  if (isDefault) {
+    const callup = demoCallup({
+      now: datedFrom,
+      communityId,
+      buildings: [...buildings].sort((a, b) => a.order - b.order),
+      households,
+      roles,
+      committeeOpenid: committeeOpenid(1),
+      skippedBuildingId: (buildings[1] ?? b1)._id,
+    })
+    collections.callupSessions.push(...callup.callupSessions)
+    collections.callupBuildings.push(...callup.callupBuildings)
+    collections.callupCalls.push(...callup.callupCalls)
+    collections.callupPoints.push(...callup.callupPoints)
+  }
 
   // ---------- identities ----------
   const identities: DemoIdentity[] = []

@@ -12,6 +12,7 @@ import {
 import { personErasers } from './erasure'
 import { eraseGroupBuyPerson } from '../../../server/groupbuy/erase'
 import { eraseDeliveryPerson } from '../../../server/delivery/erase'
+import { eraseCallupPerson } from '../../../server/callup/erase'
 import { housekeeping } from './housekeeping'
 import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
@@ -43,6 +44,9 @@ personErasers.push(eraseGroupBuyPerson)
 // And the delivery relay (server/delivery/erase.ts): their name and photos on the marks they made, the problems
 // they reported, the notices of bags they were told of, their place in trips and door teams.
 personErasers.push(eraseDeliveryPerson)
+
+// And the testing call-up (server/callup/erase.ts): their openid and name on the calls and marks they made.
+personErasers.push(eraseCallupPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')
