@@ -89,6 +89,9 @@ describe('other communities’ ids and ids that do not exist', () => {
     ['community', 'myHousehold', { householdId: 'h-nope' }],
     ['community', 'listRoles', { communityId: C2 }],
     ['community', 'listRoles', { communityId: 'c-nope' }],
+    ['callup', 'listSessions', { communityId: C2 }],
+    ['callup', 'listSessions', { communityId: 'c-nope' }],
+    ['callup', 'queue', { sessionId: 'cu-nope' }],
   ])('%s.%s %j gets the one answer for unknown and forbidden', async (fn, action, payload) => {
     expect(await refused(fn, { action, payload }, WHO.committee)).toEqual({
       ok: false,
@@ -118,6 +121,22 @@ describe('oversize and odd input', () => {
       WHO.committee,
     )
     expect(reply).toMatchObject({ ok: false, code: 'INVALID_INPUT', field: 'name' })
+  })
+
+  it.each([
+    ['a lone zero-width space', '\u200b'],
+    ['NUL', '东\u0000门'],
+    ['a lone surrogate', '东\ud800门'],
+    ['a right-to-left override', '\u202e门东'],
+  ])('a call-up session or sampling point named with %s is refused', async (_what, name) => {
+    for (const payload of [
+      { communityId: C1, requestId: 'hostile-0001', name, points: [{ name: '东门' }] },
+      { communityId: C1, requestId: 'hostile-0002', name: '全员核酸', points: [{ name }] },
+    ])
+      expect(await refused('callup', { action: 'startSession', payload }, WHO.committee)).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+      })
   })
 
   it('a join request with an odd-unicode name is refused', async () => {
