@@ -19,6 +19,8 @@ import { startPreviewSession } from '../preview/session'
 import { COLLECTIONS } from '../server/collections'
 import type { DeliverySummaryView, MySubmissionView, Roster, RoundView } from '../typings/api'
 import { demoDataset } from './demo/generate'
+import { DEMO_SESSION_REQUEST } from './demo/callup'
+import { sessionIdOf } from '../server/callup/rules'
 import { loadDataset } from './demo/load'
 import { bundleFunctions } from './lib/functions'
 import { FUNCTIONS_ROOT, ROOT } from './lib/paths'
@@ -246,6 +248,17 @@ async function main() {
       )
       planned = true
     }
+
+    // The call-up: the demo's session and a resident of a building it has called (the 45th, docs/demo.md).
+    const callupSession = sessionIdOf(COMMUNITY, DEMO_SESSION_REQUEST)
+    const ordered = dataset.collections.buildings
+      .filter((b) => b.communityId === COMMUNITY)
+      .sort((a, b) => a.order - b.order)
+    const calledBuilding = ordered[44]?._id ?? ''
+    const calledResident =
+      dataset.collections.households.find((h) => h.buildingId === calledBuilding && h.linkedOpenids.length)
+        ?.linkedOpenids[0] ?? RESIDENT
+    PEOPLE[calledResident] ??= `${ordered[44]?.name ?? ''}居民 resident of ${ordered[44]?.name ?? ''}`
 
     const scenes: Scene[] = [
       {
@@ -687,6 +700,40 @@ async function main() {
         at: `packageRegisters/pages/import?typeId=rt_${COMMUNITY}_medicine&communityId=${COMMUNITY}`,
         run: (_p, snap) =>
           snap('registers-import', '从表格导入：列名说明，选择表格', 'Importing rows: how to write the sheet'),
+      },
+      // The testing call-up: this morning's session under way (docs/demo.md, 线上叫号).
+      {
+        who: COMMITTEE,
+        at: `packageCallup/pages/sessions?communityId=${COMMUNITY}`,
+        run: (_p, snap) =>
+          snap(
+            'callup-sessions',
+            '线上叫号：开始叫号，今天上午的一场正在进行',
+            'Testing call-up: start a session; this morning’s is under way',
+          ),
+      },
+      {
+        who: COMMITTEE,
+        at: `packageCallup/pages/queue?sessionId=${callupSession}`,
+        async run(phone, snap) {
+          await phone.$('#counts').waitFor()
+          await snap(
+            'callup-queue',
+            '叫号队列：叫下一栋、叫下 N 栋、按顺序叫一段',
+            'The call-up queue: call the next, the next N, a range by order',
+          )
+          await scrollTo(phone, `#building-${calledBuilding}`)
+          await snap(
+            'callup-queue-buildings',
+            '叫号队列（向下滚动）：已完成、已跳过、检测中、已叫号的楼和已等的分钟',
+            'The queue, scrolled: done, skipped, testing and called buildings, minutes waited',
+          )
+        },
+      },
+      {
+        who: calledResident,
+        at: `packageCallup/pages/turn?sessionId=${callupSession}`,
+        run: (_p, snap) => snap('callup-turn', '我楼叫号：已叫到，请下楼', 'My building’s turn: called, go down now'),
       },
     ]
 

@@ -44,6 +44,7 @@ import type {
 } from '../../server/delivery/model'
 import type { CareCheckDoc, CareStatusDoc } from '../../server/care/model'
 import { demoCare, type CareDemo } from './care'
+import { demoCallup } from './callup'
 import type { RegisterEntryDoc, RegisterTypeDoc } from '../../server/registers/model'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
@@ -744,6 +745,23 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
     })
     collections.registerTypes.push(...registers.types)
     collections.registerEntries.push(...registers.entries)
+  }
+
+  // ---------- testing call-up: this morning's session under way (钟楼新村 only) ----------
+  if (isDefault) {
+    const callup = demoCallup({
+      now: datedFrom,
+      communityId,
+      buildings: [...buildings].sort((a, b) => a.order - b.order),
+      households,
+      roles,
+      committeeOpenid: committeeOpenid(1),
+      skippedBuildingId: (buildings[1] ?? b1)._id,
+    })
+    collections.callupSessions.push(...callup.callupSessions)
+    collections.callupBuildings.push(...callup.callupBuildings)
+    collections.callupCalls.push(...callup.callupCalls)
+    collections.callupPoints.push(...callup.callupPoints)
   }
 
   // ---------- identities ----------

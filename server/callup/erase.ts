@@ -33,3 +33,40 @@ export async function eraseCommunityCallup(communityId: string, budget: Budget):
   await data.removeWhere('callupPoints', { communityId })
   return true
 }
+
+/** Whose steps are anonymised: as the community function's erasure describes the person. */
+export interface CallupPerson {
+  communityId: string
+  openid: string
+}
+
+/** What stands for a person whose data was deleted, on the steps they made. */
+export const ERASED_STEP = { by: '', byName: '（已删除）' } as const
+
+/**
+ * A person's data deletion (「我的数据」) reaches the call-up too: on every step they made (calls, starts, skips, marks,
+ * the session's start and end) their openid and name are replaced by 「（已删除）」; the steps' times and the buildings'
+ * states stay, so the session's progress does not change. Idempotent.
+ */
+export async function eraseCallupPerson(p: CallupPerson): Promise<{ failedFiles: number }> {
+  const _ = data._
+  const sessions = await data.findAll<Pick<CallupSessionDoc, '_id' | 'started' | 'ended'>>(
+    'callupSessions',
+    { communityId: p.communityId },
+    { fields: { started: true, ended: true } },
+  )
+  const steps = ['called', 'started', 'done', 'skipped'] as const
+  for (const s of sessions) {
+    const patch: Record<string, unknown> = {}
+    if (s.started.by === p.openid) Object.assign(patch, { 'started.by': '', 'started.byName': ERASED_STEP.byName })
+    if (s.ended?.by === p.openid) Object.assign(patch, { 'ended.by': '', 'ended.byName': ERASED_STEP.byName })
+    if (Object.keys(patch).length) await data.update('callupSessions', s._id, patch)
+    for (const step of steps)
+      await data.updateWhere('callupBuildings', _.and([{ sessionId: s._id }, { [`${step}.by`]: p.openid }]), {
+        [`${step}.by`]: '',
+        [`${step}.byName`]: ERASED_STEP.byName,
+      })
+    await data.updateWhere('callupCalls', _.and([{ sessionId: s._id }, { by: p.openid }]), { ...ERASED_STEP })
+  }
+  return { failedFiles: 0 }
+}

@@ -1,5 +1,6 @@
 // Pure rules of the testing call-up: names of a call (「3号–27号」), its notice, the points' buildings, who may call
 // at a point, what a resident reads of their building's turn, and the counts of a queue. No database here.
+import { createHash } from 'node:crypto'
 import type { CallupCounts, CallupState, RoleGrant } from '../../typings/api'
 import { formatShanghai } from '../kernel/time'
 import { onShift } from '../community/shifts'
@@ -80,6 +81,16 @@ export function splitToPoints(buildingIds: readonly string[], points: number): s
 
 /** The key two spellings of a point's name share (spaces, width and case aside). */
 export const pointKey = (name: string) => name.normalize('NFKC').replace(/\s+/g, '').toLowerCase()
+
+const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex')
+
+/** A session's id: the same for a retried start (the community and the caller's requestId). */
+export const sessionIdOf = (communityId: string, requestId: string) =>
+  `cu-${digest(communityId, requestId).slice(0, 24)}`
+
+/** The id of a sampling point's lock: the community and the point's name key. */
+export const pointLockId = (communityId: string, name: string) =>
+  `${communityId}:${digest(pointKey(name)).slice(0, 24)}`
 
 /**
  * Whether a 核酸 volunteer works this point now: a testing volunteer of the community, on shift (no shifts: on

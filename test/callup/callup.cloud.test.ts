@@ -262,6 +262,19 @@ describe('calling', () => {
     expect([x, y].find((r) => !r.ok)).toMatchObject({ code: 'NOTHING_TO_CALL' })
     for (const b of ['b1', 'b2', 'b3']) expect((await part(q.session.id, b))?.calls).toBe(1)
     expect(await told()).toEqual([...B1, ...B2, ...B3].sort())
+    // Two recalls of one building at once: each that got it (its compare-and-set on the call it replaces) pushes
+    // once; one that lost is told someone did.
+    const recalls = await Promise.all(
+      [WHO.committee, TESTERS.all].map((who) =>
+        c.call<CallupCallResult>(who, 'recall', { sessionId: q.session.id, requestId: reqId(), buildingId: 'b2' }),
+      ),
+    )
+    const won = recalls.filter((r) => r.ok).length
+    expect(won).toBeGreaterThanOrEqual(1)
+    for (const r of recalls.filter((x) => !x.ok))
+      expect(r).toMatchObject({ code: 'NOTHING_TO_CALL', message: '2号 刚刚已被别人重新叫号' })
+    expect((await part(q.session.id, 'b2'))?.calls).toBe(1 + won)
+    expect((await told()).filter((o) => o === 'o-qian')).toHaveLength(1 + won)
   })
 })
 

@@ -87,6 +87,8 @@ describe('the call-up queue', () => {
     expect(text(comp, '#n')).toBe('7')
     await tap(comp, '#call-n')
     await settleAll()
+    // Opened: the range starts at the first waiting building (第6栋) and takes ten.
+    expect(text(comp, '#call-range')).toBe('叫 6号–15号（10 栋）')
     await fire(comp, 'change', { value: '2' }, '#from')
     await fire(comp, 'change', { value: '26' }, '#to')
     expect(text(comp, '#from .picker')).toBe('从 第3栋 3号')

@@ -1,8 +1,8 @@
 // 线上叫号: the community's sessions (tap: the queue) and, for the committee and 团长, starting one with its name
 // and sampling points; a refusal (a point already running) is said on the form.
-import { committeeRole, community, COMMUNITY, fail, me, ok, role } from '../support/pages/fixtures'
+import { committeeRole, community, COMMUNITY, fail, me, ok, role, structureView } from '../support/pages/fixtures'
 import { callupCloud, queueView, SESSION_ID, sentCallup, sessionView } from '../support/pages/callup'
-import { find, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
+import { find, fire, mount, settleAll, tap, text, texts, type } from '../support/pages/harness'
 
 const PAGE = 'packageCallup/pages/sessions'
 const q = { communityId: COMMUNITY.id }
@@ -57,6 +57,23 @@ describe('call-up sessions', () => {
       },
     ])
     expect(navigate.mock.calls[0]?.[0].url).toBe(`/packageCallup/pages/queue?sessionId=${SESSION_ID}`)
+  })
+
+  it('takes every building, or a run of them picked by name in the community’s order', async () => {
+    community({ whoami: () => ok(me({ roles: [committeeRole] })), structure: () => ok(structureView()) })
+    callupCloud({ listSessions: () => ok([]), startSession: () => ok(queueView()) })
+    spies.push(jest.spyOn(wx, 'navigateTo'))
+    const comp = mount(PAGE, q)
+    await settleAll()
+    expect(text(comp, '#all')).toBe('全部 3 栋')
+    expect(find(comp, '#from')).toBeUndefined()
+    await tap(comp, '#some')
+    await fire(comp, 'change', { value: '1' }, '#from')
+    expect(text(comp, '#from .picker')).toBe('从 第2栋 12号')
+    expect(text(comp, '#to .picker')).toBe('到 第3栋 21号')
+    await tap(comp, '#start-button')
+    await settleAll()
+    expect(sentCallup('startSession')[0]?.buildingIds).toEqual(['b_12', 'b_21'])
   })
 
   it('says on the form why a session did not start', async () => {

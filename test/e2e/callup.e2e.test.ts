@@ -75,7 +75,7 @@ describe('a testing call-up in 示范二村', () => {
     expect(session.points.map((p) => p.name)).toEqual(['东门采样点'])
     await until('the queue page', async () => (await committee.route()) === 'packageCallup/pages/queue')
     await committee.$('#call-range').waitFor()
-    // From 第1栋 (the default) to 第3栋, picked by name.
+    // From 第1栋 (the first waiting one, where the pickers start) to 第3栋, picked by name.
     await committee.tap('#to')
     await committee.sheet(`第3栋 ${buildings[2]?.name}`)
     expect(await committee.text('#call-range')).toBe(`叫 ${buildings[0]?.name}–${buildings[2]?.name}（3 栋）`)

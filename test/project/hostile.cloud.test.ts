@@ -89,6 +89,9 @@ describe('other communities’ ids and ids that do not exist', () => {
     ['antigen', 'table', { roundId: 'r-nope' }],
     ['community', 'buildingRoster', { buildingId: B.x1._id }],
     ['community', 'buildingRoster', { buildingId: 'b-nope' }],
+    ['callup', 'listSessions', { communityId: C2 }],
+    ['callup', 'listSessions', { communityId: 'c-nope' }],
+    ['callup', 'queue', { sessionId: 'cu-nope' }],
     ['community', 'myHousehold', { householdId: H.x1r101._id }],
     ['community', 'myHousehold', { householdId: 'h-nope' }],
     ['community', 'listRoles', { communityId: C2 }],
@@ -136,6 +139,22 @@ describe('oversize and odd input', () => {
       WHO.committee,
     )
     expect(reply).toMatchObject({ ok: false, code: 'INVALID_INPUT', field: 'name' })
+  })
+
+  it.each([
+    ['a lone zero-width space', '\u200b'],
+    ['NUL', '东\u0000门'],
+    ['a lone surrogate', '东\ud800门'],
+    ['a right-to-left override', '\u202e门东'],
+  ])('a call-up session or sampling point named with %s is refused', async (_what, name) => {
+    for (const payload of [
+      { communityId: C1, requestId: 'hostile-0001', name, points: [{ name: '东门' }] },
+      { communityId: C1, requestId: 'hostile-0002', name: '全员核酸', points: [{ name }] },
+    ])
+      expect(await refused('callup', { action: 'startSession', payload }, WHO.committee)).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+      })
   })
 
   it('a join request with an odd-unicode name is refused', async () => {

@@ -82,7 +82,10 @@ export interface CallupQueueView {
   counts: CallupCounts
   /** Per sampling point, the next waiting building (by position). */
   next: { pointId: string; buildingId: string; name: string; pos: number }[]
-  /** What the caller may do: start and end (committee, 团长); call, skip, recall (and the points they work). */
+  /**
+   * What the caller may do here: end (committee, 团长); call, skip, recall and mark at `pointIds` (every point for the
+   * committee and 团长, the points a 核酸 volunteer works now). A building lead marks from their turn page.
+   */
   can: { end: boolean; call: boolean; pointIds: string[]; mark: boolean }
   /** Server time of the view, for the page's 「已等 N 分钟」. */
   at: string

@@ -282,12 +282,16 @@ async function callBuildings(
       }
       if (kind === 'call') patch.firstCalledAt = now
       else Object.assign(patch, { skipped: data._.remove(), started: data._.remove() })
+      // A recall (one building) also names the call it replaces: two recalls at once push once.
+      const prev = kind === 'recall' ? all.find((b) => b._id === ids[0])?.callId : undefined
       await data.updateWhere(
         'callupBuildings',
         {
           sessionId: s._id,
           _id: data._.in(ids),
-          state: kind === 'call' ? 'waiting' : data._.in(['called', 'skipped']),
+          ...(kind === 'call'
+            ? { state: 'waiting' }
+            : { state: data._.in(['called', 'skipped']), callId: prev ?? data._.exists(false) }),
         },
         patch,
       )
@@ -300,9 +304,11 @@ async function callBuildings(
       const names = asked.map((i) => all.find((b) => b._id === i)?.name ?? '').filter(Boolean)
       throw new AppError(
         'NOTHING_TO_CALL',
-        names.length === 1
-          ? `${names[0]} 已经叫过号了，要再叫请用「重新叫号」`
-          : `所选的 ${names.length} 栋楼都已叫过号、已完成或已跳过`,
+        kind === 'recall'
+          ? `${names[0] ?? '这栋楼'} 刚刚已被别人重新叫号`
+          : names.length === 1
+            ? `${names[0]} 已经叫过号了，要再叫请用「重新叫号」`
+            : `所选的 ${names.length} 栋楼都已叫过号、已完成或已跳过`,
       )
     }
   }

@@ -179,7 +179,7 @@ export function queueView(
       end: open && runs,
       call: open && points.length > 0,
       pointIds: points,
-      mark: open && (points.length > 0 || ctx.grants.some((g) => g.role === 'buildingLead')),
+      mark: open && (runs || points.length > 0),
     },
     at: now.toISOString(),
   }

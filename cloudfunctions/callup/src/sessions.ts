@@ -1,6 +1,5 @@
 // Sessions: the committee or 团长 starts one (its name, sampling points and buildings in the community's order),
 // ends it (its record stays for the retention period), and the people who work it read its queue.
-import { createHash } from 'node:crypto'
 import type { CallupQueueView, CallupSessionView } from '../../../typings/api'
 import type { BuildingDoc } from '../../../server/community/model'
 import type {
@@ -12,7 +11,7 @@ import type {
 import { action, AppError, defineActions, isDuplicateKey, nameText, nowDate, z } from '../../../server/kernel'
 import { data } from '../../../server/platform/cloud'
 import { assertCommunityOpen } from '../../../server/community/closing'
-import { KEEP_MS, MAX_POINTS, pointKey, splitToPoints } from '../../../server/callup/rules'
+import { KEEP_MS, MAX_POINTS, pointKey, pointLockId, sessionIdOf, splitToPoints } from '../../../server/callup/rules'
 import {
   groupsLed,
   id,
@@ -27,8 +26,6 @@ import {
   sessionView,
   step,
 } from './common'
-
-const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex')
 
 /** Most buildings a session (or a point) takes: the largest communities have about 300. */
 const MAX_BUILDINGS = 500
@@ -63,7 +60,7 @@ export const sessionActions = defineActions('callup', {
     access: { roles: ['committee', 'communityLead'], scope: (i) => ({ communityId: i.communityId }) },
     handler: async (input, ctx): Promise<CallupQueueView> => {
       const now = nowDate()
-      const sessionId = `cu-${digest(input.communityId, input.requestId).slice(0, 24)}`
+      const sessionId = sessionIdOf(input.communityId, input.requestId)
       const existing = await data.get<CallupSessionDoc>('callupSessions', sessionId)
       if (existing) return queueView(ctx, existing, await sessionBuildings(sessionId), now)
       await assertCommunityOpen(input.communityId)
@@ -232,7 +229,7 @@ async function lockPoints(communityId: string, sessionId: string, names: readonl
       ? data.removeWhere('callupPoints', { communityId, sessionId, _id: data._.in(taken) })
       : Promise.resolve(0)
   for (const name of names) {
-    const lockId = `${communityId}:${digest(pointKey(name)).slice(0, 24)}`
+    const lockId = pointLockId(communityId, name)
     const lock: CallupPointLockDoc = { _id: lockId, communityId, name, sessionId, at: now }
     try {
       await data.insert('callupPoints', lock)

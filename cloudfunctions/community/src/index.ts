@@ -12,6 +12,7 @@ import {
 import { personErasers } from './erasure'
 import { eraseGroupBuyPerson } from '../../../server/groupbuy/erase'
 import { eraseDeliveryPerson } from '../../../server/delivery/erase'
+import { eraseCallupPerson } from '../../../server/callup/erase'
 import { eraseCarePerson } from '../../../server/care/erase'
 import { eraseRegistersPerson } from '../../../server/registers/erase'
 import { housekeeping } from './housekeeping'
@@ -52,6 +53,9 @@ personErasers.push(eraseCarePerson)
 // And the livelihood registers (server/registers/erase.ts): every entry naming them, the household's with its last
 // member.
 personErasers.push(eraseRegistersPerson)
+
+// And the testing call-up (server/callup/erase.ts): their openid and name on the calls and marks they made.
+personErasers.push(eraseCallupPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')

@@ -13,6 +13,8 @@ type LoadState = 'loading' | 'ready' | 'error'
 
 export const REFRESH_MS = 15_000
 const MAX_N = 50
+/** How many buildings the range pickers take when the page opens. */
+const RANGE_SHOWN = 10
 
 const store = pageStore(() => ({
   view: null as CallupQueueView | null,
@@ -140,8 +142,15 @@ Component({
       const point = callable[pointIndex]
       const next = v.next.find((x) => x.pointId === point?.id)
       const last = Math.max(0, v.buildings.length - 1)
-      const toIndex = this.data.state === 'ready' ? Math.min(this.data.toIndex, last) : last
-      const fromIndex = Math.min(this.data.fromIndex, toIndex)
+      // First shown: the range starts at the first waiting building and takes the next RANGE_SHOWN (a tap never
+      // calls the whole community by default); later refreshes keep what the caller picked.
+      const first = Math.max(
+        0,
+        v.buildings.findIndex((b) => b.state === 'waiting'),
+      )
+      const shown = this.data.state === 'ready'
+      const toIndex = Math.min(shown ? this.data.toIndex : first + RANGE_SHOWN - 1, last)
+      const fromIndex = Math.min(shown ? this.data.fromIndex : first, toIndex)
       this.setData({
         state: 'ready',
         refreshError: '',

@@ -1,5 +1,6 @@
 // 线上叫号: a community's testing sessions (open ones first, tap: the queue) and, for the committee and 团长, a new
-// session: its name, its sampling points (one line or separated by 、), every building in the community's order.
+// session: its name, its sampling points (one line or separated by 、), and its buildings: every building in the
+// community's order, or a run of them picked by name (第3栋 to 第27栋).
 import type { CallupSessionView } from '../../../typings/api'
 import { call, CloudError } from '../../services/cloud'
 import { currentMe } from '../../services/session'
@@ -10,7 +11,7 @@ import { newRequestId } from '../utils/labels'
 
 type LoadState = 'loading' | 'ready' | 'error'
 
-const store = pageStore(() => ({ requestId: '' }))
+const store = pageStore(() => ({ requestId: '', buildingIds: [] as string[] }))
 
 const row = (s: CallupSessionView) => ({
   id: s.id,
@@ -48,6 +49,11 @@ Component({
     points: '采样点',
     starting: false,
     formError: '',
+    /** Every building, or a run of them by the community's order. */
+    allBuildings: true,
+    order: [] as string[],
+    fromIndex: 0,
+    toIndex: 0,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -75,6 +81,7 @@ Component({
           (r) => (r.role === 'committee' || r.role === 'communityLead') && r.scope.communityId === communityId,
         )
         this.setData({ state: 'ready', runs, rows: sessions.map(row) })
+        if (runs && this.data.order.length === 0) void this.loadBuildings()
       } catch (err) {
         this.setData({ state: 'error', errorMessage: err instanceof CloudError ? err.message : '加载失败，请稍后再试' })
       }
@@ -82,6 +89,41 @@ Component({
 
     onRetry() {
       void this.load()
+    },
+
+    /** The community's buildings in its order, for the range pickers; without them the page offers every building. */
+    async loadBuildings() {
+      try {
+        const structure = await call('community', 'structure', { communityId: this.data.communityId }, { silent: true })
+        const buildings = structure.groups.flatMap((g) => g.buildings)
+        store(this).buildingIds = buildings.map((b) => b.id)
+        const order = buildings.map((b, i) => `第${i + 1}栋 ${b.name}`)
+        this.setData({ order, fromIndex: 0, toIndex: Math.max(0, order.length - 1) })
+      } catch {
+        // every building it is
+      }
+    },
+
+    onAll() {
+      store(this).requestId = ''
+      this.setData({ allBuildings: true, formError: '' })
+    },
+
+    onSome() {
+      store(this).requestId = ''
+      this.setData({ allBuildings: false, formError: '' })
+    },
+
+    onFrom(e: WechatMiniprogram.PickerChange) {
+      store(this).requestId = ''
+      const fromIndex = Number(e.detail.value)
+      this.setData({ fromIndex, toIndex: Math.max(fromIndex, this.data.toIndex) })
+    },
+
+    onTo(e: WechatMiniprogram.PickerChange) {
+      store(this).requestId = ''
+      const toIndex = Number(e.detail.value)
+      this.setData({ toIndex, fromIndex: Math.min(this.data.fromIndex, toIndex) })
     },
 
     onOpen(e: WechatMiniprogram.TouchEvent) {
@@ -118,6 +160,9 @@ Component({
             requestId: s.requestId,
             name,
             points: points.map((p) => ({ name: p })),
+            ...(this.data.allBuildings || s.buildingIds.length === 0
+              ? {}
+              : { buildingIds: s.buildingIds.slice(this.data.fromIndex, this.data.toIndex + 1) }),
           },
           { retries: 2, silent: true },
         )
