@@ -100,7 +100,13 @@ describe('home antigen entries', () => {
   it('gives a 营长 the latest table, the committee and 团长 the table and the rounds', () => {
     const rounds = { c_sunny: [round(), yesterday] }
     const keys = (who: WhoAmI) => homeEntries(who, { rounds }).map((e) => e.key)
-    expect(keys(me({ roles: [groupLead] }))).toEqual(['join', 'table-c_sunny', 'delivery-board-c_sunny', 'data'])
+    expect(keys(me({ roles: [groupLead] }))).toEqual([
+      'join',
+      'table-c_sunny',
+      'delivery-board-c_sunny',
+      'care-c_sunny',
+      'data',
+    ])
     expect(homeEntries(me({ roles: [groupLead] }), { rounds }).find((e) => e.key === 'table-c_sunny')).toMatchObject({
       title: '检测汇总',
       url: '/packageAntigen/pages/table?roundId=r_1120',
