@@ -195,6 +195,20 @@ describe('recording checks', () => {
     expect(await c.call(CARE.bv1, 'careHistory', PERSON.wang)).toMatchObject({ ok: false, code: 'OFF_SHIFT' })
   })
 
+  it('pages a long history 30 at a time, newest first', async () => {
+    for (let i = 0; i < 32; i++) {
+      await check(WHO.committee, PERSON.qian, { note: `第${i + 1}次` })
+      await t.advanceClock(60_000)
+    }
+    const first = await c.ok<CareHistoryView>(WHO.committee, 'careHistory', PERSON.qian)
+    expect(first.checks).toHaveLength(30)
+    expect(first.checks[0]?.note).toBe('第32次')
+    expect(first.more).toBe(first.checks[29]?.at)
+    const rest = await c.ok<CareHistoryView>(WHO.committee, 'careHistory', { ...PERSON.qian, before: first.more })
+    expect(rest.checks.map((x) => x.note)).toEqual(['第2次', '第1次'])
+    expect(rest.more).toBeUndefined()
+  })
+
   it('refuses a volunteer off shift, out of post, or not a care volunteer, writing nothing', async () => {
     for (const [who, person, code] of [
       [CARE.bv3, PERSON.sun, 'OFF_SHIFT'],

@@ -197,6 +197,10 @@ describe('home entries by role', () => {
     expect(care).toMatchObject({ title: '关怀联系', url: '/packageCare/pages/list?communityId=c_sunny' })
     expect(keys(me({ roles: [volunteer('online')] }))).toContain('care-c_sunny')
     expect(keys(me({ roles: [volunteer('transport')] }))).not.toContain('care-c_sunny')
+    // 营长 and above open the overview.
+    expect(homeEntries(me({ roles: [committeeRole] })).find((e) => e.key === 'care-c_sunny')?.url).toBe(
+      '/packageCare/pages/overview?communityId=c_sunny',
+    )
   })
 
   it('gives a volunteer 我的配送任务, a household 我家的物资, and a lead the board instead of the tasks', () => {

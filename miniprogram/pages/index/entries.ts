@@ -44,6 +44,7 @@ const BUY_ORGANISERS: Role[] = ['communityLead', 'committee']
 const DELIVERY_BOARD: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
 /** Roles with a care list or overview (volunteers: 楼栋 and 云上 only, who check on people). */
 const CARE_ROLES: Role[] = ['buildingLead', 'floorLead', 'groupLead', 'communityLead', 'committee']
+const CARE_OVERVIEW: Role[] = ['groupLead', 'communityLead', 'committee']
 const isCarer = (r: RoleView) =>
   CARE_ROLES.includes(r.role) ||
   (r.role === 'volunteer' && (r.volunteerType === 'building' || r.volunteerType === 'online'))
@@ -360,11 +361,14 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
   }
 
   for (const r of uniqueBy(me.roles.filter(isCarer), (r) => r.scope.communityId)) {
+    const id = r.scope.communityId
+    // 营长 and above start from the overview (per building), the others from their own list.
+    const overview = me.roles.some((x) => x.scope.communityId === id && CARE_OVERVIEW.includes(x.role))
     entries.push({
-      key: `care-${r.scope.communityId}`,
+      key: `care-${id}`,
       title: '关怀联系',
       desc: '老人、独居、行动不便的居民：今天联系了谁、谁逾期',
-      url: `/packageCare/pages/list?communityId=${r.scope.communityId}`,
+      url: `/packageCare/pages/${overview ? 'overview' : 'list'}?communityId=${id}`,
       primary: false,
     })
   }
