@@ -69,6 +69,9 @@ export const COLLECTIONS = [
   'doorTeams',
   /** Problems with bags (wrong, missing, damaged, nobody home), waiting until handled. */
   'deliveryProblems',
+  // Needs (server/needs/model.ts, docs/needs.md)
+  /** One per registered need: type, urgency, level, who has it, its history; read by the ledgers and the care list. */
+  'needs',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -171,6 +171,21 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'deliveryTrips', fields: ['deliveryId', 'openid'], why: 'plan, a volunteer’s trips, arrival' },
   { collection: 'deliveryProblems', fields: ['communityId', '-at'], why: 'listProblems' },
   { collection: 'deliveryProblems', fields: ['deliveryId', 'status'], why: 'the board’s open problems' },
+
+  // Needs: a level's queue, the caller's own, the day's roll-up, retention; the timer's due ones; a household's list.
+  {
+    collection: 'needs',
+    fields: ['communityId', 'level', 'status', 'createdAt'],
+    why: 'needQueue (each level’s waiting needs, the caller’s taken ones), erasure, closing',
+  },
+  { collection: 'needs', fields: ['communityId', 'createdAt'], why: 'needRollup, exportNeeds: a Shanghai day' },
+  { collection: 'needs', fields: ['communityId', 'closedAt'], why: 'retention: needs closed before the period' },
+  {
+    collection: 'needs',
+    fields: ['status', 'dueAt'],
+    why: 'the timer: unanswered needs to escalate, taken ones overdue',
+  },
+  { collection: 'needs', fields: ['householdId', '-createdAt'], why: 'householdNeeds, a person’s erasure' },
   { collection: 'doorTeams', fields: ['communityId'], why: 'a person’s and a closed community’s data deletion' },
 ]
 

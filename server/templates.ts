@@ -16,6 +16,8 @@
 // - delivered (to the household and its orderer): thing1 物资, thing2 送达情况, time3 送达时间
 // - relayAlert (to the committee and leads): thing1 配送, thing2 提醒, time3 时间
 // - relayProblem (to the building's leads and the merchant): thing1 配送, thing2 住户, phrase3 问题, thing4 说明
+// - needNew (to the level that must answer a need): thing1 需求, thing2 住户, time3 登记时间, thing4 说明
+// - needUpdate (to the household): thing1 需求, phrase2 状态, thing3 说明
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
 // Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
 // message it is handed (checkFields in server/platform/pushqueue.ts).

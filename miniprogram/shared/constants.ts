@@ -42,6 +42,7 @@ export const REVEAL_REASON_LABELS: Readonly<Record<RevealReason, string>> = {
   delivery: '配送物资',
   health: '健康异常跟进',
   care: '关怀老人',
+  need: '需求回访',
   other: '其他',
 }
 
@@ -88,6 +89,10 @@ export const TEMPLATE_IDS = {
   relayAlert: 'TPL_RELAY_ALERT',
   /** To the building's leads and the merchant: a problem with a bag. */
   relayProblem: 'TPL_RELAY_PROBLEM',
+  /** To the people who must answer a need now: a new one, one gone up to them unanswered, one taken but overdue. */
+  needNew: 'TPL_NEED_NEW',
+  /** To the household: its need was taken or done. */
+  needUpdate: 'TPL_NEED_UPDATE',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

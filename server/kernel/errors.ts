@@ -56,6 +56,9 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   DELIVERY_DONE: '这次配送已经全部完成，不能再修改',
   NOT_YOUR_TASK: '这不在您的配送任务里',
   ALREADY_MARKED: '已经有人标记过了',
+  NEED_CLOSED: '这条需求已经办结或取消，不能再修改',
+  NEED_TAKEN: '这条需求已经有人接单了',
+  NOT_YOUR_NEED: '这条需求不是由您接单的',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

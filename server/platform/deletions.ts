@@ -8,10 +8,10 @@ import { cloud, data } from './cloud'
 /**
  * What a stored file was: a kit photo, an exported spreadsheet, a ledger file the import page uploaded, an invite's
  * 小程序码, a merchant's licence, permit or health certificate, a complaint's photo, a delivery's photo (the goods at
- * the gate, a bag on a door handle, a problem with a bag).
+ * the gate, a bag on a door handle, a problem with a bag), a medicine need's photo of the box or prescription.
  */
 export type FileKind =
-  'photo' | 'export' | 'upload' | 'inviteCode' | 'merchantPhoto' | 'complaintPhoto' | 'deliveryPhoto'
+  'photo' | 'export' | 'upload' | 'inviteCode' | 'merchantPhoto' | 'complaintPhoto' | 'deliveryPhoto' | 'needPhoto'
 
 export interface FileRef {
   fileID: string
@@ -152,6 +152,7 @@ export async function failedDeletions(communityId: string): Promise<Record<FileK
     merchantPhoto: { count: 0 },
     complaintPhoto: { count: 0 },
     deliveryPhoto: { count: 0 },
+    needPhoto: { count: 0 },
   }
   for (const d of docs) {
     const slot = out[d.kind]

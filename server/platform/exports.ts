@@ -15,9 +15,9 @@ export interface ExportDoc {
   communityId: string
   /**
    * groupbuy: a closed buy's purchase list, sorting lists or labels (sheets `exportBuy`); delivery: a delivery's
-   * printable lists per building or per volunteer (sheets `exportDelivery`).
+   * printable lists per building or per volunteer (sheets `exportDelivery`); needs: the day roll-up (`exportNeeds`).
    */
-  kind: HandoverKind | 'groupbuy' | 'delivery'
+  kind: HandoverKind | 'groupbuy' | 'delivery' | 'needs'
   fileID: string
   by: string
   createdAt: Date

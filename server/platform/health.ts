@@ -39,6 +39,8 @@ export const TEMPLATE_LABELS: Readonly<Record<TemplateKey, string>> = {
   delivered: '物资送达通知',
   relayAlert: '配送异常提醒',
   relayProblem: '配送问题通知',
+  needNew: '需求待接单通知',
+  needUpdate: '需求进度通知',
 }
 
 /** Whether a message with this template can reach anyone here: an empty id never, a placeholder on localcloud only. */

@@ -21,6 +21,8 @@ const REAL: Record<TemplateKey, string> = {
   delivered: 'De1Li2Ve3Re4Dx5Yz6Ab7Cd8Ef9Gh0Ij1Kl2Mn3Op4Q',
   relayAlert: 'Al1Er2Tx3Yz4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
   relayProblem: 'Pr1Ob2Le3Mx4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
+  needNew: 'Ne1Ed2Nw3Yz4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
+  needUpdate: 'Ne1Ed2Up3Dt4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
 }
 
 // As constants.ts ships them (a deployment replaces them, so they are written out here).
@@ -40,6 +42,8 @@ const PLACEHOLDERS: Record<TemplateKey, string> = {
   delivered: 'TPL_DELIVERED',
   relayAlert: 'TPL_RELAY_ALERT',
   relayProblem: 'TPL_RELAY_PROBLEM',
+  needNew: 'TPL_NEED_NEW',
+  needUpdate: 'TPL_NEED_UPDATE',
 }
 
 const check = (id: string, input: Parameters<typeof configChecks>[0]) => configChecks(input).find((c) => c.id === id)
@@ -69,7 +73,7 @@ describe('template ids', () => {
   it('real ids are fine anywhere; an empty one is a problem even locally; one id for two templates too', () => {
     expect(check('templates', { templates: REAL, env: 'prod-1a2b', local: false })).toMatchObject({
       ok: true,
-      message: '15 个模板 ID 都已填写。',
+      message: '17 个模板 ID 都已填写。',
     })
     const empty = check('templates', { templates: { ...REAL, antigenReminder: '' }, env: 'local', local: true })
     expect(empty?.ok).toBe(false)

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const FUNCTIONS = ['antigen', 'community', 'delivery', 'groupbuy'] as const
+const FUNCTIONS = ['antigen', 'community', 'delivery', 'groupbuy', 'needs'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
@@ -48,6 +48,7 @@ describe('timer events from a client', () => {
     })
     await expect(t.admin('functions/groupbuy/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
     await expect(t.admin('functions/delivery/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
+    await expect(t.admin('functions/needs/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
   })
 })
 

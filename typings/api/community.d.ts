@@ -299,8 +299,8 @@ export interface ImportProgress {
   message?: string
 }
 
-/** Why a masked number is revealed to dial it: 提醒报抗原 / 配送物资 / 健康异常跟进 / 关怀老人 / 其他. */
-export type RevealReason = 'remind' | 'delivery' | 'health' | 'care' | 'other'
+/** Why a masked number is revealed to dial it: 提醒报抗原 / 配送物资 / 健康异常跟进 / 关怀老人 / 需求回访 / 其他. */
+export type RevealReason = 'remind' | 'delivery' | 'health' | 'care' | 'need' | 'other'
 
 /** One number revealed to dial (wx.makePhoneCall); the reveal is logged for the committee. */
 export interface PhoneReveal {

@@ -6,6 +6,7 @@ import type { AntigenApi } from './antigen'
 import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
+import type { NeedsApi } from './needs'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
@@ -101,6 +102,13 @@ export type ErrorCode =
   | 'NOT_YOUR_TASK'
   /** Already marked by someone else (the message says who and when). */
   | 'ALREADY_MARKED'
+  // Needs
+  /** The need is done or cancelled: nothing changes any more. */
+  | 'NEED_CLOSED'
+  /** Someone has the need already (the message says who); only a higher level may take it over. */
+  | 'NEED_TAKEN'
+  /** The caller does not have this need (only its taker may finish it or call). */
+  | 'NOT_YOUR_NEED'
 
 export interface Ok<T> {
   ok: true
@@ -132,6 +140,8 @@ export interface Api {
   groupbuy: GroupBuyApi
   /** The delivery relay: plans, stages, marks, the live board, problems. */
   delivery: DeliveryApi
+  /** Needs (需求登记): registration, routing to 云上 volunteers, escalation, the daily roll-up. */
+  needs: NeedsApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }
