@@ -7,7 +7,7 @@ import type { PhoneRevealDoc } from '../../server/community/model'
 import { TEMPLATES } from '../../server/templates'
 import { startTestCloud, TEST_NOW, type TestCloud } from '../support/localcloud'
 import { C1, H, snapshot, WHO } from '../support/community'
-import { settledOutbox } from '../support/pushes'
+import { pushesSettled, settledOutbox } from '../support/pushes'
 import { freshId, loadNeeds, needs, NEEDS_PEOPLE as P } from '../support/needs'
 
 let t: TestCloud
@@ -29,6 +29,7 @@ const told = async (templateId: string) =>
   (await settledOutbox(t)).filter((m) => m.templateId === templateId).map((m) => m.touser)
 
 async function refusedWith(code: string, who: string, action: string, payload: object): Promise<void> {
+  await pushesSettled(t)
   const before = await snapshot(t)
   expect(await n.call(who, action, payload)).toMatchObject({ ok: false, code })
   expect(await snapshot(t)).toBe(before)

@@ -6,6 +6,7 @@ import type { ActionName, Envelope, ErrorCode, NeedView } from '../../typings/ap
 import { startTestCloud, type TestCloud } from '../support/localcloud'
 import { C1, H, snapshot, WHO } from '../support/community'
 import { freshId, loadNeeds, needs, NEEDS_PEOPLE as P } from '../support/needs'
+import { pushesSettled } from '../support/pushes'
 
 let t: TestCloud
 let n: ReturnType<typeof needs>
@@ -98,6 +99,8 @@ async function state(): Promise<State> {
   const open = await n.raise(WHO.resident)
   const taken = await n.raise(WHO.resident, { type: 'medicine', detail: '', medicine: { names: ['布洛芬'] } })
   await n.ok<NeedView>(P.online1, 'takeNeed', { needId: taken.id })
+  // The notices leave after the calls return: the snapshot is taken once the queue is still.
+  await pushesSettled(t)
   return { open: open.id, taken: taken.id }
 }
 

@@ -8,6 +8,7 @@ import { RAISES_PER_HOUR } from '../../server/needs/rules'
 import { startTestCloud, TEST_NOW, type TestCloud } from '../support/localcloud'
 import { C1, H, snapshot, WHO } from '../support/community'
 import { cellText, openExport } from '../support/printfiles'
+import { pushesSettled } from '../support/pushes'
 import { freshId, loadNeeds, needs, NEEDS_PEOPLE as P } from '../support/needs'
 
 let t: TestCloud
@@ -38,6 +39,7 @@ const base = () => ({
 })
 
 async function refusedWith(code: string, who: string, payload: object, field?: string): Promise<void> {
+  await pushesSettled(t)
   const before = await snapshot(t)
   const r = await n.call(who, 'raiseNeed', payload)
   expect(r).toMatchObject({ ok: false, code, ...(field ? { field } : {}) })

@@ -12,6 +12,7 @@ const FEATURES: Record<string, { pages: string[] }> = {
   antigen: { pages: ['miniprogram/packageAntigen'] },
   groupbuy: { pages: ['miniprogram/packageGroupbuy'] },
   delivery: { pages: ['miniprogram/packageDelivery'] },
+  needs: { pages: ['miniprogram/packageNeeds'] },
 }
 
 function sources(dir: string): string[] {
