@@ -11,6 +11,7 @@ import { deleteStaleImportRows } from './retention'
 import { deleteCommunityInviteCodes } from './invitecodes'
 import { eraseCommunityGroupBuys } from '../groupbuy/erase'
 import { eraseCommunityDeliveries } from '../delivery/erase'
+import { eraseCommunityNeeds } from '../needs/erase'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -85,6 +86,8 @@ export async function eraseCommunityData(communityId: string, budget: Budget): P
   if (!(await eraseCommunityGroupBuys(communityId, budget))) return false
   // Deliveries: every document of the relay with its photos, and the door teams (server/delivery/erase.ts).
   if (!(await eraseCommunityDeliveries(communityId, budget))) return false
+  // Needs: every need with its photo (server/needs/erase.ts).
+  if (!(await eraseCommunityNeeds(communityId, budget))) return false
   const at = nowDate()
   const withPeople = data._.or([
     { 'members.0': data._.exists(true) },

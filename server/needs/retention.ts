@@ -14,11 +14,9 @@ const DAY_MS = 86_400_000
 /** Needs reduced per community and run. */
 export const RETENTION_BATCH = 200
 
-type Settings = CommunityDoc['settings'] & { needRetentionDays?: number }
-
 export async function needsRetention(budget?: Budget, now = nowMs()): Promise<{ needs: number; failedFiles: number }> {
   const out = { needs: 0, failedFiles: 0 }
-  const communities = await data.findAll<{ _id: string; settings: Settings }>(
+  const communities = await data.findAll<Pick<CommunityDoc, '_id' | 'settings'>>(
     'communities',
     {},
     { fields: { settings: true } },
@@ -43,7 +41,7 @@ export async function needsRetention(budget?: Budget, now = nowMs()): Promise<{ 
 
 /** The community's needs with content still kept, each due at its close plus the period (open ones: not yet due). */
 export async function needSchedule(c: Pick<CommunityDoc, '_id' | 'settings' | 'closing'>): Promise<DueAt[]> {
-  const days = needRetentionDaysOf(c.settings as Settings)
+  const days = needRetentionDaysOf(c.settings)
   const needs = await data.findAll<Pick<NeedDoc, 'closedAt'>>(
     'needs',
     { communityId: c._id, closedAt: data._.exists(true), reducedAt: data._.exists(false) },

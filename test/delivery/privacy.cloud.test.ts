@@ -139,7 +139,7 @@ const kept = (x: Awaited<ReturnType<typeof all>>) => ({
 describe('the period after a delivery', () => {
   it('says in the consent text what is kept and for how long', () => {
     const text = CONSENTS.personal.text
-    expect(CONSENTS.personal.version).toBe('2026-12-v4')
+    expect(CONSENTS.personal.version).toBe('2026-12-v5')
     expect(text).toContain('物资配送：每户一袋，记在本户的房号上')
     expect(text).toContain('送货的志愿者只看到房号和物资，看不到姓名和电话')
     expect(text).toContain('照片只给楼组长以上看到')

@@ -383,6 +383,7 @@ export type RetentionKind =
   | 'buyComplaints'
   | 'merchantPhotos'
   | 'deliveries'
+  | 'needs'
 
 /** Deletions due on one Shanghai day. */
 export interface RetentionDue {
@@ -419,6 +420,8 @@ export interface RetentionSettings {
   followUpEscalateMinutes: number
   /** Days after a group buy ended before its orders lose who placed them, notes, imported names and phones (1–90). */
   orderRetentionDays: number
+  /** Days after a need was done or cancelled before its content and the names in its steps go (1–90). */
+  needRetentionDays?: number
 }
 
 export interface RetentionSchedule {
@@ -655,6 +658,8 @@ export interface CommunityApi {
       followUpEscalateMinutes?: number
       /** Group-buy orders' people after the buy ended (1–90). */
       orderRetentionDays?: number
+      /** Needs' content after done or cancelled (1–90). */
+      needRetentionDays?: number
     }
     output: RetentionSettings
   }

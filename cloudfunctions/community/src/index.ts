@@ -12,6 +12,7 @@ import {
 import { personErasers } from './erasure'
 import { eraseGroupBuyPerson } from '../../../server/groupbuy/erase'
 import { eraseDeliveryPerson } from '../../../server/delivery/erase'
+import { eraseNeedsPerson } from '../../../server/needs/erase'
 import { housekeeping } from './housekeeping'
 import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
@@ -43,6 +44,10 @@ personErasers.push(eraseGroupBuyPerson)
 // And the delivery relay (server/delivery/erase.ts): their name and photos on the marks they made, the problems
 // they reported, the notices of bags they were told of, their place in trips and door teams.
 personErasers.push(eraseDeliveryPerson)
+
+// And needs (server/needs/erase.ts): the content of the needs raised for them or by them (the household's all with
+// its last member), their name on the steps of needs they took, finished or cancelled.
+personErasers.push(eraseNeedsPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')
