@@ -42,6 +42,8 @@ import type {
   DeliveryTripDoc,
   RelayDeliveryDoc,
 } from '../../server/delivery/model'
+import type { NeedDoc } from '../../server/needs/model'
+import { demoNeeds } from './needs'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
 import { givenName, surname, type Sex } from './names'
@@ -153,6 +155,7 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   deliveryBuildings: DeliveryBuildingDoc[]
   deliveryTrips: DeliveryTripDoc[]
   deliveryProblems: DeliveryProblemDoc[]
+  needs: NeedDoc[]
 }
 
 export interface DemoIdentity {
@@ -705,6 +708,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.deliveryTrips.push(...groupBuys.deliveryTrips)
   collections.deliveryProblems.push(...groupBuys.deliveryProblems)
   files.push(...groupBuys.files)
+  // A morning's needs in the first buildings, in each state (scripts/demo/needs.ts).
+  collections.needs.push(...demoNeeds({ now: datedFrom, buildings, households, roles }))
 
   // ---------- identities ----------
   const identities: DemoIdentity[] = []

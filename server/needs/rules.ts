@@ -11,9 +11,14 @@ import type {
 } from '../../typings/api'
 import type { NeedDoc } from './model'
 import { onShift } from '../community/shifts'
+import { sha256 } from '../community/ids'
 import { NEED_LEVELS, NEED_STATUSES, NEED_TYPES } from '../../miniprogram/shared/needs'
 
 const MIN = 60_000
+
+/** A need's id: a hash of (household, the page's requestId), so a retried registration finds it. */
+export const needId = (householdId: string, requestId: string) =>
+  `nd_${sha256(`${householdId}\u0000${requestId}`).slice(0, 32)}`
 
 /**
  * Minutes the current level has to take a need before it goes up a level (counted from when it reached the level).

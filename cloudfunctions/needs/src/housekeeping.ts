@@ -9,8 +9,8 @@ import type { NeedDoc } from '../../../server/needs/model'
 import { nowDate } from '../../../server/kernel'
 import { Budget, steps } from '../../../server/platform/budget'
 import { data } from '../../../server/platform/cloud'
-import { notify, type PushMessage } from '../../../server/platform/notify'
-import { drainStep } from '../../../server/platform/pushqueue'
+import type { PushMessage } from '../../../server/platform/notify'
+import { drainStep, enqueue, kick, PER_DRAIN, type Enqueued } from '../../../server/platform/pushqueue'
 import {
   levelAbove,
   nextLevel,
@@ -27,7 +27,7 @@ export const RUN_BUDGET_MS = 45_000
 /** Of the run's budget, what the push queue's safety-net drain may take first. */
 export const PUSH_BUDGET_MS = 5_000
 /** Needs read per page. */
-export const PAGE = 1000
+export const PAGE = 500
 /** Ids per conditional update. */
 const CHUNK = 100
 
@@ -60,6 +60,25 @@ const DUE_FIELDS = {
   taken: true,
 }
 
+/**
+ * The run's notices: each page's are written at once, and the drains are started once at the end, so that sending
+ * thousands of notices does not compete with the run for its own instance's time.
+ */
+function outbox() {
+  let queued = 0
+  let last: Enqueued = { queued: 0 }
+  return {
+    async add(messages: readonly PushMessage[]): Promise<number> {
+      if (messages.length === 0) return 0
+      const e = await enqueue(messages)
+      queued += e.queued
+      if (e.kick) last = e
+      return e.queued
+    },
+    send: () => kick('needs', last, Math.ceil(queued / PER_DRAIN)),
+  }
+}
+
 /** Each community's answering roles, read once per run. */
 function rolesCache() {
   const cache = new Map<string, Promise<LevelRole[]>>()
@@ -84,6 +103,15 @@ export interface EscalationRun {
 
 /** Unanswered needs past their level's time go up a level, in pages, until none is due or the budget is spent. */
 export async function escalate(budget: Budget, now = nowDate()): Promise<EscalationRun> {
+  const notices = outbox()
+  try {
+    return await escalatePages(budget, now, notices)
+  } finally {
+    await notices.send()
+  }
+}
+
+async function escalatePages(budget: Budget, now: Date, notices: ReturnType<typeof outbox>): Promise<EscalationRun> {
   const _ = data._
   const rolesOf = rolesCache()
   const out: EscalationRun = { escalated: 0, pushed: 0, more: false }
@@ -98,20 +126,23 @@ export async function escalate(budget: Budget, now = nowDate()): Promise<Escalat
     // One conditional update per (from, to, type, urgency): the same patch, the condition on each need's level.
     const batches = new Map<
       string,
-      { from: NeedLevel; to: NeedLevel; type: NeedType; urgency: NeedUrgency; needs: Due[] }
+      { from: NeedLevel; to: NeedLevel; type: NeedType; urgency: NeedUrgency; needs: Due[]; messages: PushMessage[] }
     >()
-    const messages: PushMessage[] = []
     for (const n of due) {
       const people = peopleAtLevels(await rolesOf(n.communityId), placeOf(n), now)
       const to = nextLevel(n.level, people) as NeedLevel
       const key = `${n.level}:${to}:${n.type}:${n.urgency}`
-      const batch = batches.get(key) ?? { from: n.level, to, type: n.type, urgency: n.urgency, needs: [] }
+      const batch = batches.get(key) ?? { from: n.level, to, type: n.type, urgency: n.urgency, needs: [], messages: [] }
       batch.needs.push(n)
       batches.set(key, batch)
-      messages.push(...levelNotice(n, n.label, people[to], `needs.escalated:${n._id}:${to}`, '超时未接单，已上报给您'))
+      batch.messages.push(
+        ...levelNotice(n, n.label, people[to], `needs.escalated:${n._id}:${to}`, '超时未接单，已上报给您'),
+      )
     }
+    const messages: PushMessage[] = []
     let moved = 0
     for (const b of batches.values()) {
+      if (budget.spent) break
       const dueAt = responseDue(b, now)
       for (let i = 0; i < b.needs.length; i += CHUNK) {
         moved += await data.updateWhere(
@@ -132,16 +163,27 @@ export async function escalate(budget: Budget, now = nowDate()): Promise<Escalat
           },
         )
       }
+      // Told only of what this run moved (or another run at once: the same ids, written once).
+      messages.push(...b.messages)
     }
     out.escalated += moved
     // Another run moved them first: its notices carry the same ids, so these write nothing new.
-    out.pushed += await notify('needs', messages)
-    if (moved === 0) return out
+    out.pushed += await notices.add(messages)
+    if (moved === 0 && !budget.spent) return out
   }
 }
 
 /** Taken needs past their time to be done: flagged once, and the level above the taker told once. */
 export async function flagOverdue(budget: Budget, now = nowDate()): Promise<number> {
+  const notices = outbox()
+  try {
+    return await flagPages(budget, now, notices)
+  } finally {
+    await notices.send()
+  }
+}
+
+async function flagPages(budget: Budget, now: Date, notices: ReturnType<typeof outbox>): Promise<number> {
   const _ = data._
   const rolesOf = rolesCache()
   let flagged = 0
@@ -173,7 +215,7 @@ export async function flagOverdue(budget: Budget, now = nowDate()): Promise<numb
       }
     }
     flagged += moved
-    await notify('needs', messages)
+    await notices.add(messages)
     if (moved === 0) return flagged
   }
 }

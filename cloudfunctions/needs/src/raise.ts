@@ -10,7 +10,6 @@ import { checkPhotos, fileIdSchema } from '../../../server/platform/photos'
 import { counted } from '../../../server/platform/ratelimit'
 import { notify } from '../../../server/platform/notify'
 import { householdLabel } from '../../../server/community/structure'
-import { sha256 } from '../../../server/community/ids'
 import {
   alertsCommittee,
   isClosed,
@@ -18,6 +17,7 @@ import {
   RAISES_PER_HOUR,
   responseDue,
   startLevel,
+  needId,
 } from '../../../server/needs/rules'
 import { MAX_MEDICINE_CHARS, MAX_MEDICINES, MAX_NEED_DETAIL } from '../../../miniprogram/shared/needs'
 import {
@@ -50,9 +50,6 @@ const OUTING_PAST_MS = 24 * HOUR
 const OUTING_AHEAD_MS = 7 * 24 * HOUR
 /** A household's list shows its newest needs. */
 const LISTED = 50
-
-export const needId = (householdId: string, request: string) =>
-  `nd_${sha256(`${householdId}\u0000${request}`).slice(0, 32)}`
 
 const RAISE_LIMIT = {
   kind: 'needs.raise',
