@@ -89,6 +89,10 @@ describe('other communities’ ids and ids that do not exist', () => {
     ['community', 'myHousehold', { householdId: 'h-nope' }],
     ['community', 'listRoles', { communityId: C2 }],
     ['community', 'listRoles', { communityId: 'c-nope' }],
+    ['needs', 'householdNeeds', { householdId: H.x1r101._id }],
+    ['needs', 'getNeed', { needId: 'nd-nope' }],
+    ['needs', 'takeNeed', { needId: 'nd-nope' }],
+    ['needs', 'needRollup', { communityId: C2, day: '2026-11-24' }],
   ])('%s.%s %j gets the one answer for unknown and forbidden', async (fn, action, payload) => {
     expect(await refused(fn, { action, payload }, WHO.committee)).toEqual({
       ok: false,
