@@ -147,6 +147,9 @@ export default defineBench({
           escalations: [],
           createdAt: created.at,
           updatedAt: created.at,
+          label: `${h.buildingId}-${h.room}`,
+          requestId: `bench-need-${i}`,
+          history: [{ kind: 'raised', at: created.at, level: 'online', openid: 'bench', name: '居民' }],
         }
       })
       const loaded = await loadCollections(url, {

@@ -78,9 +78,6 @@ export const COLLECTIONS = [
   'callupCalls',
   /** One per sampling point with an open session: the one session that point runs. */
   'callupPoints',
-  // Needs (需求登记, server/needs/model.ts, docs/needs.md); read also by the care list and the registers
-  /** One per need a resident (or someone for them) registered, with who took and finished it. */
-  'needs',
   // Care (关怀, server/care/model.ts, docs/care.md)
   /** One per check of a flagged resident: how, result, note, who and when; deleted 30 days after it was made. */
   'careChecks',
@@ -95,6 +92,9 @@ export const COLLECTIONS = [
   'registerImports',
   /** The good rows of an import, staged in chunks until committed or rolled back. */
   'registerImportRows',
+  // Needs (server/needs/model.ts, docs/needs.md)
+  /** One per registered need: type, urgency, level, who has it, its history; read by the ledgers and the care list. */
+  'needs',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -209,6 +209,20 @@ export const INDEXES: readonly IndexSpec[] = [
   { collection: 'careStatus', fields: ['lastAt'], why: 'the care timer: statuses whose last check is gone' },
   { collection: 'careChecks', fields: ['by', 'communityId'], why: 'erasure: the checks a person made' },
   { collection: 'careStatus', fields: ['lastBy', 'communityId'], why: 'erasure: the last checks a person made' },
+  // Needs: a level's queue, the caller's own, the day's roll-up, retention; the timer's due ones; a household's list.
+  {
+    collection: 'needs',
+    fields: ['communityId', 'level', 'status', 'createdAt'],
+    why: 'needQueue (each level’s waiting needs, the caller’s taken ones), erasure, closing',
+  },
+  { collection: 'needs', fields: ['communityId', 'createdAt'], why: 'needRollup, exportNeeds: a Shanghai day' },
+  { collection: 'needs', fields: ['communityId', 'closedAt'], why: 'retention: needs closed before the period' },
+  {
+    collection: 'needs',
+    fields: ['status', 'dueAt'],
+    why: 'the timer: unanswered needs to escalate, taken ones overdue',
+  },
+  { collection: 'needs', fields: ['householdId', '-createdAt'], why: 'householdNeeds, a person’s erasure' },
   { collection: 'doorTeams', fields: ['communityId'], why: 'a person’s and a closed community’s data deletion' },
 
   // Needs as the registers read them: a linked type's needs in a caller's subtree.

@@ -19,6 +19,8 @@
 // - callup (to the residents and leads of the called buildings): thing1 检测, thing2 叫号楼栋, time3 叫号时间, thing4 提示
 // - careDue (to leads and care volunteers on shift, mornings): thing1 事项, number2 逾期人数, thing3 说明
 // - careAlert (to the building's leads and the committee): thing1 住户, thing2 情况, time3 时间
+// - needNew (to the level that must answer a need): thing1 需求, thing2 住户, time3 登记时间, thing4 说明
+// - needUpdate (to the household): thing1 需求, phrase2 状态, thing3 说明
 export { TEMPLATE_IDS as TEMPLATES } from '../miniprogram/shared/constants'
 // Field limits (thing ≤ 20 characters, phrase ≤ 5 Chinese characters, …) are applied by the push queue to every
 // message it is handed (checkFields in server/platform/pushqueue.ts).

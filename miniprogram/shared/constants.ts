@@ -42,6 +42,7 @@ export const REVEAL_REASON_LABELS: Readonly<Record<RevealReason, string>> = {
   delivery: '配送物资',
   health: '健康异常跟进',
   care: '关怀老人',
+  need: '需求回访',
   other: '其他',
 }
 
@@ -94,6 +95,10 @@ export const TEMPLATE_IDS = {
   careDue: 'TPL_CARE_DUE',
   /** To the building's leads and the committee: a flagged resident could not be reached twice in a row. */
   careAlert: 'TPL_CARE_ALERT',
+  /** To the people who must answer a need now: a new one, one gone up to them unanswered, one taken but overdue. */
+  needNew: 'TPL_NEED_NEW',
+  /** To the household: its need was taken or done. */
+  needUpdate: 'TPL_NEED_UPDATE',
 } as const
 
 export type TemplateKey = keyof typeof TEMPLATE_IDS

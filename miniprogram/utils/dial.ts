@@ -16,7 +16,8 @@ export interface Dialable {
   revealable: boolean
 }
 
-const REASONS = Object.keys(REVEAL_REASON_LABELS) as RevealReason[]
+// 需求回访 is the needs' own call (callNeed, for the one who has the need), not a reason to pick here.
+const REASONS = (Object.keys(REVEAL_REASON_LABELS) as RevealReason[]).filter((r) => r !== 'need')
 
 export const isMasked = (phone: string) => phone.includes('*')
 

@@ -46,6 +46,8 @@ import type { CareCheckDoc, CareStatusDoc } from '../../server/care/model'
 import { demoCare, type CareDemo } from './care'
 import { demoCallup } from './callup'
 import type { RegisterEntryDoc, RegisterTypeDoc } from '../../server/registers/model'
+import type { NeedDoc } from '../../server/needs/model'
+import { demoNeeds } from './needs'
 import { demoAntigen, type DemoFile, type DemoRoundSummary } from './antigen'
 import { demoGroupBuys, type DemoGroupBuySummary } from './groupbuy'
 import { demoRegisters } from './registers'
@@ -164,6 +166,7 @@ export interface DemoCollections extends Record<CollectionName, DemoDoc[]> {
   careStatus: CareStatusDoc[]
   registerTypes: RegisterTypeDoc[]
   registerEntries: RegisterEntryDoc[]
+  needs: NeedDoc[]
 }
 
 export interface DemoIdentity {
@@ -718,6 +721,8 @@ export function generateDemo(options: DemoOptions = {}): DemoData {
   collections.deliveryTrips.push(...groupBuys.deliveryTrips)
   collections.deliveryProblems.push(...groupBuys.deliveryProblems)
   files.push(...groupBuys.files)
+  // A morning's needs in the first buildings, in each state (scripts/demo/needs.ts).
+  collections.needs.push(...demoNeeds({ now: datedFrom, buildings, households, roles }))
 
   // ---------- care: the last three days of contacts with the flagged residents (scripts/demo/care.ts) ----------
   const memberNames = new Map(households.flatMap((h) => h.members.map((m) => [`${h._id}:${m.id}`, m.name] as const)))

@@ -22,7 +22,16 @@ export interface FunctionBundle {
  * Functions on the burst path (hundreds of submissions in minutes; whoami on every launch) whose bundles must hold
  * no spreadsheet code: it would be parsed at every cold start. Spreadsheets are the `sheets` function's.
  */
-export const SPREADSHEET_FREE = ['antigen', 'callup', 'care', 'community', 'delivery', 'groupbuy', 'registers'] as const
+export const SPREADSHEET_FREE = [
+  'antigen',
+  'callup',
+  'care',
+  'community',
+  'delivery',
+  'groupbuy',
+  'needs',
+  'registers',
+] as const
 
 /** What counts as spreadsheet code: exceljs and our reader and writer on it. */
 const SPREADSHEET_INPUT = /(^|\/)node_modules\/exceljs\/|^server\/platform\/xlsx\.ts$/

@@ -14,6 +14,7 @@ import { eraseCommunityDeliveries } from '../delivery/erase'
 import { eraseCommunityCallup } from '../callup/erase'
 import { eraseCommunityCare } from '../care/erase'
 import { eraseCommunityRegisters } from '../registers/erase'
+import { eraseCommunityNeeds } from '../needs/erase'
 import { AppError, nowDate, nowMs } from '../kernel'
 
 /** Refuse to start anything new in a closed community (rounds, invites, joins, imports). */
@@ -95,6 +96,8 @@ export async function eraseCommunityData(communityId: string, budget: Budget): P
   if (budget.spent) return false
   // Livelihood registers: every type, entry (with its photos) and import (server/registers/erase.ts).
   if (!(await eraseCommunityRegisters(communityId, budget))) return false
+  // Needs: every need with its photo (server/needs/erase.ts).
+  if (!(await eraseCommunityNeeds(communityId, budget))) return false
   const at = nowDate()
   const withPeople = data._.or([
     { 'members.0': data._.exists(true) },

@@ -33,6 +33,11 @@ export interface CommunityDoc {
      * each and their note, imported rows' names and phones (default 30, 1–90; server/community/settings.ts).
      */
     orderRetentionDays?: number
+    /**
+     * Days after a need is done or cancelled before its personal content goes: detail, drugs and photo, notes, the
+     * names in its steps (default 30, 1–90; server/needs/rules.ts).
+     */
+    needRetentionDays?: number
     /** People per volunteer type; null = unlimited. */
     volunteerCaps: Record<VolunteerType, number | null>
     /** Masked numbers one person may reveal to dial per Shanghai day (default PHONE_REVEALS_PER_DAY, 30). */

@@ -62,6 +62,9 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   OFF_SHIFT: '现在不在您的班次时间内，请在班次时间内再联系',
   NOT_ON_CARE_LIST: '此人不在您的关怀名单上',
   REGISTER_LIMIT: '底账数量或字段数量已达上限',
+  NEED_CLOSED: '这条需求已经办结或取消，不能再修改',
+  NEED_TAKEN: '这条需求已经有人接单了',
+  NOT_YOUR_NEED: '这条需求不是由您接单的',
 }
 
 /** At most `max` characters of something a client sent, for an error message: never echo input of any size. */

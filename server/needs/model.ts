@@ -13,12 +13,26 @@ export interface NeedStepDoc {
   name: string
 }
 
+/** One step of a need's history (views mask the names). */
+export interface NeedHistoryDoc {
+  kind: 'raised' | 'taken' | 'takenOver' | 'escalated' | 'overdue' | 'done' | 'cancelled'
+  at: Date
+  level?: NeedLevel
+  /** Who, for people's steps (absent for the timer's). */
+  openid?: string
+  name?: string
+  note?: string
+}
+
 export interface NeedDoc {
+  /** `nd_` + hash of (household, requestId): a retried registration finds it. */
   _id: string
   communityId: string
   groupId?: string
   buildingId: string
   householdId: string
+  /** 「1号-101」, as the building and room were named when it was raised (for notices and lists). */
+  label: string
   /** For whom, when a member of the household (absent: the household as a whole). */
   memberId?: string
   type: NeedType
@@ -42,4 +56,18 @@ export interface NeedDoc {
   escalations: { level: NeedLevel; at: Date }[]
   createdAt: Date
   updatedAt: Date
+  /** The page's id of the registration (idempotent retries). */
+  requestId: string
+  /** Every step, oldest first: raised, taken, escalated, overdue, done, cancelled. */
+  history: NeedHistoryDoc[]
+  /** When it was done or cancelled: its retention period counts from here. */
+  closedAt?: Date
+  /** Taken and not done within its limit: flagged (and the level above told) once. */
+  overdueAt?: Date
+  /**
+   * Set when the need's personal content went (server/needs/retention.ts: settings.needRetentionDays after it was
+   * done or cancelled; a person's or the community's deletion): detail, drugs and photo, the outing's reason, notes
+   * and the names in its steps. Type, status, building, household and dates stay for the counts and the ledgers.
+   */
+  reducedAt?: Date
 }

@@ -8,7 +8,8 @@ import { cloud, data } from './cloud'
 /**
  * What a stored file was: a kit photo, an exported spreadsheet, a ledger file the import page uploaded, an invite's
  * 小程序码, a merchant's licence, permit or health certificate, a complaint's photo, a delivery's photo (the goods at
- * the gate, a bag on a door handle, a problem with a bag), a photo on a register's entry.
+ * the gate, a bag on a door handle, a problem with a bag), a photo on a register's entry, a medicine need's photo of
+ * the box or prescription.
  */
 export type FileKind =
   | 'photo'
@@ -20,6 +21,7 @@ export type FileKind =
   | 'deliveryPhoto'
   /** A photo on a register's entry (a prescription, a medicine box). */
   | 'registerPhoto'
+  | 'needPhoto'
 
 export interface FileRef {
   fileID: string
@@ -161,6 +163,7 @@ export async function failedDeletions(communityId: string): Promise<Record<FileK
     complaintPhoto: { count: 0 },
     deliveryPhoto: { count: 0 },
     registerPhoto: { count: 0 },
+    needPhoto: { count: 0 },
   }
   for (const d of docs) {
     const slot = out[d.kind]

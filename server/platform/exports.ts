@@ -16,9 +16,9 @@ export interface ExportDoc {
   /**
    * groupbuy: a closed buy's purchase list, sorting lists or labels (sheets `exportBuy`); delivery: a delivery's
    * printable lists per building or per volunteer (sheets `exportDelivery`); registers: a livelihood register
-   * (sheets `exportRegister`).
+   * (sheets `exportRegister`); needs: the day roll-up (`exportNeeds`).
    */
-  kind: HandoverKind | 'groupbuy' | 'delivery' | 'registers'
+  kind: HandoverKind | 'groupbuy' | 'delivery' | 'registers' | 'needs'
   fileID: string
   by: string
   createdAt: Date

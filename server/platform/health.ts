@@ -42,6 +42,8 @@ export const TEMPLATE_LABELS: Readonly<Record<TemplateKey, string>> = {
   callup: '检测叫号通知',
   careDue: '关怀逾期提醒',
   careAlert: '关怀联系不上告警',
+  needNew: '需求待接单通知',
+  needUpdate: '需求进度通知',
 }
 
 /** Whether a message with this template can reach anyone here: an empty id never, a placeholder on localcloud only. */

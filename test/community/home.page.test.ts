@@ -127,6 +127,7 @@ describe('home entries by role', () => {
       'groupbuy-c_sunny',
       'delivery-mine-hh_201',
       'merchant-apply-c_sunny',
+      'needs-mine-hh_201',
       'data',
     ])
   })
@@ -156,6 +157,8 @@ describe('home entries by role', () => {
       'delivery-board-c_sunny',
       'care-c_sunny',
       'registers-c_sunny',
+      'needs-queue-c_sunny',
+      'needs-rollup-c_sunny',
       'data',
     ])
     const lead = homeEntries(me({ roles: [communityLeadRole] }))
@@ -168,6 +171,8 @@ describe('home entries by role', () => {
       'delivery-board-c_sunny',
       'care-c_sunny',
       'registers-c_sunny',
+      'needs-queue-c_sunny',
+      'needs-rollup-c_sunny',
       'data',
     ])
     expect(lead.find((e) => e.key === 'roles-c_sunny')?.url).toBe('/packageCommittee/pages/roles?communityId=c_sunny')
@@ -176,12 +181,15 @@ describe('home entries by role', () => {
       place: '第1营 营长',
       scope: { communityId: 'c_sunny', groupId: 'g_1' },
     })
-    // A 营长 sees the delivery board, the care overview and the registers (their 营's buildings).
+    // A 营长 sees the delivery board, the care overview and the registers (their 营's buildings), the needs that
+    // reach them and the 营's roll-up.
     expect(keys(me({ roles: [groupLead] }))).toEqual([
       'join',
       'delivery-board-c_sunny',
       'care-c_sunny',
       'registers-c_sunny',
+      'needs-queue-c_sunny',
+      'needs-rollup-c_sunny',
       'data',
     ])
     expect(homeEntries(me({ roles: [groupLead] })).find((e) => e.key === 'registers-c_sunny')).toMatchObject({
@@ -217,6 +225,35 @@ describe('home entries by role', () => {
     const both = keys(me({ roles: [volunteer, leadRole] }))
     expect(both).toContain('delivery-board-c_sunny')
     expect(both).not.toContain('delivery-tasks-c_sunny')
+  })
+
+  it('gives a household 需求登记, a 云上 volunteer and a 班长 the needs queue, and no transport volunteer', () => {
+    const online = role({
+      id: 'role_o',
+      role: 'volunteer',
+      volunteerType: 'online',
+      place: '云上志愿者',
+      scope: { communityId: 'c_sunny' },
+    })
+    const transport = role({
+      id: 'role_t',
+      role: 'volunteer',
+      volunteerType: 'transport',
+      place: '运输志愿者',
+      scope: { communityId: 'c_sunny' },
+    })
+    const mine = homeEntries(me({ roles: [residentRole], households: [household201] }))
+    expect(mine.find((e) => e.key === 'needs-mine-hh_201')).toMatchObject({
+      title: '需求登记',
+      url: '/packageNeeds/pages/mine?household=hh_201',
+    })
+    expect(homeEntries(me({ roles: [online] })).find((e) => e.key === 'needs-queue-c_sunny')).toMatchObject({
+      title: '需求接单',
+      url: '/packageNeeds/pages/queue?communityId=c_sunny',
+    })
+    expect(keys(me({ roles: [leadRole] }))).toContain('needs-queue-c_sunny')
+    expect(keys(me({ roles: [leadRole] }))).not.toContain('needs-rollup-c_sunny')
+    expect(keys(me({ roles: [transport] }))).not.toContain('needs-queue-c_sunny')
   })
 })
 

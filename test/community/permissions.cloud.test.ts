@@ -133,13 +133,20 @@ const consent = { personalConsent: CONSENTS.personal.version }
 /**
  * Typed against the contract: leaving out an action of the community function fails the type check. The sheets
  * function's group-buy files are a buy's (test/groupbuy/sheets.cloud.test.ts), a delivery's lists a delivery's
- * (test/delivery/sheets.cloud.test.ts), a register's files a register's (test/registers/permissions.cloud.test.ts).
+ * (test/delivery/sheets.cloud.test.ts), a register's files a register's (test/registers/permissions.cloud.test.ts),
+ * the needs' roll-up the needs' (test/needs/permissions.cloud.test.ts).
  */
 const MATRIX: Record<
   | ActionName<'community'>
   | Exclude<
       ActionName<'sheets'>,
-      'exportTable' | 'exportBuy' | 'importOrders' | 'exportDelivery' | 'exportRegister' | 'registerImportPreview'
+      | 'exportTable'
+      | 'exportBuy'
+      | 'importOrders'
+      | 'exportDelivery'
+      | 'exportRegister'
+      | 'registerImportPreview'
+      | 'exportNeeds'
     >,
   Rule
 > = {

@@ -100,6 +100,7 @@ describe('钟楼新村 by default', () => {
       else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, k)
     }
     // Group buys run into the next days (deadlines, deliveries, tomorrow's drop): test/demo/groupbuy.unit.test.ts.
+    // Needs' time limits and an outing lie ahead: test/needs/demo.unit.test.ts.
     const {
       invites,
       rounds,
@@ -107,6 +108,7 @@ describe('钟楼新村 by default', () => {
       buys: _buys,
       buyLedgers: _ledgers,
       deliveries: _deliveries,
+      needs: _needs,
       ...rest
     } = main.collections
     walk(rest)

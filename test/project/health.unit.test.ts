@@ -24,6 +24,8 @@ const REAL: Record<TemplateKey, string> = {
   callup: 'Ca1Ll2Up3Xy4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
   careDue: 'Ca1Re2Du3Ex4Yz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
   careAlert: 'Ca1Re2Al3Er4Tz5Ab6Cd7Ef8Gh9Ij0Kl1Mn2Op3Qr4S',
+  needNew: 'Ne1Ed2Nw3Yz4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
+  needUpdate: 'Ne1Ed2Up3Dt4Ab5Cd6Ef7Gh8Ij9Kl0Mn1Op2Qr3St4U',
 }
 
 // As constants.ts ships them (a deployment replaces them, so they are written out here).
@@ -46,6 +48,8 @@ const PLACEHOLDERS: Record<TemplateKey, string> = {
   callup: 'TPL_CALLUP',
   careDue: 'TPL_CARE_DUE',
   careAlert: 'TPL_CARE_ALERT',
+  needNew: 'TPL_NEED_NEW',
+  needUpdate: 'TPL_NEED_UPDATE',
 }
 
 const check = (id: string, input: Parameters<typeof configChecks>[0]) => configChecks(input).find((c) => c.id === id)
@@ -75,7 +79,7 @@ describe('template ids', () => {
   it('real ids are fine anywhere; an empty one is a problem even locally; one id for two templates too', () => {
     expect(check('templates', { templates: REAL, env: 'prod-1a2b', local: false })).toMatchObject({
       ok: true,
-      message: '18 个模板 ID 都已填写。',
+      message: '20 个模板 ID 都已填写。',
     })
     const empty = check('templates', { templates: { ...REAL, antigenReminder: '' }, env: 'local', local: true })
     expect(empty?.ok).toBe(false)

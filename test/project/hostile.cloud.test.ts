@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop())
 beforeEach(() => loadFixture(t))
 
-const FUNCTIONS = ['antigen', 'callup', 'care', 'community', 'delivery', 'groupbuy', 'registers'] as const
+const FUNCTIONS = ['antigen', 'callup', 'care', 'community', 'delivery', 'groupbuy', 'needs', 'registers'] as const
 
 async function refused(fn: string, event: unknown, openid?: string) {
   const before = await snapshot(t)
@@ -53,6 +53,7 @@ describe('timer events from a client', () => {
     await expect(t.admin('functions/registers/trigger', { body: {} })).resolves.toMatchObject({
       result: { ok: true },
     })
+    await expect(t.admin('functions/needs/trigger', { body: {} })).resolves.toMatchObject({ result: { ok: true } })
   })
 })
 
@@ -110,6 +111,10 @@ describe('other communities’ ids and ids that do not exist', () => {
       { typeId: 'rt_nope', householdId: H.x1r101._id, requestId: 'req-hostile', values: {} },
     ],
     ['registers', 'editRegisterEntry', { entryId: 're_nope', values: {} }],
+    ['needs', 'householdNeeds', { householdId: H.x1r101._id }],
+    ['needs', 'getNeed', { needId: 'nd-nope' }],
+    ['needs', 'takeNeed', { needId: 'nd-nope' }],
+    ['needs', 'needRollup', { communityId: C2, day: '2026-11-24' }],
   ])('%s.%s %j gets the one answer for unknown and forbidden', async (fn, action, payload) => {
     expect(await refused(fn, { action, payload }, WHO.committee)).toEqual({
       ok: false,

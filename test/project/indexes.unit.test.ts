@@ -36,6 +36,14 @@ const READ_BY_HAND: Record<string, string[][]> = {
   'server/registers/read.ts registerEntries count': [['typeId', 'buildingId', 'floor', 'room', 'deleted']],
   'server/registers/read.ts registerEntries find': [['typeId', 'buildingId', 'floor', 'room', 'deleted']],
   'server/registers/read.ts registerEntries findAll': [['typeId', 'buildingId', 'floor', 'room', 'deleted']],
+  // needQueue: one query per level the caller holds (queueWheres): posts' or a lead's buildings, a 营长's 营, the
+  // whole community for 团长 and committee.
+  'cloudfunctions/needs/src/work.ts needs find': [
+    ['communityId', 'level', 'status', 'buildingId'],
+    ['communityId', 'level', 'status', 'groupId'],
+    ['communityId', 'level', 'status'],
+    ['communityId', 'status', 'taken.openid'],
+  ],
 }
 
 /**

@@ -15,6 +15,7 @@ const FEATURES: Record<string, { pages: string[] }> = {
   callup: { pages: ['miniprogram/packageCallup'] },
   care: { pages: ['miniprogram/packageCare'] },
   registers: { pages: ['miniprogram/packageRegisters'] },
+  needs: { pages: ['miniprogram/packageNeeds'] },
 }
 
 function sources(dir: string): string[] {

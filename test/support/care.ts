@@ -82,6 +82,9 @@ export function needDoc(id: string, h: HouseholdDoc, status: NeedStatus, memberI
     escalations: [],
     createdAt: at,
     updatedAt: at,
+    label: `${h.buildingId}-${h.room}`,
+    requestId: `req-${id}`,
+    history: [{ kind: 'raised', at, level: 'online', openid: raised.openid, name: raised.name }],
   }
 }
 

@@ -69,6 +69,9 @@ export function needDoc(
     escalations: [],
     createdAt: at,
     updatedAt: at,
+    label: `${h.buildingId}-${h._id}`,
+    requestId: `req-${id}`,
+    history: [{ kind: 'raised', at, level: 'online', openid: 'o-zhang', name: '张三' }],
     ...extra,
   }
 }

@@ -299,8 +299,8 @@ export interface ImportProgress {
   message?: string
 }
 
-/** Why a masked number is revealed to dial it: 提醒报抗原 / 配送物资 / 健康异常跟进 / 关怀老人 / 其他. */
-export type RevealReason = 'remind' | 'delivery' | 'health' | 'care' | 'other'
+/** Why a masked number is revealed to dial it: 提醒报抗原 / 配送物资 / 健康异常跟进 / 关怀老人 / 需求回访 / 其他. */
+export type RevealReason = 'remind' | 'delivery' | 'health' | 'care' | 'need' | 'other'
 
 /** One number revealed to dial (wx.makePhoneCall); the reveal is logged for the committee. */
 export interface PhoneReveal {
@@ -385,6 +385,7 @@ export type RetentionKind =
   | 'deliveries'
   | 'careChecks'
   | 'registers'
+  | 'needs'
 
 /** Deletions due on one Shanghai day. */
 export interface RetentionDue {
@@ -421,6 +422,8 @@ export interface RetentionSettings {
   followUpEscalateMinutes: number
   /** Days after a group buy ended before its orders lose who placed them, notes, imported names and phones (1–90). */
   orderRetentionDays: number
+  /** Days after a need was done or cancelled before its content and the names in its steps go (1–90). */
+  needRetentionDays?: number
 }
 
 export interface RetentionSchedule {
@@ -657,6 +660,8 @@ export interface CommunityApi {
       followUpEscalateMinutes?: number
       /** Group-buy orders' people after the buy ended (1–90). */
       orderRetentionDays?: number
+      /** Needs' content after done or cancelled (1–90). */
+      needRetentionDays?: number
     }
     output: RetentionSettings
   }

@@ -9,6 +9,7 @@ import type { CommunityApi } from './community'
 import type { DeliveryApi } from './delivery'
 import type { GroupBuyApi } from './groupbuy'
 import type { RegistersApi } from './registers'
+import type { NeedsApi } from './needs'
 import type { SheetsApi } from './sheets'
 
 export * from './antigen'
@@ -122,6 +123,13 @@ export type ErrorCode =
   // Livelihood registers
   /** The register has reached its limit (types per community, fields per type). */
   | 'REGISTER_LIMIT'
+  // Needs
+  /** The need is done or cancelled: nothing changes any more. */
+  | 'NEED_CLOSED'
+  /** Someone has the need already (the message says who); only a higher level may take it over. */
+  | 'NEED_TAKEN'
+  /** The caller does not have this need (only its taker may finish it or call). */
+  | 'NOT_YOUR_NEED'
 
 export interface Ok<T> {
   ok: true
@@ -159,6 +167,8 @@ export interface Api {
   care: CareApi
   /** The livelihood registers (民生底账): types, entries, imports; needs of a linked type as rows. */
   registers: RegistersApi
+  /** Needs (需求登记): registration, routing to 云上 volunteers, escalation, the daily roll-up. */
+  needs: NeedsApi
   /** Spreadsheets: the exports and reading uploaded ledgers (kept out of the burst-path functions). */
   sheets: SheetsApi
 }

@@ -6,6 +6,7 @@ import type { ImportPreview } from './community'
 import type { GroupBuySheetsApi } from './groupbuy'
 import type { DeliverySheetsApi } from './delivery'
 import type { RegisterSheetsApi } from './registers'
+import type { NeedsSheetsApi } from './needs'
 
 /** An export made for the caller: recorded, and deleted with the exports' retention (docs/community.md). */
 export interface ExportFile {
@@ -17,7 +18,7 @@ export interface ExportFile {
   fileName: string
 }
 
-export interface SheetsApi extends GroupBuySheetsApi, DeliverySheetsApi, RegisterSheetsApi {
+export interface SheetsApi extends GroupBuySheetsApi, DeliverySheetsApi, RegisterSheetsApi, NeedsSheetsApi {
   /** The round's table, its abnormal and its unreported households as an .xlsx (committee). */
   exportTable: { input: { roundId: string }; output: ExportFile }
   /** Read an uploaded ledger (.xlsx or .csv), check it and stage the import (committee). */

@@ -15,6 +15,7 @@ import { eraseDeliveryPerson } from '../../../server/delivery/erase'
 import { eraseCallupPerson } from '../../../server/callup/erase'
 import { eraseCarePerson } from '../../../server/care/erase'
 import { eraseRegistersPerson } from '../../../server/registers/erase'
+import { eraseNeedsPerson } from '../../../server/needs/erase'
 import { housekeeping } from './housekeeping'
 import { lifecycleActions } from './lifecycle'
 import { identityActions } from './identity'
@@ -56,6 +57,9 @@ personErasers.push(eraseRegistersPerson)
 
 // And the testing call-up (server/callup/erase.ts): their openid and name on the calls and marks they made.
 personErasers.push(eraseCallupPerson)
+// And needs (server/needs/erase.ts): the content of the needs raised for them or by them (the household's all with
+// its last member), their name on the steps of needs they took, finished or cancelled.
+personErasers.push(eraseNeedsPerson)
 
 // A deployment without its template ids or environment says so in the log of every new instance.
 reportAtColdStart('community')

@@ -15,6 +15,8 @@ import { groupBuySchedule } from '../../../server/groupbuy/retention'
 import { deliverySchedule } from '../../../server/delivery/retention'
 import { careSchedule } from '../../../server/care/retention'
 import { CHECK_RETENTION_DAYS } from '../../../server/care/rules'
+import { needSchedule } from '../../../server/needs/retention'
+import { NEED_RETENTION_BOUNDS, needRetentionDaysOf } from '../../../server/needs/rules'
 import { closingState } from '../../../server/community/closing'
 import { communityDue, retentionItem, type DueAt } from '../../../server/community/retention'
 import { registersSchedule } from '../../../server/registers/erase'
@@ -59,6 +61,7 @@ function settingsView(c: CommunityDoc): RetentionSettings {
     closingDeletionDays: r.closingDays,
     followUpEscalateMinutes: followUpEscalateMinutesOf(c.settings),
     orderRetentionDays: orderRetentionDaysOf(c.settings),
+    needRetentionDays: needRetentionDaysOf(c.settings),
   }
 }
 
@@ -67,11 +70,13 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
   const { photoDays, resultDays } = retentionOf(c.settings)
   const orderDays = orderRetentionDaysOf(c.settings)
-  const [antigen, due, groupBuy, deliveries, failed, reveals, careChecks, registers] = await Promise.all([
+  const needDays = needRetentionDaysOf(c.settings)
+  const [antigen, due, groupBuy, deliveries, needs, failed, reveals, careChecks, registers] = await Promise.all([
     antigenSchedule(c),
     communityDue(c),
     groupBuySchedule(c),
     deliverySchedule(c),
+    needSchedule(c),
     failedDeletions(c._id),
     data.findAll<Pick<PhoneRevealDoc, 'at'>>('phoneReveals', { communityId: c._id }, { fields: { at: true } }),
     careSchedule(c),
@@ -255,6 +260,19 @@ async function schedule(c: CommunityDoc): Promise<RetentionSchedule> {
       },
       now,
     ),
+    // Needs (server/needs/retention.ts): their content, settings.needRetentionDays after done or cancelled.
+    retentionItem(
+      {
+        kind: 'needs',
+        label: '需求登记的内容',
+        rule: `需求办结或取消 ${needDays} 天后删除需求说明、药品和照片、外出原因、办理说明和经办人姓名，只保留类型、状态、楼栋和时间`,
+        days: needDays,
+        unit: '条',
+        items: needs,
+        failed: failed.needPhoto.count,
+      },
+      now,
+    ),
   ]
   const out: RetentionSchedule = { communityId: c._id, settings: settingsView(c), items }
   if (c.closing) out.closing = { closedAt: iso(c.closing.closedAt), deleteAfter: iso(c.closing.deleteAfter) }
@@ -373,6 +391,7 @@ export const lifecycleActions = defineActions('community', {
         resultRetentionDays: days('检测名单保存天数', RETENTION_BOUNDS.resultRetentionDays),
         closingDeletionDays: days('停止使用后保存天数', RETENTION_BOUNDS.closingDeletionDays),
         orderRetentionDays: days('团购订单保存天数', RETENTION_BOUNDS.orderRetentionDays),
+        needRetentionDays: days('需求内容保存天数', NEED_RETENTION_BOUNDS),
         followUpEscalateMinutes: z
           .number()
           .int('异常上报时间请填写整数分钟')
@@ -392,6 +411,7 @@ export const lifecycleActions = defineActions('community', {
       if (input.closingDeletionDays !== undefined) next.closingDeletionDays = input.closingDeletionDays
       if (input.followUpEscalateMinutes !== undefined) next.followUpEscalateMinutes = input.followUpEscalateMinutes
       if (input.orderRetentionDays !== undefined) next.orderRetentionDays = input.orderRetentionDays
+      if (input.needRetentionDays !== undefined) next.needRetentionDays = input.needRetentionDays
       const r = retentionOf(next)
       if ((next.photoRetentionDays ?? r.photoDays) > r.resultDays)
         throw new AppError(
@@ -406,6 +426,7 @@ export const lifecycleActions = defineActions('community', {
         'closingDeletionDays',
         'followUpEscalateMinutes',
         'orderRetentionDays',
+        'needRetentionDays',
       ] as const)
         if (input[k] !== undefined) patch[`settings.${k}`] = input[k] as number
       if (Object.keys(patch).length) await data.update('communities', c._id, patch)

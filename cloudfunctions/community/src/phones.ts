@@ -2,9 +2,9 @@
 // everywhere but for the committee (server/platform/visibility.ts); a lead or volunteer who must ring someone in
 // their own scope reveals that one number, says why, and the reveal is logged and counted against a daily cap.
 import type { PhoneReveal, PhoneRevealView } from '../../../typings/api'
-import type { BuildingDoc, HouseholdDoc, PhoneRevealCountDoc, PhoneRevealDoc } from '../../../server/community/model'
-import { action, AppError, defineActions, instant, nowDate, nowMs, shanghaiDay, today, z } from '../../../server/kernel'
-import { randomId } from '../../../server/community/ids'
+import type { BuildingDoc, HouseholdDoc, PhoneRevealDoc } from '../../../server/community/model'
+import { action, AppError, defineActions, instant, nowMs, shanghaiDay, z } from '../../../server/kernel'
+import { revealAndLog } from '../../../server/community/reveals'
 import { householdLabel } from '../../../server/community/structure'
 import { data } from '../../../server/platform/cloud'
 import type { Grant } from '../../../server/platform/grants'
@@ -18,59 +18,13 @@ import {
 } from '../../../server/platform/visibility'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
-const REASONS = ['remind', 'delivery', 'health', 'care', 'other'] as const
+const REASONS = ['remind', 'delivery', 'health', 'care', 'need', 'other'] as const
 const DAY_MS = 86_400_000
 /** The log the committee reads by default: the last week. */
 const DEFAULT_SINCE_MS = 7 * DAY_MS
 /** Reveal records are kept this long, then deleted by the housekeeping timer. */
 export const PHONE_REVEAL_TTL_DAYS = 90
 const MAX_LISTED = 500
-
-const limitMessage = (cap: number) =>
-  `今天已经查看了 ${cap} 个电话，到了每天的上限，明天可以再查看；紧急情况请直接联系居委`
-
-/**
- * Count one reveal against the caller's cap for the Shanghai day, atomically: one counter document per (community,
- * caller, day) with a deterministic id, raised only while below the cap (`count < cap` in the update), so
- * concurrent reveals can never exceed it. Returns the count after this reveal.
- */
-async function countReveal(communityId: string, openid: string, day: string, cap: number): Promise<number> {
-  const counterId = `${communityId}:${day}:${openid}`
-  for (let round = 0; round < 5; round++) {
-    const raised = await data.updateWhere(
-      'phoneRevealCounts',
-      { _id: counterId, count: data._.lt(cap) },
-      { count: data._.inc(1) },
-    )
-    if (raised === 1) return (await data.get<PhoneRevealCountDoc>('phoneRevealCounts', counterId))?.count ?? cap
-    const existing = await data.get<PhoneRevealCountDoc>('phoneRevealCounts', counterId)
-    if (existing) {
-      if (existing.count >= cap) break
-      continue
-    }
-    if (cap <= 0) break
-    const doc: PhoneRevealCountDoc = { _id: counterId, communityId, openid, day, count: 1 }
-    try {
-      await data.insert('phoneRevealCounts', doc)
-      return 1
-    } catch (err) {
-      // Another reveal created today's counter first (duplicate id): count this one on it in the next round.
-      if (!(await data.get<PhoneRevealCountDoc>('phoneRevealCounts', counterId))) throw err
-    }
-  }
-  throw new AppError('REVEAL_LIMIT', limitMessage(cap))
-}
-
-/** The caller's name for the log: the ledger member behind one of their grants, or a grant's holder name. */
-async function callerName(grants: Grant[]): Promise<string> {
-  const withMember = grants.find((g) => g.householdId && g.memberId)
-  if (withMember) {
-    const h = await data.get<HouseholdDoc>('households', withMember.householdId as string)
-    const name = h?.members.find((m) => m.id === withMember.memberId)?.name
-    if (name) return name
-  }
-  return grants.find((g) => g.holderName)?.holderName ?? ''
-}
 
 export const phoneActions = defineActions('community', {
   revealPhone: action({
@@ -103,31 +57,17 @@ export const phoneActions = defineActions('community', {
         throw new AppError('INVALID_INPUT', '选「其他」时请写一句拨打的原因', 'note')
 
       const community = await loadCommunity(ctx, household.communityId)
-      const cap = community.settings.phoneRevealsPerDay ?? PHONE_REVEALS_PER_DAY
-      const day = today()
-      const count = await countReveal(household.communityId, ctx.caller.openid, day, cap)
-      const log: PhoneRevealDoc = {
-        _id: randomId('rvl'),
-        communityId: household.communityId,
+      const revealed = await revealAndLog({
+        household,
+        member,
         openid: ctx.caller.openid,
-        byName: await callerName(ctx.grants as Grant[]),
+        grants: ctx.grants as Grant[],
         role,
-        householdId: household._id,
-        buildingId: household.buildingId,
-        room: household.room,
-        memberId: member.id,
         reason: input.reason,
-        at: nowDate(),
-        day,
-      }
-      if (input.note) log.note = input.note
-      await data.insert('phoneReveals', log)
-      return {
-        householdId: household._id,
-        memberId: member.id,
-        phone: member.phone,
-        remainingToday: Math.max(0, cap - count),
-      }
+        ...(input.note ? { note: input.note } : {}),
+        perDay: community.settings.phoneRevealsPerDay,
+      })
+      return { householdId: household._id, memberId: member.id, ...revealed }
     },
   }),
 

@@ -87,6 +87,8 @@ Component({
     resultText: '',
     closingText: '',
     orderText: '',
+    needText: '',
+    hasNeeds: false,
     escalateText: '',
     settingsError: '',
     closed: false,
@@ -134,6 +136,8 @@ Component({
         resultText: String(schedule.settings.resultRetentionDays),
         closingText: String(schedule.settings.closingDeletionDays),
         orderText: String(schedule.settings.orderRetentionDays),
+        hasNeeds: schedule.settings.needRetentionDays !== undefined,
+        needText: String(schedule.settings.needRetentionDays ?? ''),
         escalateText: String(schedule.settings.followUpEscalateMinutes),
         ...closingData(closing),
       })
@@ -155,6 +159,9 @@ Component({
     onOrderInput(e: WechatMiniprogram.Input) {
       this.setData({ orderText: e.detail.value, settingsError: '' })
     },
+    onNeedInput(e: WechatMiniprogram.Input) {
+      this.setData({ needText: e.detail.value, settingsError: '' })
+    },
     onEscalateInput(e: WechatMiniprogram.Input) {
       this.setData({ escalateText: e.detail.value, settingsError: '' })
     },
@@ -166,7 +173,9 @@ Component({
       const closing = Number(this.data.closingText)
       const order = Number(this.data.orderText)
       const escalate = Number(this.data.escalateText)
-      if (![photo, result, closing, order].every((n) => Number.isInteger(n) && n >= 1)) {
+      // Needs' period is sent once the schedule shows one (a function that has the needs feature).
+      const need = this.data.hasNeeds ? Number(this.data.needText) : undefined
+      if (![photo, result, closing, order, need ?? 1].every((n) => Number.isInteger(n) && n >= 1)) {
         this.setData({ settingsError: '请填写天数（整数，至少 1 天）' })
         return
       }
@@ -185,6 +194,7 @@ Component({
             resultRetentionDays: result,
             closingDeletionDays: closing,
             orderRetentionDays: order,
+            ...(need === undefined ? {} : { needRetentionDays: need }),
             followUpEscalateMinutes: escalate,
           },
           { silent: true },

@@ -2,6 +2,7 @@
 import type { MySubmissionView, Role, RoleView, RoundView, WhoAmI } from '../../../typings/api'
 import { formatDateTime, formatDay, formatDeadline } from '../../utils/format'
 import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../utils/labels'
+import { needEntries } from './needs'
 
 export interface RoleRow {
   key: string
@@ -408,6 +409,8 @@ export function homeEntries(me: WhoAmI, antigen: AntigenHome = {}): Entry[] {
       primary: false,
     })
   }
+
+  entries.push(...needEntries(me))
 
   entries.push({
     key: 'data',
