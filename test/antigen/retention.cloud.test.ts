@@ -276,6 +276,8 @@ describe('the committee’s schedule', () => {
       'merchantPhotos',
       'deliveries',
       'careChecks',
+      'registers',
+      'needs',
     ])
     // Closed on 24 November (Shanghai): photos on 8 December, names on 24 December; 2 households submitted.
     expect(item('kitPhotos')).toMatchObject({ days: 14, due: [{ date: '2026-12-08', count: 2 }], overdue: 0 })

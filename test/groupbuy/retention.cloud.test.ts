@@ -176,13 +176,16 @@ describe('the committee’s schedule of group-buy data', () => {
   it('lists orders, complaints and rejected applications’ photos with their periods, in the consent text’s words', async () => {
     const s = await schedule()
     expect(s.settings.orderRetentionDays).toBe(30)
-    // The group buys' three, then the delivery relay's (test/delivery/privacy.cloud.test.ts) and care's.
-    expect(s.items.map((i) => i.kind).slice(-5)).toEqual([
+    // The group buys' three, then the delivery relay's (test/delivery/privacy.cloud.test.ts), care's, the
+    // registers' and the needs'.
+    expect(s.items.map((i) => i.kind).slice(-7)).toEqual([
       'buyOrders',
       'buyComplaints',
       'merchantPhotos',
       'deliveries',
       'careChecks',
+      'registers',
+      'needs',
     ])
     const { orders, complaints, photos } = await groupBuyItems()
     // buy-old ended on 14 November (1 order), buy-1 on 24 November (3); buy-open's 2 and buy-closing's 1 wait.
