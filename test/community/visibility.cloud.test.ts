@@ -313,6 +313,26 @@ describe('revealing a number to dial it', () => {
     expect(await snapshot(t)).toBe(before)
   })
 
+  it('refuses a volunteer outside their shifts, writing nothing, and reveals within them', async () => {
+    const role = (await t.data.find<{ _id: string }>('roles', { openid: WHO.volunteer, role: 'volunteer' }))[0]
+    if (!role) throw new Error('no volunteer role in the fixture')
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' }).format(
+        t.now(),
+      ),
+    )
+    const hh = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`
+    await t.data.update('roles', role._id, { shifts: t.data._.set([{ from: hh(hour + 2), to: hh(hour + 4) }]) })
+    const before = await snapshot(t)
+    expect(await call(WHO.volunteer, 'revealPhone', wu)).toMatchObject({ ok: false, code: 'OFF_SHIFT' })
+    expect(await snapshot(t)).toBe(before)
+    await t.data.update('roles', role._id, { shifts: t.data._.set([{ from: hh(hour), to: hh(hour + 1) }]) })
+    expect(await call<PhoneReveal>(WHO.volunteer, 'revealPhone', wu)).toMatchObject({
+      ok: true,
+      data: { phone: '13800008888' },
+    })
+  })
+
   it('counts reveals against the community’s daily cap atomically, and starts again the next Shanghai day', async () => {
     await t.data.update('communities', C1, { 'settings.phoneRevealsPerDay': 3 })
     const replies = await Promise.all(

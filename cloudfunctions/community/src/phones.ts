@@ -1,9 +1,10 @@
 // Revealing one masked phone number to dial it (拨打), and the committee's log of every reveal. Numbers are masked
 // everywhere but for the committee (server/platform/visibility.ts); a lead or volunteer who must ring someone in
 // their own scope reveals that one number, says why, and the reveal is logged and counted against a daily cap.
-import type { PhoneReveal, PhoneRevealView } from '../../../typings/api'
+import type { PhoneReveal, PhoneRevealView, RoleGrant } from '../../../typings/api'
 import type { BuildingDoc, HouseholdDoc, PhoneRevealDoc } from '../../../server/community/model'
-import { action, AppError, defineActions, instant, nowMs, shanghaiDay, z } from '../../../server/kernel'
+import { action, AppError, defineActions, instant, nowDate, nowMs, shanghaiDay, z } from '../../../server/kernel'
+import { onShift } from '../../../server/community/shifts'
 import { revealAndLog } from '../../../server/community/reveals'
 import { householdLabel } from '../../../server/community/structure'
 import { data } from '../../../server/platform/cloud'
@@ -18,6 +19,18 @@ import {
 } from '../../../server/platform/visibility'
 
 const id = (label: string) => z.string().min(1).max(64).describe(label)
+
+/** Whether one of the caller's volunteer grants posted to the building is on shift now. */
+function onShiftFor(grants: readonly RoleGrant[], buildingId: string, communityId: string): boolean {
+  const at = nowDate()
+  return grants.some(
+    (g) =>
+      g.role === 'volunteer' &&
+      g.scope.communityId === communityId &&
+      (g.posts ?? []).includes(buildingId) &&
+      onShift(g.shifts, at),
+  )
+}
 const REASONS = ['remind', 'delivery', 'health', 'care', 'need', 'other'] as const
 const DAY_MS = 86_400_000
 /** The log the committee reads by default: the last week. */
@@ -50,6 +63,9 @@ export const phoneActions = defineActions('community', {
       // the buildings of their posts, a floor lead only on their floor).
       const role = revealRole(ctx.grants, target)
       if (!role) throw new AppError('FORBIDDEN')
+      // A volunteer dials only within their hours (定岗定责: no task outside the post and the shifts).
+      if (role === 'volunteer' && !onShiftFor(ctx.grants, target.buildingId, household.communityId))
+        throw new AppError('OFF_SHIFT', '现在不在您的班次时间内，不能查看电话；请在班次时间内再拨打')
       const member = household.members.find((m) => m.id === input.memberId)
       if (!member) throw new AppError('NOT_FOUND', '这一户没有这位成员', 'memberId')
       if (!member.phone) throw new AppError('NOT_FOUND', '台账里没有这位住户的电话，请上门联系', 'memberId')
