@@ -260,6 +260,7 @@ describe('the committee’s schedule', () => {
       closingDeletionDays: 30,
       followUpEscalateMinutes: 30,
       orderRetentionDays: 30,
+      needRetentionDays: 30,
     })
     const item = (kind: string) => schedule.items.find((i) => i.kind === kind)
     expect(schedule.items.map((i) => i.kind)).toEqual([
@@ -321,6 +322,7 @@ describe('the committee’s schedule', () => {
       closingDeletionDays: 30,
       followUpEscalateMinutes: 30,
       orderRetentionDays: 30,
+      needRetentionDays: 30,
     })
     expect(
       await ok('community', WHO.committee, 'setRetention', { communityId: C1, followUpEscalateMinutes: 15 }),
