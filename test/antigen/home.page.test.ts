@@ -107,6 +107,8 @@ describe('home antigen entries', () => {
       'delivery-board-c_sunny',
       'care-c_sunny',
       'registers-c_sunny',
+      'needs-queue-c_sunny',
+      'needs-rollup-c_sunny',
       'data',
     ])
     expect(homeEntries(me({ roles: [groupLead] }), { rounds }).find((e) => e.key === 'table-c_sunny')).toMatchObject({
