@@ -78,6 +78,9 @@ export const COLLECTIONS = [
   'callupCalls',
   /** One per sampling point with an open session: the one session that point runs. */
   'callupPoints',
+  // Needs (server/needs/model.ts, docs/needs.md)
+  /** One per registered need: type, urgency, level, who has it, its history; read by the registers and the care list. */
+  'needs',
   // Care (关怀, server/care/model.ts, docs/care.md)
   /** One per check of a flagged resident: how, result, note, who and when; deleted 30 days after it was made. */
   'careChecks',
@@ -92,9 +95,6 @@ export const COLLECTIONS = [
   'registerImports',
   /** The good rows of an import, staged in chunks until committed or rolled back. */
   'registerImportRows',
-  // Needs (server/needs/model.ts, docs/needs.md)
-  /** One per registered need: type, urgency, level, who has it, its history; read by the ledgers and the care list. */
-  'needs',
 ] as const
 
 export type CollectionName = (typeof COLLECTIONS)[number]
