@@ -85,7 +85,12 @@ describe('many households, the last of an item', () => {
     }
     const l = await ledger()
     expect(l).toMatchObject({ remaining: { i1: 0 }, sold: { i1: 25 }, nextNo: 26, active: 25, total: 25 * 800 })
-    expect(l.lease).toBeUndefined()
+    // A sequencer run kicked late (a loaded machine) may hold the lease for a moment, with nothing left to take: it
+    // lets go again, and the ledger stays as it was.
+    await idle()
+    const after = await ledger()
+    expect(after.lease).toBeUndefined()
+    expect(after).toMatchObject({ remaining: { i1: 0 }, sold: { i1: 25 }, nextNo: 26, active: 25 })
     // A reply that carried a number carries the stored one.
     for (const r of replies)
       if (r.ok && r.data.no !== undefined)
