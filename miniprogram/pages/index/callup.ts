@@ -1,7 +1,7 @@
 // The home page's call-up entries: a resident's or lead's building while a session is running (first: it is the
 // moment to go down), and 线上叫号 for the committee, 团长, 核酸 volunteers and 营长.
 import type { CallupTurnView, WhoAmI } from '../../../typings/api'
-import type { Entry } from './entries'
+import type { Entry } from './entry'
 
 /** Whether the home page asks for the user's turns: they live in, or lead, a building. */
 export const needsTurns = (me: WhoAmI) =>

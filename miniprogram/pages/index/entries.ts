@@ -2,7 +2,10 @@
 import type { MySubmissionView, Role, RoleView, RoundView, WhoAmI } from '../../../typings/api'
 import { formatDateTime, formatDay, formatDeadline } from '../../utils/format'
 import { ROLE_LABELS, VOLUNTEER_LABELS } from '../../utils/labels'
+import type { Entry } from './entry'
 import { needEntries } from './needs'
+
+export type { Entry }
 
 export interface RoleRow {
   key: string
@@ -13,17 +16,6 @@ export interface PendingRow {
   id: string
   label: string
   time: string
-}
-
-export interface Entry {
-  key: string
-  title: string
-  desc: string
-  /** The page to open; empty when the tap runs `action` instead. */
-  url: string
-  primary: boolean
-  action?: 'subscribeRounds'
-  communityId?: string
 }
 
 /** Antigen state the entries depend on; absent parts (not needed by the roles, or not loaded) show no entry. */

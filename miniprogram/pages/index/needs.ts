@@ -1,7 +1,7 @@
 // The home page's needs entries: each household's 需求登记, the queue for 云上 volunteers and leads, the day's
 // roll-up for 营长, 团长 and the committee.
 import type { RoleView, WhoAmI } from '../../../typings/api'
-import type { Entry } from './entries'
+import type { Entry } from './entry'
 
 const ANSWERS = (r: RoleView) =>
   (r.role === 'volunteer' && r.volunteerType === 'online') ||
