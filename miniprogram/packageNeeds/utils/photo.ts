@@ -1,59 +1,9 @@
 // A medicine need's photo of the box or prescription: taken or chosen after the privacy authorisation, compressed,
 // uploaded under needs/<communityId>/<householdId>/ (the folder the needs function takes it from).
-import { MAX_PHOTO_BYTES } from '../../shared/constants'
-import { ensurePrivacy, PRIVACY_DECLINED } from '../../services/privacy'
+import { uploadPhoto } from '../../utils/photo'
 
-export class PhotoError extends Error {}
-
-const isCancel = (err: unknown) => /cancel/i.test((err as { errMsg?: string } | undefined)?.errMsg ?? '')
-
-/** One photo from the camera or the album; '' when the user backs out. */
-export async function choosePhoto(): Promise<string> {
-  if (!(await ensurePrivacy())) throw new PhotoError(PRIVACY_DECLINED)
-  return new Promise((resolve, reject) => {
-    wx.chooseMedia({
-      count: 1,
-      mediaType: ['image'],
-      sourceType: ['camera', 'album'],
-      sizeType: ['compressed'],
-      success: (res) => resolve(res.tempFiles[0]?.tempFilePath ?? ''),
-      fail: (err) =>
-        isCancel(err)
-          ? resolve('')
-          : reject(new PhotoError('没有打开相机或相册。请在微信「设置 → 授权管理」中允许后再试')),
-    })
-  })
-}
-
-function compress(path: string): Promise<string> {
-  return new Promise((resolve) => {
-    wx.compressImage({ src: path, quality: 70, success: (res) => resolve(res.tempFilePath), fail: () => resolve(path) })
-  })
-}
-
-function fileSize(path: string): Promise<number> {
-  return new Promise((resolve) => {
-    wx.getFileSystemManager().getFileInfo({
-      filePath: path,
-      success: (res) => resolve(res.size),
-      fail: () => resolve(0),
-    })
-  })
-}
+export { choosePhoto, PhotoError } from '../../utils/photo'
 
 /** Compress, check the size and upload the photo into the household's folder; its fileID. */
-export async function uploadNeedPhoto(communityId: string, householdId: string, path: string): Promise<string> {
-  const small = await compress(path)
-  if ((await fileSize(small)) > MAX_PHOTO_BYTES)
-    throw new PhotoError(`照片超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，不能上传。请重新拍一张`)
-  try {
-    const ext = /\.(png|webp|heic)$/i.exec(small)?.[1]?.toLowerCase() ?? 'jpg'
-    const res = await wx.cloud.uploadFile({
-      cloudPath: `needs/${communityId}/${householdId}/${Date.now()}-${Math.random().toString(36).slice(2, 8)}.${ext}`,
-      filePath: small,
-    })
-    return res.fileID
-  } catch {
-    throw new PhotoError('照片没有上传成功，请检查网络后再试')
-  }
-}
+export const uploadNeedPhoto = (communityId: string, householdId: string, path: string): Promise<string> =>
+  uploadPhoto(`needs/${communityId}/${householdId}`, path)
